@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The one command that runs every test: installs what the tests need if it is missing (OpenSSH's
+# server, which the tests start themselves on 127.0.0.1), runs the suite, and ends with the line
+# "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x /usr/sbin/sshd ]; then
+  echo "Installing OpenSSH's server (the tests start their own sshd on 127.0.0.1)..."
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y --no-install-recommends openssh-server openssh-client
+fi
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+set +e
+dotnet test AtomicDeploy.Tasks.sln -c Release --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
+status=$?
+set -e
+
+counters=$(grep -ho '<Counters [^>]*>' "$results"/*.trx 2>/dev/null | head -n 1 || true)
+count() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+total=$(count total)
+executed=$(count executed)
+passed=$(count passed)
+failed=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) ))
+skipped=$(( total - executed ))
+if [ -z "$counters" ]; then
+  echo "No test results were written (the build or the test host failed)."
+  failed=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ]; then exit 1; fi

@@ -1,0 +1,408 @@
+using System.Diagnostics;
+using System.Globalization;
+using AtomicDeploy.Core.History;
+using AtomicDeploy.Core.Manifest;
+using AtomicDeploy.Core.Planning;
+using AtomicDeploy.Core.Remote;
+using AtomicDeploy.Core.Upload;
+
+namespace AtomicDeploy.Core;
+
+/// <summary>Where a deploy has got to.</summary>
+public enum DeployStage
+{
+    /// <summary>Connected; nothing changed yet.</summary>
+    Connected,
+
+    /// <summary>Lock held, new release created.</summary>
+    Prepared,
+
+    /// <summary>Changed files sent, new manifest written.</summary>
+    Uploaded,
+
+    /// <summary>Shared entries linked.</summary>
+    Linked,
+
+    /// <summary><c>current</c> points at the new release.</summary>
+    Switched,
+
+    /// <summary>Old releases pruned, lock released.</summary>
+    Finished,
+
+    /// <summary>Failed before the switch and cleaned up.</summary>
+    Aborted,
+}
+
+/// <summary>
+/// One deploy to one target, step by step. The five MSBuild tasks each call one step; the session
+/// (and its connection) lives for the whole build. If a step fails before the switch, <see cref="Abort"/>
+/// removes the half-made release, records the failure and releases the lock; the live release is
+/// never touched before the switch.
+/// </summary>
+public sealed class DeploySession : IDisposable
+{
+    private readonly IRemoteShell _shell;
+    private readonly DeployContext _context;
+    private readonly IDeployLog _log;
+    private readonly TimeSpan _commandTimeout;
+    private readonly string _lockOwner;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<string> _releases = [];
+    private ReleaseManifest _liveManifest = ReleaseManifest.Empty;
+    private ManifestDiff? _diff;
+    private long _bytesSent;
+    private bool _lockHeld;
+
+    /// <summary>Starts a session on an open shell. The session owns the shell from here on.</summary>
+    public DeploySession(IRemoteShell shell, string root, DeployContext context, IDeployLog log, TimeSpan commandTimeout)
+    {
+        _shell = shell;
+        Root = root;
+        _context = context;
+        _log = log;
+        _commandTimeout = commandTimeout;
+        _lockOwner = $"{context.User}@{context.Machine} pid {Environment.ProcessId} since {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} ({Guid.NewGuid():N})";
+    }
+
+    /// <summary>The deploy folder on the target.</summary>
+    public string Root { get; }
+
+    /// <summary>The target, for messages.</summary>
+    public string TargetName => _shell.Name;
+
+    /// <summary>Where the deploy has got to.</summary>
+    public DeployStage Stage { get; private set; } = DeployStage.Connected;
+
+    /// <summary>The new release's name, once prepared.</summary>
+    public string? Release { get; private set; }
+
+    /// <summary>The release that was live before this deploy, if any.</summary>
+    public string? PreviousRelease { get; private set; }
+
+    /// <summary>The differences sent, once uploaded.</summary>
+    public ManifestDiff? Diff => _diff;
+
+    /// <summary>Bytes sent for the upload (compressed, as on the wire).</summary>
+    public long BytesSent => _bytesSent;
+
+    /// <summary>Time since the session started.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    /// <summary>Step 1: takes the lock, creates the layout if missing, reads the live release, creates the new release.</summary>
+    public string Prepare(CopyMode copyMode, DateTime utcNow, CancellationToken cancellationToken)
+    {
+        Expect(DeployStage.Connected, "PrepareRelease");
+        var state = Run("read the deploy folder", RemoteScripts.ReadState(Root, _lockOwner), null, cancellationToken, allowExit: RemoteScripts.LockedExitCode);
+        if (state.ExitCode == RemoteScripts.LockedExitCode)
+        {
+            throw new DeployException(ErrorCodes.Locked,
+                $"Another deploy to {Root} on {TargetName} holds the lock: {state.Output.Trim()}. Wait for it to finish; if it crashed, remove the lock with: dotnet msbuild -t:AtomicDeployUnlock (same properties).");
+        }
+
+        _lockHeld = true;
+        ParseState(state.Output);
+        Release = ReleaseName.Next(utcNow, _releases);
+        var copyFrom = PreviousRelease is not null && _liveManifest.Entries.Count > 0 ? PreviousRelease : null;
+        Run("create the release", RemoteScripts.CreateRelease(Root, Release, copyFrom, copyMode), null, cancellationToken);
+        Stage = DeployStage.Prepared;
+        _log.Info(copyFrom is null
+            ? $"AtomicDeploy: release {Release} created empty in {Root} on {TargetName} (no live release to copy)."
+            : $"AtomicDeploy: release {Release} created in {Root} on {TargetName} as a {(copyMode == CopyMode.HardLink ? "hard-link" : "full")} copy of {copyFrom}.");
+        return Release;
+    }
+
+    /// <summary>
+    /// Step 2: hashes the publish folder (only the files <paramref name="include"/> accepts, when
+    /// given), sends what changed as one compressed tar stream, deletes what was removed.
+    /// </summary>
+    public ManifestDiff Upload(string sourceDir, Func<string, FileInfo, bool>? include, CancellationToken cancellationToken)
+    {
+        Expect(DeployStage.Prepared, "UploadChanged");
+        var next = PublishFolderScanner.Scan(sourceDir, include, _log, cancellationToken);
+        var diff = ManifestDiff.Compute(_liveManifest, next);
+        _log.Info($"AtomicDeploy: {next.FileCount} files published; sending {diff.Added.Count(e => !e.IsDirectory)} added and {diff.Changed.Count + diff.ModeChanged.Count(e => !e.IsDirectory)} changed ({Format(diff.BytesToSend)}), removing {diff.Removed.Count}, keeping {diff.Unchanged} unchanged.");
+        foreach (var entry in diff.Added.Where(e => !e.IsDirectory))
+        {
+            _log.Detail($"  added   {entry.Path}");
+        }
+
+        foreach (var entry in diff.Changed.Concat(diff.ModeChanged).Where(e => !e.IsDirectory))
+        {
+            _log.Detail($"  changed {entry.Path}");
+        }
+
+        foreach (var path in diff.Removed)
+        {
+            _log.Detail($"  removed {path}");
+        }
+
+        var manifestJson = next.ToJson(Release!);
+        Run("upload the changed files", RemoteScripts.Upload(Root, Release!), input =>
+        {
+            var counter = new CountingStream(input);
+            ReleaseArchive.Write(counter, sourceDir, Release!, diff, manifestJson, _log, cancellationToken);
+            _bytesSent = counter.BytesWritten;
+        }, cancellationToken);
+
+        _diff = diff;
+        Stage = DeployStage.Uploaded;
+        return diff;
+    }
+
+    /// <summary>Step 3: creates the declared shared paths, then links <c>shared/</c> into the release by the drop-down rule.</summary>
+    public SharedLinkPlan LinkShared(IReadOnlyList<string> sharedPaths, CancellationToken cancellationToken)
+    {
+        Expect(DeployStage.Uploaded, "LinkShared");
+        var folders = new List<string>();
+        var files = new List<string>();
+        foreach (var raw in sharedPaths)
+        {
+            if (!DeployPath.TryNormaliseRelative(raw, out var path))
+            {
+                throw new DeployException(ErrorCodes.SharedPathInvalid, $"The shared path '{raw}' must be relative and stay inside shared/ (no leading /, no '.' or '..').");
+            }
+
+            (raw.EndsWith('/') ? folders : files).Add(path);
+        }
+
+        var listing = Run("list shared/", RemoteScripts.ListShared(Root, Release!, folders, files), null, cancellationToken);
+        var shared = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var release = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var record in listing.Output.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (record.Length < 3)
+            {
+                continue;
+            }
+
+            var path = record[2..];
+            shared[path] = record[0] == 'd';
+            if (record[1] != '-')
+            {
+                release[path] = record[1] == 'd';
+            }
+        }
+
+        var plan = SharedLinkPlan.Compute(shared, release);
+        foreach (var conflict in plan.Conflicts)
+        {
+            _log.Warning(ErrorCodes.SharedConflict, $"'{conflict}' is in shared/ and also in the release; the release's copy is kept. Remove it from the publish output if the shared one should be used.");
+        }
+
+        if (plan.Links.Count > 0)
+        {
+            Run("link shared/", RemoteScripts.CreateLinks(Root, Release!, plan.Links), null, cancellationToken);
+        }
+
+        foreach (var link in plan.Links)
+        {
+            _log.Detail($"  linked  {link.Path} -> {link.Target}");
+        }
+
+        _log.Info($"AtomicDeploy: {plan.Links.Count} shared entries linked into {Release}.");
+        Stage = DeployStage.Linked;
+        return plan;
+    }
+
+    /// <summary>Step 4: points <c>current</c> at the new release with one rename, and records the deploy.</summary>
+    public void Switch(CancellationToken cancellationToken)
+    {
+        Expect(DeployStage.Linked, "SwitchCurrent");
+        Run("switch current", RemoteScripts.Switch(Root, Release!, Record("success", null).ToJsonLine()), null, cancellationToken);
+        Stage = DeployStage.Switched;
+        _log.Info($"AtomicDeploy: current -> releases/{Release} on {TargetName}.");
+    }
+
+    /// <summary>Step 5: deletes all but the newest <paramref name="keep"/> releases (never the live one) and releases the lock.</summary>
+    public IReadOnlyList<string> Prune(int keep, CancellationToken cancellationToken)
+    {
+        Expect(DeployStage.Switched, "PruneReleases");
+        var doomed = PrunePlan.ReleasesToDelete(_releases.Append(Release!), Release, keep);
+        Run("prune old releases", RemoteScripts.Prune(Root, doomed, _lockOwner), null, cancellationToken);
+        _lockHeld = false;
+        Stage = DeployStage.Finished;
+        if (doomed.Count > 0)
+        {
+            _log.Info($"AtomicDeploy: pruned {string.Join(", ", doomed)} (keeping {keep}).");
+        }
+
+        return doomed;
+    }
+
+    /// <summary>
+    /// Cleans up after a failure: before the switch, removes the half-made release and records the
+    /// failure; in any case releases the lock. Never throws: the original failure is what the user needs.
+    /// </summary>
+    public void Abort(DeployException reason)
+    {
+        if (Stage is DeployStage.Finished or DeployStage.Aborted || !_lockHeld)
+        {
+            return;
+        }
+
+        var beforeSwitch = Stage < DeployStage.Switched;
+        try
+        {
+            var record = Record("failed", reason.Code);
+            _shell.Run(RemoteScripts.Abort(Root, beforeSwitch ? Release : null, record.ToJsonLine(), _lockOwner), null, _commandTimeout, CancellationToken.None);
+            _lockHeld = false;
+            if (beforeSwitch && Release is not null)
+            {
+                _log.Info($"AtomicDeploy: the half-made release {Release} was removed; {(PreviousRelease is null ? "nothing was live" : $"releases/{PreviousRelease} stays live")}.");
+            }
+        }
+        catch (DeployException e)
+        {
+            _log.Warning(e.Code, $"Cleaning up after the failure did not finish: {e.Message}");
+        }
+        finally
+        {
+            if (beforeSwitch)
+            {
+                Stage = DeployStage.Aborted;
+            }
+        }
+    }
+
+    /// <summary>Closes the connection; a deploy left unfinished is cleaned up first.</summary>
+    public void Dispose()
+    {
+        if (Stage is not DeployStage.Finished and not DeployStage.Aborted && _lockHeld)
+        {
+            if (Stage == DeployStage.Switched)
+            {
+                Run("release the lock", $"cd -- {ShellQuote.Quote(Root)} || exit 0\n" + RemoteScripts.ReleaseLock(_lockOwner), null, CancellationToken.None);
+                _lockHeld = false;
+            }
+            else
+            {
+                Abort(new DeployException(ErrorCodes.NoPreparedRelease, "The build ended before the deploy was switched."));
+            }
+        }
+
+        _shell.Dispose();
+    }
+
+    private void ParseState(string output)
+    {
+        var marker = output.IndexOf("\nmanifest\n", StringComparison.Ordinal);
+        var head = marker < 0 ? output : output[..marker];
+        var lines = head.Split('\n');
+        if (lines.Length == 0 || lines[0] != "atomicdeploy-state 1")
+        {
+            throw new DeployException(ErrorCodes.RemoteStateInvalid, $"{TargetName} answered the state query with something unexpected. Check that its shell is POSIX sh-compatible.");
+        }
+
+        foreach (var line in lines.Skip(1))
+        {
+            if (line.StartsWith("release ", StringComparison.Ordinal) && ReleaseName.IsReleaseName(line[8..]))
+            {
+                _releases.Add(line[8..]);
+            }
+            else if (line.StartsWith("live ", StringComparison.Ordinal))
+            {
+                var link = line[5..];
+                var name = link.StartsWith("releases/", StringComparison.Ordinal) ? link[9..] : null;
+                PreviousRelease = ReleaseName.IsReleaseName(name) ? name : null;
+                if (link.Length > 0 && PreviousRelease is null)
+                {
+                    _log.Warning(ErrorCodes.RemoteStateInvalid, $"current on {TargetName} points at '{link}', not at a release of this tool; the new release is made from scratch and current will be switched to it.");
+                }
+            }
+        }
+
+        if (marker >= 0 && PreviousRelease is not null)
+        {
+            _liveManifest = ReleaseManifest.Parse(output[(marker + "\nmanifest\n".Length)..]);
+        }
+    }
+
+    private ShellResult Run(string what, string script, Action<Stream>? input, CancellationToken cancellationToken, int? allowExit = null)
+    {
+        var result = _shell.Run(script, input, _commandTimeout, cancellationToken);
+        if (result.ExitCode != 0 && result.ExitCode != allowExit)
+        {
+            var error = result.Error.Trim();
+            throw new DeployException(ErrorCodes.RemoteFailed,
+                $"Could not {what} in {Root} on {TargetName} (exit code {result.ExitCode}): {(error.Length > 0 ? Truncate(error) : "no error output")}");
+        }
+
+        return result;
+    }
+
+    private void Expect(DeployStage stage, string task)
+    {
+        if (Stage != stage)
+        {
+            throw new DeployException(ErrorCodes.NoPreparedRelease,
+                $"{task} cannot run now: the deploy to {Root} on {TargetName} is at stage '{Stage}', and {task} needs '{stage}'. Run the tasks in order: PrepareRelease, UploadChanged, LinkShared, SwitchCurrent, PruneReleases.");
+        }
+    }
+
+    private DeployRecord Record(string outcome, string? error) => new()
+    {
+        Event = "deploy",
+        Release = Release,
+        Previous = PreviousRelease,
+        Time = DateTime.UtcNow,
+        User = _context.User,
+        Machine = _context.Machine,
+        Version = _context.AppVersion,
+        Commit = _context.Git?.Commit,
+        Branch = _context.Git?.Branch,
+        Dirty = _context.Git?.Dirty,
+        Added = _diff?.Added.Count(e => !e.IsDirectory) ?? 0,
+        Changed = _diff is null ? 0 : _diff.Changed.Count + _diff.ModeChanged.Count(e => !e.IsDirectory),
+        Removed = _diff?.Removed.Count ?? 0,
+        Unchanged = _diff?.Unchanged ?? 0,
+        BytesSent = _bytesSent,
+        DurationMs = _clock.ElapsedMilliseconds,
+        Outcome = outcome,
+        Error = error,
+    };
+
+    private static string Truncate(string text) => text.Length <= 2000 ? text : text[..2000] + " ...";
+
+    /// <summary>Formats a byte count for the log.</summary>
+    public static string Format(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => (bytes / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " KB",
+        _ => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB",
+    };
+
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long BytesWritten { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => BytesWritten; set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            inner.Write(buffer, offset, count);
+            BytesWritten += count;
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            inner.Write(buffer);
+            BytesWritten += buffer.Length;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AtomicDeploy.Core.History;
+
+/// <summary>Who deploys what: read on the build machine, written into every history line.</summary>
+/// <param name="User">The local user name.</param>
+/// <param name="Machine">The build machine's name.</param>
+/// <param name="AppVersion">The app's <c>$(Version)</c>, normalised, or null.</param>
+/// <param name="Git">The commit being deployed, or null when not in a repository.</param>
+public sealed record DeployContext(string User, string Machine, string? AppVersion, GitInfo? Git);
+
+/// <summary>The git state of the project being deployed.</summary>
+public sealed record GitInfo(string Commit, string? Branch, bool Dirty);
+
+/// <summary>One line of <c>.atomicdeploy/log.jsonl</c>, the append-only history of deploys.</summary>
+public sealed record DeployRecord
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>What happened: <c>deploy</c>.</summary>
+    public required string Event { get; init; }
+
+    /// <summary>The release made.</summary>
+    public string? Release { get; init; }
+
+    /// <summary>The release that was live before.</summary>
+    public string? Previous { get; init; }
+
+    /// <summary>UTC time the line was written.</summary>
+    public required DateTime Time { get; init; }
+
+    /// <summary>Local user.</summary>
+    public required string User { get; init; }
+
+    /// <summary>Build machine.</summary>
+    public required string Machine { get; init; }
+
+    /// <summary>The app's version.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>Git commit deployed.</summary>
+    public string? Commit { get; init; }
+
+    /// <summary>Git branch deployed.</summary>
+    public string? Branch { get; init; }
+
+    /// <summary>Whether the work tree had uncommitted changes.</summary>
+    public bool? Dirty { get; init; }
+
+    /// <summary>Files added.</summary>
+    public int Added { get; init; }
+
+    /// <summary>Files changed (content or mode).</summary>
+    public int Changed { get; init; }
+
+    /// <summary>Entries removed.</summary>
+    public int Removed { get; init; }
+
+    /// <summary>Entries taken over unchanged.</summary>
+    public int Unchanged { get; init; }
+
+    /// <summary>Bytes sent over the wire (compressed).</summary>
+    public long BytesSent { get; init; }
+
+    /// <summary>Milliseconds from connect to this line.</summary>
+    public long DurationMs { get; init; }
+
+    /// <summary><c>success</c> or <c>failed</c>.</summary>
+    public required string Outcome { get; init; }
+
+    /// <summary>The error code when failed.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>The record as one JSON line (no newline inside: JSON escapes them).</summary>
+    public string ToJsonLine() => JsonSerializer.Serialize(this, JsonOptions);
+}

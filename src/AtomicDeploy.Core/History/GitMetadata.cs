@@ -1,0 +1,39 @@
+using LibGit2Sharp;
+
+namespace AtomicDeploy.Core.History;
+
+/// <summary>
+/// Reads the commit, branch and dirty state of the project being deployed. Every LibGit2Sharp call
+/// is here: if the native library cannot load, or there is no repository, the deploy goes on
+/// without git metadata (with a coded warning in the first case).
+/// </summary>
+public static class GitMetadata
+{
+    /// <summary>Reads git metadata for the folder <paramref name="projectFolder"/>, or returns null.</summary>
+    public static GitInfo? TryRead(string projectFolder, IDeployLog log)
+    {
+        try
+        {
+            var repositoryPath = Repository.Discover(projectFolder);
+            if (repositoryPath is null)
+            {
+                return null;
+            }
+
+            using var repository = new Repository(repositoryPath);
+            var tip = repository.Head.Tip;
+            if (tip is null)
+            {
+                return null;
+            }
+
+            var dirty = repository.RetrieveStatus(new StatusOptions { IncludeUntracked = false }).IsDirty;
+            return new GitInfo(tip.Sha, repository.Info.IsHeadDetached ? null : repository.Head.FriendlyName, dirty);
+        }
+        catch (Exception e) when (e is LibGit2SharpException or DllNotFoundException or TypeInitializationException or BadImageFormatException or EntryPointNotFoundException)
+        {
+            log.Warning(ErrorCodes.GitUnavailable, $"Git metadata is not recorded for this release: {e.GetType().Name}: {e.Message}");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+namespace AtomicDeploy.Core.Manifest;
+
+/// <summary>
+/// What changes from the live release to the new one. Files whose content or mode changed are
+/// sent again (never modified in place: the live release shares their inode through a hard link).
+/// </summary>
+public sealed class ManifestDiff
+{
+    private ManifestDiff(IReadOnlyList<ManifestEntry> added, IReadOnlyList<ManifestEntry> changed, IReadOnlyList<ManifestEntry> modeChanged, IReadOnlyList<string> removed, int unchanged)
+    {
+        Added = added;
+        Changed = changed;
+        ModeChanged = modeChanged;
+        Removed = removed;
+        Unchanged = unchanged;
+    }
+
+    /// <summary>Entries that are new (including a path whose kind changed, file to folder or back).</summary>
+    public IReadOnlyList<ManifestEntry> Added { get; }
+
+    /// <summary>Files whose content changed.</summary>
+    public IReadOnlyList<ManifestEntry> Changed { get; }
+
+    /// <summary>Entries whose content is the same but whose mode changed.</summary>
+    public IReadOnlyList<ManifestEntry> ModeChanged { get; }
+
+    /// <summary>Paths of the live release that the new one does not have (or has as another kind).</summary>
+    public IReadOnlyList<string> Removed { get; }
+
+    /// <summary>Number of entries the new release takes unchanged from the live one.</summary>
+    public int Unchanged { get; }
+
+    /// <summary>Every entry to send, in path order (folders before their content).</summary>
+    public IReadOnlyList<ManifestEntry> ToSend =>
+        Added.Concat(Changed).Concat(ModeChanged).OrderBy(e => e.Path, StringComparer.Ordinal).ToArray();
+
+    /// <summary>
+    /// Paths to delete from the copied release before the new content lands: removed entries, and
+    /// files about to be replaced (so each replacement is a new inode, never a write through a hard link).
+    /// </summary>
+    public IReadOnlyList<string> ToDelete =>
+        Removed.Concat(Changed.Concat(ModeChanged).Where(e => !e.IsDirectory).Select(e => e.Path))
+            .OrderBy(p => p, StringComparer.Ordinal)
+            .ToArray();
+
+    /// <summary>Bytes of file content to send.</summary>
+    public long BytesToSend => ToSend.Sum(e => e.Size);
+
+    /// <summary>Compares the live manifest with the new one.</summary>
+    public static ManifestDiff Compute(ReleaseManifest live, ReleaseManifest next)
+    {
+        var added = new List<ManifestEntry>();
+        var changed = new List<ManifestEntry>();
+        var modeChanged = new List<ManifestEntry>();
+        var removed = new List<string>();
+        var unchanged = 0;
+
+        foreach (var entry in next.Entries)
+        {
+            if (!live.ByPath.TryGetValue(entry.Path, out var old) || old.IsDirectory != entry.IsDirectory)
+            {
+                added.Add(entry);
+            }
+            else if (entry.ContentDiffers(old))
+            {
+                changed.Add(entry);
+            }
+            else if (entry.Mode != old.Mode)
+            {
+                modeChanged.Add(entry);
+            }
+            else
+            {
+                unchanged++;
+            }
+        }
+
+        foreach (var old in live.Entries)
+        {
+            if (!next.ByPath.TryGetValue(old.Path, out var entry) || entry.IsDirectory != old.IsDirectory)
+            {
+                removed.Add(old.Path);
+            }
+        }
+
+        return new ManifestDiff(added, changed, modeChanged, removed, unchanged);
+    }
+}

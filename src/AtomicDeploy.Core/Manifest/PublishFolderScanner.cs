@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+
+namespace AtomicDeploy.Core.Manifest;
+
+/// <summary>Reads the publish folder into a manifest: every folder and file, with SHA-256 hashes computed in parallel.</summary>
+public static class PublishFolderScanner
+{
+    private const UnixFileMode PermissionBits = (UnixFileMode)0xFFF;
+
+    /// <summary>
+    /// Scans <paramref name="root"/>. When <paramref name="include"/> is given, only the files it
+    /// accepts (by relative path and file) are taken, with the folders that hold them: this is how
+    /// stale files that an earlier <c>dotnet publish</c> left in the folder are kept off the server.
+    /// A symlink to a file is deployed as the file it points to; a
+    /// symlink to a folder is skipped with a warning (following it could loop or leave the folder).
+    /// </summary>
+    public static ReleaseManifest Scan(string root, Func<string, FileInfo, bool>? include, IDeployLog log, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(root))
+        {
+            throw new DeployException(ErrorCodes.SourceMissing,
+                $"The folder to deploy, '{root}', does not exist. Run the publish first, or point AtomicDeploySourceDir at the publish output.");
+        }
+
+        var directories = new List<ManifestEntry>();
+        var files = new List<(string Path, FileInfo Info)>();
+        Walk(new DirectoryInfo(root), string.Empty, directories, files, log);
+        if (include is not null)
+        {
+            files = files.Where(f => include(f.Path, f.Info)).ToList();
+            var holders = files.SelectMany(f => Ancestors(f.Path)).ToHashSet(StringComparer.Ordinal);
+            directories = directories.Where(d => holders.Contains(d.Path)).ToList();
+        }
+
+        var hashed = new ConcurrentBag<ManifestEntry>();
+        Parallel.ForEach(
+            files,
+            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
+            file =>
+            {
+                using var stream = new FileStream(file.Info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+                var hash = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+                hashed.Add(new ManifestEntry(file.Path, false, stream.Length, hash, ModeOf(file.Info)));
+            });
+
+        return new ReleaseManifest(directories.Concat(hashed));
+    }
+
+    private static void Walk(DirectoryInfo directory, string prefix, List<ManifestEntry> directories, List<(string, FileInfo)> files, IDeployLog log)
+    {
+        foreach (var entry in directory.EnumerateFileSystemInfos())
+        {
+            var path = prefix + entry.Name;
+            if (entry is DirectoryInfo subdirectory)
+            {
+                if (subdirectory.LinkTarget is not null)
+                {
+                    log.Warning(ErrorCodes.SourceEntrySkipped, $"'{path}' in the publish folder is a symlink to a folder and is not deployed. Copy the folder into the publish output instead.");
+                    continue;
+                }
+
+                directories.Add(new ManifestEntry(path, true, 0, string.Empty, ModeOf(subdirectory)));
+                Walk(subdirectory, path + "/", directories, files, log);
+            }
+            else if (entry is FileInfo file)
+            {
+                var target = file.LinkTarget is null ? file : (FileInfo?)file.ResolveLinkTarget(returnFinalTarget: true);
+                if (target is null || !target.Exists)
+                {
+                    log.Warning(ErrorCodes.SourceEntrySkipped, $"'{path}' in the publish folder is a broken symlink and is not deployed.");
+                    continue;
+                }
+
+                files.Add((path, target));
+            }
+        }
+    }
+
+    private static IEnumerable<string> Ancestors(string path)
+    {
+        for (var slash = path.LastIndexOf('/'); slash > 0; slash = path.LastIndexOf('/', slash - 1))
+        {
+            yield return path[..slash];
+        }
+    }
+
+    private static int ModeOf(FileSystemInfo entry) =>
+        OperatingSystem.IsWindows()
+            ? (entry is DirectoryInfo ? 0b111_101_101 : 0b110_100_100)
+            : (int)(entry.UnixFileMode & PermissionBits);
+}

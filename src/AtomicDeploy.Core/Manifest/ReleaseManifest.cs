@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AtomicDeploy.Core.Planning;
+
+namespace AtomicDeploy.Core.Manifest;
+
+/// <summary>
+/// Every file and folder of a release with size, SHA-256 and mode. Stored as JSON in
+/// <c>.atomicdeploy/manifests/&lt;release&gt;.json</c> on the server, never inside the release.
+/// </summary>
+public sealed class ReleaseManifest
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+    };
+
+    /// <summary>Creates a manifest; entries are kept sorted by path (ordinal), which puts every folder before its content.</summary>
+    public ReleaseManifest(IEnumerable<ManifestEntry> entries)
+    {
+        Entries = entries.OrderBy(e => e.Path, StringComparer.Ordinal).ToArray();
+        ByPath = Entries.ToDictionary(e => e.Path, StringComparer.Ordinal);
+    }
+
+    /// <summary>The manifest of an empty release.</summary>
+    public static ReleaseManifest Empty { get; } = new([]);
+
+    /// <summary>All entries, sorted by path.</summary>
+    public IReadOnlyList<ManifestEntry> Entries { get; }
+
+    /// <summary>Entries by path.</summary>
+    public IReadOnlyDictionary<string, ManifestEntry> ByPath { get; }
+
+    /// <summary>Total bytes of the files.</summary>
+    public long TotalBytes => Entries.Sum(e => e.Size);
+
+    /// <summary>Number of files (folders not counted).</summary>
+    public int FileCount => Entries.Count(e => !e.IsDirectory);
+
+    /// <summary>Serialises the manifest.</summary>
+    public byte[] ToJson(string release) =>
+        JsonSerializer.SerializeToUtf8Bytes(
+            new Document(1, release, Entries.Select(e => new Item(e.Path, e.IsDirectory ? "d" : "f", e.IsDirectory ? null : e.Size, e.IsDirectory ? null : e.Sha256, e.Mode)).ToArray()),
+            JsonOptions);
+
+    /// <summary>
+    /// Reads a manifest written by <see cref="ToJson"/>. A manifest comes from the server, so every
+    /// path is checked: one that is absolute or climbs out with <c>..</c> makes the whole manifest invalid.
+    /// </summary>
+    public static ReleaseManifest Parse(string json)
+    {
+        Document? document;
+        try
+        {
+            document = JsonSerializer.Deserialize<Document>(json, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw Invalid($"it is not valid JSON ({e.Message})");
+        }
+
+        if (document?.Entries is null || document.Format != 1)
+        {
+            throw Invalid("it has no entries or an unknown format");
+        }
+
+        var entries = new List<ManifestEntry>(document.Entries.Length);
+        foreach (var item in document.Entries)
+        {
+            if (!DeployPath.TryNormaliseRelative(item.Path, out var path) || path != item.Path)
+            {
+                throw Invalid($"the entry '{item.Path}' is not a plain relative path");
+            }
+
+            var isDirectory = item.Type == "d";
+            if (!isDirectory && (item.Type != "f" || item.Size is null or < 0 || item.Sha256 is null))
+            {
+                throw Invalid($"the entry '{item.Path}' is incomplete");
+            }
+
+            entries.Add(new ManifestEntry(path, isDirectory, item.Size ?? 0, item.Sha256 ?? string.Empty, item.Mode));
+        }
+
+        if (entries.Select(e => e.Path).Distinct(StringComparer.Ordinal).Count() != entries.Count)
+        {
+            throw Invalid("it lists a path twice");
+        }
+
+        return new ReleaseManifest(entries);
+    }
+
+    private static DeployException Invalid(string why) =>
+        new(ErrorCodes.RemoteStateInvalid, $"The live release's manifest on the server cannot be used: {why}. Remove it from .atomicdeploy/manifests/ to make the next deploy send every file.");
+
+    private sealed record Document(int Format, string Release, Item[] Entries);
+
+    private sealed record Item(string Path, string Type, long? Size, string? Sha256, int Mode);
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+
+namespace AtomicDeploy.Core.Remote;
+
+/// <summary>The local target: the same scripts, run by <c>/bin/sh</c> on this machine.</summary>
+public sealed class LocalShell : IRemoteShell
+{
+    /// <inheritdoc />
+    public string Name => "this machine";
+
+    /// <inheritdoc />
+    public ShellResult Run(string script, Action<Stream>? writeInput, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+
+        using var process = Process.Start(start)
+            ?? throw new DeployException(ErrorCodes.RemoteFailed, "Could not start /bin/sh for the local target.");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            using (var input = new BufferedStream(process.StandardInput.BaseStream, 1 << 16))
+            {
+                writeInput?.Invoke(input);
+            }
+        }
+        catch (IOException) when (process.WaitForExit(TimeSpan.FromSeconds(5)))
+        {
+            // The script ended before reading all its input; its exit code and error say why.
+        }
+
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        try
+        {
+            process.WaitForExitAsync(timeoutSource.Token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw cancellationToken.IsCancellationRequested
+                ? new DeployException(ErrorCodes.Cancelled, "The deploy was cancelled.")
+                : new DeployException(ErrorCodes.RemoteTimeout, $"A step did not finish within {timeout.TotalSeconds:0} s on this machine. Raise AtomicDeployCommandTimeout if it needs longer.");
+        }
+
+        return new ShellResult(process.ExitCode, output.GetAwaiter().GetResult(), error.GetAwaiter().GetResult());
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text;
+using AtomicDeploy.Core.Planning;
+using static AtomicDeploy.Core.Remote.ShellQuote;
+
+namespace AtomicDeploy.Core.Remote;
+
+/// <summary>
+/// The POSIX shell scripts each step runs on the server, one script (one round trip) per step.
+/// Every value that comes from the user or the server is put in through <see cref="ShellQuote.Quote"/>.
+/// Release names are checked to be 14 digits before they get here.
+/// </summary>
+public static class RemoteScripts
+{
+    /// <summary>Exit code of <see cref="ReadState"/> when another deploy holds the lock.</summary>
+    public const int LockedExitCode = 75;
+
+    private const string Preamble = "set -eu\numask 022\n";
+
+    /// <summary>
+    /// Creates the layout if missing, takes the deploy lock (an atomic <c>mkdir</c>) and prints the
+    /// state: the <c>current</c> link, the releases, and the live release's manifest.
+    /// </summary>
+    public static string ReadState(string root, string lockOwner) => Preamble + $$"""
+        mkdir -p -- {{Quote(root)}}/releases {{Quote(root)}}/shared {{Quote(root)}}/.atomicdeploy/manifests
+        cd -- {{Quote(root)}}
+        if ! mkdir .atomicdeploy/lock 2>/dev/null; then
+          cat .atomicdeploy/lock/owner 2>/dev/null || echo 'unknown (no owner file)'
+          exit {{LockedExitCode}}
+        fi
+        printf '%s\n' {{Quote(lockOwner)}} > .atomicdeploy/lock/owner
+        printf 'atomicdeploy-state 1\n'
+        live=
+        if [ -L current ]; then live=$(readlink current); elif [ -e current ]; then live='(not a symlink)'; fi
+        printf 'live %s\n' "$live"
+        for r in releases/{{ReleaseGlob}}; do
+          if [ -d "$r" ]; then printf 'release %s\n' "${r#releases/}"; fi
+        done
+        name=${live#releases/}
+        if [ "releases/$name" = "$live" ] && [ -f ".atomicdeploy/manifests/$name.json" ]; then
+          printf 'manifest\n'
+          cat ".atomicdeploy/manifests/$name.json"
+        fi
+        """;
+
+    /// <summary>
+    /// Creates the new release: a hard-link copy (<c>cp -al</c>) or a full copy (<c>cp -a</c>) of the
+    /// live release without its shared links, or an empty folder when <paramref name="live"/> is null.
+    /// </summary>
+    public static string CreateRelease(string root, string release, string? live, CopyMode mode)
+    {
+        var create = live is null
+            ? $"mkdir -- {Quote("releases/" + release)}"
+            : $"cp {(mode == CopyMode.HardLink ? "-al" : "-a")} -- {Quote("releases/" + live)} {Quote("releases/" + release)}\n"
+              + $"find {Quote("releases/" + release)} -type l -exec rm -f -- {{}} +";
+        return Preamble + $"""
+            cd -- {Quote(root)}
+            if [ -e {Quote("releases/" + release)} ]; then echo 'release {release} already exists' >&2; exit 1; fi
+            {create}
+            """;
+    }
+
+    /// <summary>
+    /// Receives a <see cref="Upload.ReleaseArchive"/> stream on standard input: deletes the listed
+    /// paths from the release (so replaced files get new inodes and the live release is never
+    /// written through a hard link), then unpacks the tar into the deploy folder.
+    /// </summary>
+    public static string Upload(string root, string release) => Preamble + $"""
+        cd -- {Quote(root)}
+        IFS= read -r deletions
+        if [ -n "$deletions" ]; then
+          printf '%s' "$deletions" | base64 -d | (cd -- {Quote("releases/" + release)} && xargs -0 -r rm -rf --)
+        fi
+        tar -xpzf - --no-same-owner -C .
+        """;
+
+    /// <summary>
+    /// Creates the declared shared paths if missing, then prints, for every entry of <c>shared/</c>,
+    /// its kind, the kind of the same path in the release (<c>-</c> when absent) and the path,
+    /// NUL-terminated: all that <see cref="SharedLinkPlan"/> needs, in one round trip.
+    /// </summary>
+    public static string ListShared(string root, string release, IEnumerable<string> sharedFolders, IEnumerable<string> sharedFiles)
+    {
+        var script = new StringBuilder(Preamble).Append(CultureInfo.InvariantCulture, $"cd -- {Quote(root)}\n");
+        foreach (var folder in sharedFolders)
+        {
+            script.Append(CultureInfo.InvariantCulture, $"mkdir -p -- {Quote("shared/" + folder)}\n");
+        }
+
+        foreach (var file in sharedFiles)
+        {
+            var path = Quote("shared/" + file);
+            script.Append(CultureInfo.InvariantCulture, $"mkdir -p -- \"$(dirname -- {path})\"\nif [ ! -e {path} ] && [ ! -L {path} ]; then : > {path}; fi\n");
+        }
+
+        return script.Append(CultureInfo.InvariantCulture, $$"""
+            find shared -mindepth 1 -exec sh -c '
+              release=$1; shift
+              for p do
+                s=f; if [ -d "$p" ] && [ ! -L "$p" ]; then s=d; fi
+                r="$release/${p#shared/}"
+                if [ -L "$r" ]; then t=f; elif [ -d "$r" ]; then t=d; elif [ -e "$r" ]; then t=f; else t=-; fi
+                printf "%s%s%s\0" "$s" "$t" "${p#shared/}"
+              done' sh {{Quote("releases/" + release)}} {} +
+            """).ToString();
+    }
+
+    /// <summary>Creates the planned relative symlinks in the release.</summary>
+    public static string CreateLinks(string root, string release, IEnumerable<SharedLink> links)
+    {
+        var script = new StringBuilder(Preamble).Append(CultureInfo.InvariantCulture, $"cd -- {Quote(root + "/releases/" + release)}\n");
+        foreach (var link in links)
+        {
+            script.Append(CultureInfo.InvariantCulture, $"ln -s -- {Quote(link.Target)} {Quote(link.Path)}\n");
+        }
+
+        return script.ToString();
+    }
+
+    /// <summary>
+    /// Points <c>current</c> at the release atomically: a new relative symlink beside it, renamed
+    /// over it with <c>mv -T</c> (rename(2)); then appends the history line.
+    /// </summary>
+    public static string Switch(string root, string release, string historyLine) => Preamble + $"""
+        cd -- {Quote(root)}
+        if [ ! -d {Quote("releases/" + release)} ]; then echo 'release {release} is missing' >&2; exit 1; fi
+        if [ -d current ] && [ ! -L current ]; then echo 'current is a real folder, not a symlink: move it away once, then deploy again' >&2; exit 1; fi
+        rm -f -- .current.{release}.tmp
+        ln -s -- {Quote("releases/" + release)} .current.{release}.tmp
+        mv -T -- .current.{release}.tmp current
+        printf '%s\n' {Quote(historyLine)} >> .atomicdeploy/log.jsonl
+        """;
+
+    /// <summary>Deletes the given releases and their manifests (never the one <c>current</c> points at), then releases the lock.</summary>
+    public static string Prune(string root, IEnumerable<string> releases, string lockOwner)
+    {
+        var script = new StringBuilder(Preamble).Append(CultureInfo.InvariantCulture, $"cd -- {Quote(root)}\nlive=$(readlink current 2>/dev/null || true)\n");
+        foreach (var release in releases)
+        {
+            script.Append(CultureInfo.InvariantCulture, $"if [ \"$live\" != {Quote("releases/" + release)} ]; then rm -rf -- {Quote("releases/" + release)} {Quote(".atomicdeploy/manifests/" + release + ".json")}; fi\n");
+        }
+
+        return script.Append(ReleaseLock(lockOwner)).ToString();
+    }
+
+    /// <summary>
+    /// Undoes a deploy that failed before its switch: removes the half-made release (unless
+    /// <c>current</c> points at it), records the failure, and releases the lock if this deploy holds it.
+    /// </summary>
+    public static string Abort(string root, string? release, string historyLine, string lockOwner)
+    {
+        var script = new StringBuilder("set -u\n").Append(CultureInfo.InvariantCulture, $"cd -- {Quote(root)} || exit 0\n");
+        if (release is not null)
+        {
+            script.Append(CultureInfo.InvariantCulture, $"if [ \"$(readlink current 2>/dev/null)\" != {Quote("releases/" + release)} ]; then rm -rf -- {Quote("releases/" + release)} {Quote(".atomicdeploy/manifests/" + release + ".json")} .current.{release}.tmp; fi\n");
+        }
+
+        return script
+            .Append(CultureInfo.InvariantCulture, $"printf '%s\\n' {Quote(historyLine)} >> .atomicdeploy/log.jsonl\n")
+            .Append(ReleaseLock(lockOwner))
+            .ToString();
+    }
+
+    /// <summary>Releases the lock if, and only if, <paramref name="lockOwner"/> holds it.</summary>
+    public static string ReleaseLock(string lockOwner) =>
+        $"if [ \"$(cat .atomicdeploy/lock/owner 2>/dev/null)\" = {Quote(lockOwner)} ]; then rm -rf .atomicdeploy/lock; fi\n";
+
+    private static string ReleaseGlob => string.Concat(Enumerable.Repeat("[0-9]", 14));
+}
+
+/// <summary>How a new release is made from the live one.</summary>
+public enum CopyMode
+{
+    /// <summary><c>cp -al</c>: hard links, no extra disk space; safe because files are replaced, never edited.</summary>
+    HardLink,
+
+    /// <summary><c>cp -a</c>: a full copy.</summary>
+    Copy,
+}

@@ -1,0 +1,127 @@
+using System.Security.Cryptography;
+using System.Text;
+using AtomicDeploy.Core.Planning;
+
+namespace AtomicDeploy.Core.Ssh;
+
+/// <summary>How unknown host keys are treated.</summary>
+public enum HostKeyPolicy
+{
+    /// <summary>An unknown key is refused.</summary>
+    Strict,
+
+    /// <summary>An unknown key is trusted and recorded in known_hosts; a changed key is still refused.</summary>
+    AcceptNew,
+}
+
+/// <summary>
+/// Decides whether to trust the key a server offers: a pinned <c>SHA256:</c> fingerprint, else
+/// the known_hosts file. SSH.NET trusts any key unless told otherwise, so every connection goes
+/// through here, and a refusal becomes a coded error that prints the fingerprint to pin.
+/// </summary>
+public sealed class HostKeyCheck
+{
+    private readonly HostAddress _host;
+    private readonly string _knownHostsFile;
+    private readonly IReadOnlyList<string> _pinned;
+    private readonly HostKeyPolicy _policy;
+
+    /// <summary>Creates the check for one host.</summary>
+    public HostKeyCheck(HostAddress host, string knownHostsFile, IReadOnlyList<string> pinnedFingerprints, HostKeyPolicy policy)
+    {
+        _host = host;
+        _knownHostsFile = knownHostsFile;
+        _pinned = pinnedFingerprints;
+        _policy = policy;
+    }
+
+    /// <summary>Set when the last key offered was refused: the coded error to report.</summary>
+    public DeployException? Refusal { get; private set; }
+
+    /// <summary>Parses <c>AtomicDeployHostKeyFingerprint</c>: a <c>;</c>-list of <c>SHA256:</c> fingerprints.</summary>
+    public static IReadOnlyList<string> ParseFingerprints(string? text)
+    {
+        var fingerprints = (text ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var fingerprint in fingerprints)
+        {
+            if (!fingerprint.StartsWith("SHA256:", StringComparison.Ordinal) || fingerprint.Length != 50)
+            {
+                throw new DeployException(ErrorCodes.HostKeySettingInvalid,
+                    $"AtomicDeployHostKeyFingerprint holds '{fingerprint}', which is not a SHA256 fingerprint. Use the form ssh-keygen -lf prints: SHA256: and 43 base64 characters.");
+            }
+        }
+
+        return fingerprints;
+    }
+
+    /// <summary>The OpenSSH-style fingerprint of a public key blob: <c>SHA256:</c> and unpadded base64.</summary>
+    public static string Fingerprint(byte[] key) => "SHA256:" + Convert.ToBase64String(SHA256.HashData(key)).TrimEnd('=');
+
+    /// <summary>The key type written at the start of an SSH public key blob, e.g. <c>ssh-ed25519</c>.</summary>
+    public static string KeyTypeOf(byte[] key)
+    {
+        if (key.Length < 4)
+        {
+            return "unknown";
+        }
+
+        var length = (key[0] << 24) | (key[1] << 16) | (key[2] << 8) | key[3];
+        return length > 0 && length <= key.Length - 4 ? Encoding.ASCII.GetString(key, 4, length) : "unknown";
+    }
+
+    /// <summary>Judges the key a server offered; returns true to trust it.</summary>
+    public bool Trust(byte[] key)
+    {
+        var fingerprint = Fingerprint(key);
+        var keyType = KeyTypeOf(key);
+        if (_pinned.Count > 0)
+        {
+            if (_pinned.Contains(fingerprint, StringComparer.Ordinal))
+            {
+                return true;
+            }
+
+            Refusal = new DeployException(ErrorCodes.HostKeyChanged,
+                $"The host key of {_host.KnownHostsName} is {keyType} {fingerprint}, which is not among the fingerprints pinned in AtomicDeployHostKeyFingerprint. If the server's key really changed, pin the new fingerprint; otherwise do not deploy: someone may be between you and the server.");
+            return false;
+        }
+
+        var knownHosts = KnownHosts.Load(_knownHostsFile);
+        var line = KnownHosts.LineFor(_host.KnownHostsName, keyType, key);
+        switch (knownHosts.Verify(_host.KnownHostsName, keyType, key))
+        {
+            case HostKeyVerdict.Trusted:
+                return true;
+            case HostKeyVerdict.Revoked:
+                Refusal = new DeployException(ErrorCodes.HostKeyRevoked,
+                    $"The host key of {_host.KnownHostsName} ({keyType} {fingerprint}) is marked @revoked in {_knownHostsFile}. The server must get a new key before you deploy to it.");
+                return false;
+            case HostKeyVerdict.Changed:
+                Refusal = new DeployException(ErrorCodes.HostKeyChanged,
+                    $"The host key of {_host.KnownHostsName} has CHANGED: the server offers {keyType} {fingerprint}, but {_knownHostsFile} records another {keyType} key. If the change is expected, replace that entry with: {line}");
+                return false;
+            default:
+                if (_policy == HostKeyPolicy.AcceptNew)
+                {
+                    Record(line);
+                    return true;
+                }
+
+                Refusal = new DeployException(ErrorCodes.HostKeyUnknown,
+                    $"The host key of {_host.KnownHostsName} is unknown: {keyType} {fingerprint}. Check it with the server's administrator, then add this line to {_knownHostsFile}: {line}   or pin it with -p:AtomicDeployHostKeyFingerprint={fingerprint}");
+                return false;
+        }
+    }
+
+    private void Record(string line)
+    {
+        var folder = Path.GetDirectoryName(_knownHostsFile);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        var needsNewLine = File.Exists(_knownHostsFile) && new FileInfo(_knownHostsFile).Length > 0 && !File.ReadAllText(_knownHostsFile).EndsWith('\n');
+        File.AppendAllText(_knownHostsFile, (needsNewLine ? "\n" : string.Empty) + line + "\n");
+    }
+}

@@ -1,0 +1,107 @@
+using System.Net.Sockets;
+using AtomicDeploy.Core.Remote;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace AtomicDeploy.Core.Ssh;
+
+/// <summary>
+/// One verified, authenticated SSH connection to a server; each script runs on its own exec
+/// channel of it. Host keys are checked by <see cref="HostKeyCheck"/> before anything is sent.
+/// </summary>
+public sealed class SshShell : IRemoteShell
+{
+    private readonly SshClient _client;
+
+    private SshShell(SshClient client, string name)
+    {
+        _client = client;
+        Name = name;
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>Connects, verifies the host key and authenticates, or throws a coded error.</summary>
+    public static SshShell Connect(SshSettings settings, Func<string, string?> environment, string homeFolder, CancellationToken cancellationToken)
+    {
+        var methods = SshCredentials.Build(settings, environment, homeFolder);
+        var info = new ConnectionInfo(settings.Host.Host, settings.Host.Port, settings.Host.User, methods)
+        {
+            Timeout = settings.ConnectTimeout,
+        };
+        var check = new HostKeyCheck(settings.Host, settings.KnownHostsFile, settings.PinnedFingerprints, settings.Policy);
+        var client = new SshClient(info) { KeepAliveInterval = TimeSpan.FromSeconds(15) };
+        client.HostKeyReceived += (_, e) => e.CanTrust = check.Trust(e.HostKey);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(settings.ConnectTimeout);
+            client.ConnectAsync(timeout.Token).GetAwaiter().GetResult();
+            return new SshShell(client, settings.Host.ToString());
+        }
+        catch (Exception e) when (check.Refusal is not null)
+        {
+            client.Dispose();
+            throw new DeployException(check.Refusal.Code, check.Refusal.Message, e);
+        }
+        catch (SshAuthenticationException e)
+        {
+            client.Dispose();
+            throw new DeployException(ErrorCodes.AuthenticationFailed,
+                $"{settings.Host} refused every credential offered ({string.Join(", ", methods.Select(m => m.Name))}). Check that the public key is in the user's ~/.ssh/authorized_keys on the server, and the user name.", e);
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            client.Dispose();
+            throw new DeployException(ErrorCodes.Cancelled, "The deploy was cancelled while connecting.", e);
+        }
+        catch (Exception e) when (e is SocketException or SshException or OperationCanceledException or TimeoutException or IOException)
+        {
+            client.Dispose();
+            throw new DeployException(ErrorCodes.Unreachable,
+                $"Cannot connect to {settings.Host} within {settings.ConnectTimeout.TotalSeconds:0} s ({e.GetType().Name}: {e.Message}). Check the host name, the port and that sshd runs there.", e);
+        }
+    }
+
+    /// <inheritdoc />
+    public ShellResult Run(string script, Action<Stream>? writeInput, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var command = _client.CreateCommand(script);
+        command.CommandTimeout = timeout;
+        try
+        {
+            var execution = command.ExecuteAsync(cancellationToken);
+            using (var input = command.CreateInputStream())
+            using (var buffered = new BufferedStream(input, 1 << 17))
+            {
+                try
+                {
+                    writeInput?.Invoke(buffered);
+                }
+                catch (Exception e) when (e is SshException or ObjectDisposedException or IOException && execution.IsCompleted)
+                {
+                    // The script ended before reading all its input; its exit code and error say why.
+                }
+            }
+
+            execution.GetAwaiter().GetResult();
+            return new ShellResult(command.ExitStatus ?? -1, command.Result, command.Error);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new DeployException(ErrorCodes.Cancelled, "The deploy was cancelled.", e);
+        }
+        catch (SshOperationTimeoutException e)
+        {
+            throw new DeployException(ErrorCodes.RemoteTimeout, $"A step did not finish within {timeout.TotalSeconds:0} s on {Name}. Raise AtomicDeployCommandTimeout if it needs longer.", e);
+        }
+        catch (Exception e) when (e is SshConnectionException or SocketException or IOException || (e is ObjectDisposedException && !_client.IsConnected))
+        {
+            throw new DeployException(ErrorCodes.ConnectionLost, $"The connection to {Name} was lost during a step ({e.GetType().Name}). Nothing was switched unless the log says so; deploy again.", e);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _client.Dispose();
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
+using AtomicDeploy.Core.Manifest;
+
+namespace AtomicDeploy.Core.Upload;
+
+/// <summary>
+/// The one stream an upload sends: a first line with the paths to delete from the copied release
+/// (base64 of NUL-separated names, so any byte of a name survives), then a gzip-compressed PAX tar
+/// of the entries to send under <c>releases/&lt;name&gt;/</c>, ending with the release's manifest under
+/// <c>.atomicdeploy/manifests/</c>. The server side is <see cref="Remote.RemoteScripts.Upload"/>.
+/// </summary>
+public static class ReleaseArchive
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>Writes the stream for <paramref name="diff"/>, reading files from <paramref name="sourceDir"/>.</summary>
+    public static long Write(Stream output, string sourceDir, string release, ManifestDiff diff, byte[] manifestJson, IDeployLog log, CancellationToken cancellationToken)
+    {
+        var deletions = string.Join('\0', diff.ToDelete);
+        var header = Convert.ToBase64String(Encoding.UTF8.GetBytes(deletions)) + "\n";
+        output.Write(Encoding.ASCII.GetBytes(header));
+
+        var toSend = diff.ToSend;
+        var totalBytes = toSend.Sum(e => e.Size);
+        var sentBytes = 0L;
+        var sentFiles = 0;
+        var clock = Stopwatch.StartNew();
+        var nextReport = ProgressInterval;
+
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var entry in toSend)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var name = $"releases/{release}/{entry.Path}";
+                if (entry.IsDirectory)
+                {
+                    tar.WriteEntry(new PaxTarEntry(TarEntryType.Directory, name) { Mode = (UnixFileMode)entry.Mode });
+                    continue;
+                }
+
+                var file = Path.Combine(sourceDir, entry.Path);
+                using var content = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+                if (content.Length != entry.Size)
+                {
+                    throw new DeployException(ErrorCodes.SourceMissing, $"'{entry.Path}' changed while it was being deployed. Publish again, then deploy.");
+                }
+
+                tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name)
+                {
+                    Mode = (UnixFileMode)entry.Mode,
+                    ModificationTime = File.GetLastWriteTimeUtc(file),
+                    DataStream = content,
+                });
+
+                sentFiles++;
+                sentBytes += entry.Size;
+                if (clock.Elapsed >= nextReport)
+                {
+                    nextReport = clock.Elapsed + ProgressInterval;
+                    log.Info($"  uploaded {sentFiles}/{toSend.Count(e => !e.IsDirectory)} files, {Megabytes(sentBytes)} of {Megabytes(totalBytes)} MB ({Megabytes((long)(sentBytes / clock.Elapsed.TotalSeconds))} MB/s)");
+                }
+            }
+
+            using var manifest = new MemoryStream(manifestJson, writable: false);
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, $".atomicdeploy/manifests/{release}.json")
+            {
+                Mode = (UnixFileMode)0b110_100_100,
+                DataStream = manifest,
+            });
+        }
+
+        return sentBytes;
+    }
+
+    private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,196 @@
+using System.Globalization;
+using AtomicDeploy.Core;
+using AtomicDeploy.Core.Planning;
+using AtomicDeploy.Core.Remote;
+using AtomicDeploy.Core.Ssh;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace AtomicDeploy.Tasks;
+
+/// <summary>
+/// What the five tasks share: the target's settings, the session that lives for the whole build,
+/// and turning failures into coded errors. A failure before the switch aborts the deploy: the
+/// half-made release is removed and the live one is left as it was.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A CancellationTokenSource without a timer holds nothing to release, and MSBuild may call Cancel after Execute returns.")]
+public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancellation = new();
+
+    /// <summary>Servers: <c>host</c>, <c>host:port</c> or <c>user@host:port</c>; empty for the local target.</summary>
+    public string? Host { get; set; }
+
+    /// <summary>Port for a host that names none (default 22).</summary>
+    public string? Port { get; set; }
+
+    /// <summary>User for a host that names none (default: the current user).</summary>
+    public string? User { get; set; }
+
+    /// <summary>Absolute deploy folder on the server.</summary>
+    [Required]
+    public string DeployPath { get; set; } = string.Empty;
+
+    /// <summary>OpenSSH known_hosts file (default <c>~/.ssh/known_hosts</c>).</summary>
+    public string? KnownHostsFile { get; set; }
+
+    /// <summary>Pinned <c>SHA256:</c> fingerprints, <c>;</c>-separated.</summary>
+    public string? HostKeyFingerprint { get; set; }
+
+    /// <summary><c>Strict</c> (default) or <c>AcceptNew</c>.</summary>
+    public string? HostKeyPolicy { get; set; }
+
+    /// <summary>OpenSSH private key file (default: the first of <c>~/.ssh/id_ed25519</c>, <c>id_ecdsa</c>, <c>id_rsa</c>).</summary>
+    public string? PrivateKeyFile { get; set; }
+
+    /// <summary>Name of the environment variable holding key text.</summary>
+    public string? PrivateKeyVariable { get; set; }
+
+    /// <summary>Name of the environment variable holding the key's passphrase.</summary>
+    public string? PassphraseVariable { get; set; }
+
+    /// <summary>Name of the environment variable holding a password.</summary>
+    public string? PasswordVariable { get; set; }
+
+    /// <summary>Seconds to wait for a connection (default 30).</summary>
+    public string? ConnectTimeout { get; set; }
+
+    /// <summary>Seconds one step may take on the server (default 600).</summary>
+    public string? CommandTimeout { get; set; }
+
+    /// <summary>The cancellation of this task (Ctrl+C).</summary>
+    protected CancellationToken CancellationToken => _cancellation.Token;
+
+    /// <inheritdoc />
+    public void Cancel() => _cancellation.Cancel();
+
+    /// <inheritdoc />
+    public sealed override bool Execute()
+    {
+        var log = new MsBuildDeployLog(Log, BuildEngine.ProjectFileOfTaskNode);
+        try
+        {
+            Run(Core.Planning.DeployPath.Validate(DeployPath), log);
+        }
+        catch (DeployException e)
+        {
+            LogError(e.Code, e.Message);
+            EndSession(e);
+        }
+        catch (OperationCanceledException)
+        {
+            LogError(ErrorCodes.Cancelled, "The deploy was cancelled.");
+            EndSession(new DeployException(ErrorCodes.Cancelled, "cancelled"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or NotSupportedException)
+        {
+            LogError(ErrorCodes.Internal, $"{GetType().Name} failed unexpectedly: {e.GetType().Name}: {e.Message}");
+            EndSession(new DeployException(ErrorCodes.Internal, e.Message));
+        }
+
+        return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>Does the task's step for the deploy folder <paramref name="root"/> (already validated).</summary>
+    protected abstract void Run(string root, IDeployLog log);
+
+    /// <summary>The session PrepareRelease opened in this build for this target, or a coded error.</summary>
+    protected DeploySession CurrentSession(string root) =>
+        SessionRegistry.Find(BuildEngine4, SessionKey(root))
+        ?? throw new DeployException(ErrorCodes.NoPreparedRelease,
+            $"No release is being prepared for {DescribeTarget(root)} in this build: run PrepareRelease (with the same host and path) before this task.");
+
+    /// <summary>Opens the connection (or the local target) and registers the session for the other tasks of this build.</summary>
+    protected DeploySession OpenSession(string root, Core.History.DeployContext context, IDeployLog log)
+    {
+        var commandTimeout = Seconds(CommandTimeout, 600, "AtomicDeployCommandTimeout");
+        IRemoteShell shell = string.IsNullOrWhiteSpace(Host)
+            ? new LocalShell()
+            : SshShell.Connect(SshSettings(), Environment.GetEnvironmentVariable, HomeFolder, CancellationToken);
+        var session = new DeploySession(shell, root, context, log, commandTimeout);
+        SessionRegistry.Register(BuildEngine4, SessionKey(root), session);
+        return session;
+    }
+
+    /// <summary>Ends the session: unregisters it and closes its connection.</summary>
+    protected void CloseSession(string root) => SessionRegistry.Remove(BuildEngine4, SessionKey(root))?.Dispose();
+
+    /// <summary>Validates a whole number property.</summary>
+    protected static int WholeNumber(string? text, int fallback, int minimum, string code, string property)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= minimum
+            ? value
+            : throw new DeployException(code, $"{property} is '{text}'; it must be a whole number of at least {minimum}.");
+    }
+
+    /// <summary>Checks the settings used to connect, without connecting.</summary>
+    protected SshSettings? ValidateConnection() => string.IsNullOrWhiteSpace(Host) ? null : SshSettings();
+
+    private static string HomeFolder => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+    private SshSettings SshSettings()
+    {
+        var port = WholeNumber(Port, 22, 1, ErrorCodes.HostInvalid, "AtomicDeployPort");
+        var user = string.IsNullOrWhiteSpace(User) ? Environment.UserName : User.Trim();
+        var hosts = Host!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (hosts.Length != 1)
+        {
+            throw new DeployException(ErrorCodes.HostInvalid, $"AtomicDeployHost '{Host}' names {hosts.Length} hosts; this version deploys to one host at a time.");
+        }
+
+        var policy = (HostKeyPolicy ?? string.Empty).Trim() switch
+        {
+            "" or "Strict" => Core.Ssh.HostKeyPolicy.Strict,
+            "AcceptNew" => Core.Ssh.HostKeyPolicy.AcceptNew,
+            var other => throw new DeployException(ErrorCodes.HostKeySettingInvalid, $"AtomicDeployHostKeyPolicy is '{other}'; use Strict or AcceptNew."),
+        };
+
+        return new SshSettings(
+            HostAddress.Parse(hosts[0], user, port),
+            string.IsNullOrWhiteSpace(KnownHostsFile) ? Path.Combine(HomeFolder, ".ssh", "known_hosts") : KnownHostsFile,
+            HostKeyCheck.ParseFingerprints(HostKeyFingerprint),
+            policy,
+            string.IsNullOrWhiteSpace(PrivateKeyFile) ? null : PrivateKeyFile,
+            Or(PrivateKeyVariable, "ATOMICDEPLOY_SSH_KEY"),
+            Or(PassphraseVariable, "ATOMICDEPLOY_SSH_PASSPHRASE"),
+            Or(PasswordVariable, "ATOMICDEPLOY_SSH_PASSWORD"),
+            Seconds(ConnectTimeout, 30, "AtomicDeployConnectTimeout"));
+    }
+
+    private static TimeSpan Seconds(string? text, int fallback, string property) =>
+        TimeSpan.FromSeconds(WholeNumber(text, fallback, 1, ErrorCodes.TimeoutInvalid, property));
+
+    private static string Or(string? value, string fallback) => string.IsNullOrWhiteSpace(value) ? fallback : value.Trim();
+
+    private string SessionKey(string root) => $"AtomicDeploy.Session|{(Host ?? string.Empty).Trim()}|{Port}|{User}|{root}";
+
+    private string DescribeTarget(string root) => string.IsNullOrWhiteSpace(Host) ? $"{root} on this machine" : $"{root} on {Host}";
+
+    private void EndSession(DeployException reason)
+    {
+        string root;
+        try
+        {
+            root = Core.Planning.DeployPath.Validate(DeployPath);
+        }
+        catch (DeployException)
+        {
+            return;
+        }
+
+        var session = SessionRegistry.Remove(BuildEngine4, SessionKey(root));
+        if (session is not null)
+        {
+            session.Abort(reason);
+            session.Dispose();
+        }
+    }
+
+    private void LogError(string code, string message) =>
+        Log.LogError(null, code, null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0, message);
+}

@@ -1,0 +1,38 @@
+using AtomicDeploy.Core;
+using Microsoft.Build.Framework;
+
+namespace AtomicDeploy.Tasks;
+
+/// <summary>
+/// Step 3: creates the declared shared paths, then links everything in <c>shared/</c> into the new
+/// release with relative symlinks, dropping down into folders the release also has.
+/// </summary>
+public sealed class LinkShared : DeployTask
+{
+    /// <summary>Paths to create in <c>shared/</c> if missing: a trailing <c>/</c> makes a folder, otherwise an empty file.</summary>
+    public string[]? SharedPaths { get; set; }
+
+    /// <summary>Links created (paths relative to the release).</summary>
+    [Output]
+    public string[] Links { get; private set; } = [];
+
+    /// <summary>Checks shared paths before anything touches a server.</summary>
+    internal static void Validate(string[]? sharedPaths)
+    {
+        foreach (var path in sharedPaths ?? [])
+        {
+            if (!Core.Planning.DeployPath.TryNormaliseRelative(path.Trim(), out _))
+            {
+                throw new DeployException(ErrorCodes.SharedPathInvalid, $"The shared path '{path}' in AtomicDeploySharedPaths must be relative and stay inside shared/ (no leading /, no '.' or '..').");
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void Run(string root, IDeployLog log)
+    {
+        Validate(SharedPaths);
+        var plan = CurrentSession(root).LinkShared((SharedPaths ?? []).Select(p => p.Trim()).ToArray(), CancellationToken);
+        Links = plan.Links.Select(l => l.Path).ToArray();
+    }
+}

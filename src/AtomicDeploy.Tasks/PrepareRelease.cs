@@ -1,0 +1,68 @@
+using AtomicDeploy.Core;
+using AtomicDeploy.Core.History;
+using AtomicDeploy.Core.Planning;
+using AtomicDeploy.Core.Remote;
+using Microsoft.Build.Framework;
+using NuGet.Versioning;
+
+namespace AtomicDeploy.Tasks;
+
+/// <summary>
+/// Step 1: checks every setting of the deploy (so bad input never reaches a server), connects,
+/// takes the deploy lock, and creates the new release as a copy of the live one.
+/// </summary>
+public sealed class PrepareRelease : DeployTask
+{
+    /// <summary><c>hardlink</c> (default) or <c>copy</c>.</summary>
+    public string? CopyMode { get; set; }
+
+    /// <summary>The folder to deploy; checked here so a missing one fails before the server is touched.</summary>
+    public string? SourceDir { get; set; }
+
+    /// <summary>Checked here; used by PruneReleases.</summary>
+    public string? KeepReleases { get; set; }
+
+    /// <summary>Checked here; used by LinkShared.</summary>
+    public string[]? SharedPaths { get; set; }
+
+    /// <summary>The project folder, for git metadata.</summary>
+    public string? ProjectDirectory { get; set; }
+
+    /// <summary>The app's <c>$(Version)</c>, recorded in the history.</summary>
+    public string? AppVersion { get; set; }
+
+    /// <summary>The new release's name.</summary>
+    [Output]
+    public string ReleaseName { get; private set; } = string.Empty;
+
+    /// <summary>The release live before this deploy, or empty.</summary>
+    [Output]
+    public string PreviousRelease { get; private set; } = string.Empty;
+
+    /// <inheritdoc />
+    protected override void Run(string root, IDeployLog log)
+    {
+        var copyMode = (CopyMode ?? string.Empty).Trim().ToUpperInvariant() switch
+        {
+            "" or "HARDLINK" => Core.Remote.CopyMode.HardLink,
+            "COPY" => Core.Remote.CopyMode.Copy,
+            _ => throw new DeployException(ErrorCodes.CopyModeInvalid, $"AtomicDeployCopyMode is '{CopyMode}'; use hardlink (the default) or copy."),
+        };
+        WholeNumber(KeepReleases, 3, 1, ErrorCodes.KeepInvalid, "AtomicDeployKeepReleases");
+        LinkShared.Validate(SharedPaths);
+        if (SourceDir is not null && !Directory.Exists(SourceDir))
+        {
+            throw new DeployException(ErrorCodes.SourceMissing, $"The folder to deploy, '{SourceDir}', does not exist. Check AtomicDeploySourceDir, or publish first.");
+        }
+
+        ValidateConnection();
+
+        var version = NuGetVersion.TryParse(AppVersion, out var parsed) ? parsed.ToNormalizedString() : null;
+        var git = string.IsNullOrEmpty(ProjectDirectory) ? null : GitMetadata.TryRead(ProjectDirectory, log);
+        var context = new DeployContext(Environment.UserName, Environment.MachineName, version, git);
+
+        var session = OpenSession(root, context, log);
+        ReleaseName = session.Prepare(copyMode, DateTime.UtcNow, CancellationToken);
+        PreviousRelease = session.PreviousRelease ?? string.Empty;
+    }
+}

@@ -1,0 +1,202 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Diagnostics;
+
+namespace AtomicDeploy.Tests.Infrastructure;
+
+/// <summary>
+/// A real OpenSSH server for the tests: Debian's sshd on 127.0.0.1 and a free port, with a
+/// throwaway host key, client key and config in a temp folder. When the tests run as root, logins
+/// go to an unprivileged user made for them, so deploys run without privileges as in production.
+/// </summary>
+internal sealed class SshServer : IDisposable
+{
+    public const string TestUser = "atomicdeploy-test";
+    private const string SshdPath = "/usr/sbin/sshd";
+
+    private readonly TempFolder _folder = new("atomicdeploy-sshd-");
+    private readonly Process _process;
+
+    private SshServer()
+    {
+        if (!File.Exists(SshdPath))
+        {
+            throw new InvalidOperationException($"{SshdPath} is missing: install OpenSSH's server (Debian: apt-get install -y openssh-server). The tests run it on 127.0.0.1 themselves.");
+        }
+
+        IsRoot = Environment.UserName == "root";
+        User = IsRoot ? EnsureTestUser() : Environment.UserName;
+        File.SetUnixFileMode(_folder.Path, (UnixFileMode)0b111_101_101);
+
+        HostKeyFile = _folder.Combine("host_ed25519");
+        ProcessRunner.Check("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test-host", "-f", HostKeyFile);
+        ClientKeyFile = _folder.Combine("client_ed25519");
+        ProcessRunner.Check("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test-client", "-f", ClientKeyFile);
+        File.Copy(ClientKeyFile + ".pub", _folder.Combine("authorized_keys"));
+        File.SetUnixFileMode(_folder.Combine("authorized_keys"), (UnixFileMode)0b110_100_100);
+
+        Port = FreePort();
+        var hostPublicKey = File.ReadAllText(HostKeyFile + ".pub").Split(' ');
+        HostKeyType = hostPublicKey[0];
+        HostKeyBase64 = hostPublicKey[1];
+        KnownHostsFile = _folder.Combine("known_hosts");
+        File.WriteAllText(KnownHostsFile, $"[127.0.0.1]:{Port} {HostKeyType} {HostKeyBase64}\n");
+
+        var config = _folder.Combine("sshd_config");
+        File.WriteAllText(config, $"""
+            Port {Port}
+            ListenAddress 127.0.0.1
+            HostKey {HostKeyFile}
+            PidFile {_folder.Combine("sshd.pid")}
+            AuthorizedKeysFile {_folder.Combine("authorized_keys")}
+            AllowUsers {User}
+            PermitRootLogin no
+            PasswordAuthentication no
+            KbdInteractiveAuthentication no
+            PubkeyAuthentication yes
+            UsePAM no
+            StrictModes no
+            X11Forwarding no
+            AllowTcpForwarding no
+            MaxSessions 64
+            MaxStartups 64:30:128
+            LogLevel VERBOSE
+
+            """);
+
+        if (IsRoot)
+        {
+            Directory.CreateDirectory("/run/sshd");
+        }
+
+        var start = new ProcessStartInfo(SshdPath) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { "-D", "-e", "-f", config })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        _process = Process.Start(start)!;
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (Log) { Log.Add(e.Data); } } };
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (Log) { Log.Add(e.Data); } } };
+        _process.BeginErrorReadLine();
+        _process.BeginOutputReadLine();
+        WaitUntilListening();
+    }
+
+    public bool IsRoot { get; }
+
+    public string User { get; }
+
+    public int Port { get; }
+
+    public string HostKeyFile { get; }
+
+    public string HostKeyType { get; }
+
+    public string HostKeyBase64 { get; }
+
+    public string ClientKeyFile { get; }
+
+    public string KnownHostsFile { get; }
+
+    public string HostSpec => $"{User}@127.0.0.1:{Port}";
+
+    public List<string> Log { get; } = [];
+
+    public static SshServer Start() => new();
+
+    /// <summary>A fresh folder the deploy user owns, to deploy into.</summary>
+    public string NewDeployFolder()
+    {
+        var folder = _folder.Combine("srv-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        GiveToUser(folder);
+        return folder + "/app";
+    }
+
+    /// <summary>Makes a path belong to the deploy user (when the tests run as root).</summary>
+    public void GiveToUser(string path)
+    {
+        if (IsRoot)
+        {
+            ProcessRunner.Check("chown", "-R", $"{User}:", path);
+        }
+    }
+
+    /// <summary>Runs a command as the deploy user (for a test's own setup on the server).</summary>
+    public void RunAsUser(string script)
+    {
+        var result = IsRoot
+            ? ProcessRunner.Run("runuser", ["-u", User, "--", "sh", "-c", script])
+            : ProcessRunner.Run("sh", ["-c", script]);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"'{script}' failed: {result.All}");
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+        }
+        finally
+        {
+            _process.Dispose();
+            _folder.Dispose();
+        }
+    }
+
+    private static string EnsureTestUser()
+    {
+        if (ProcessRunner.Run("id", ["-u", TestUser]).ExitCode != 0)
+        {
+            var add = ProcessRunner.Run("useradd", ["--create-home", "--shell", "/bin/sh", TestUser]);
+            if (add.ExitCode != 0 && ProcessRunner.Run("id", ["-u", TestUser]).ExitCode != 0)
+            {
+                throw new InvalidOperationException($"Could not create the test user {TestUser}: {add.All}");
+            }
+        }
+
+        // sshd without PAM refuses accounts whose password is locked ('!'); '*' allows key logins only.
+        ProcessRunner.Check("usermod", "-p", "*", TestUser);
+        return TestUser;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void WaitUntilListening()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"sshd exited with {_process.ExitCode}: {string.Join('\n', Log)}");
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+
+        throw new TimeoutException($"sshd did not listen on 127.0.0.1:{Port}: {string.Join('\n', Log)}");
+    }
+}
