@@ -65,15 +65,28 @@ public static class PublishFolderScanner
             }
             else if (entry is FileInfo file)
             {
-                var target = file.LinkTarget is null ? file : (FileInfo?)file.ResolveLinkTarget(returnFinalTarget: true);
+                var target = file.LinkTarget is null ? file : ResolveOrNull(file);
                 if (target is null || !target.Exists)
                 {
-                    log.Warning(ErrorCodes.SourceEntrySkipped, $"'{path}' in the publish folder is a broken symlink and is not deployed.");
+                    log.Warning(ErrorCodes.SourceEntrySkipped, $"'{path}' in the publish folder is a broken symlink (or a loop of them) and is not deployed.");
                     continue;
                 }
 
                 files.Add((path, target));
             }
+        }
+    }
+
+    private static FileInfo? ResolveOrNull(FileInfo link)
+    {
+        try
+        {
+            return (FileInfo?)link.ResolveLinkTarget(returnFinalTarget: true);
+        }
+        catch (IOException)
+        {
+            // A symlink loop: reported as a broken link.
+            return null;
         }
     }
 

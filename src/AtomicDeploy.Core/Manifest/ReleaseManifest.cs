@@ -68,13 +68,18 @@ public sealed class ReleaseManifest
         var entries = new List<ManifestEntry>(document.Entries.Length);
         foreach (var item in document.Entries)
         {
+            if (item is null)
+            {
+                throw Invalid("it has an empty entry");
+            }
+
             if (!DeployPath.TryNormaliseRelative(item.Path, out var path) || path != item.Path)
             {
                 throw Invalid($"the entry '{item.Path}' is not a plain relative path");
             }
 
             var isDirectory = item.Type == "d";
-            if (!isDirectory && (item.Type != "f" || item.Size is null or < 0 || item.Sha256 is null))
+            if (item.Mode is < 0 or > 0xFFF || (isDirectory && item.Size is not null) || (!isDirectory && (item.Type != "f" || item.Size is null or < 0 || item.Sha256 is null)))
             {
                 throw Invalid($"the entry '{item.Path}' is incomplete");
             }

@@ -12,8 +12,10 @@ public static partial class ReleaseName
 {
     private const string Format = "yyyyMMddHHmmss";
 
-    /// <summary>True when <paramref name="name"/> is a release name (exactly 14 digits).</summary>
-    public static bool IsReleaseName(string? name) => name is not null && Pattern().IsMatch(name);
+    /// <summary>True when <paramref name="name"/> is a release name: exactly 14 digits that form a valid UTC time.</summary>
+    public static bool IsReleaseName(string? name) =>
+        name is not null && Pattern().IsMatch(name) &&
+        DateTime.TryParseExact(name, Format, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out _);
 
     /// <summary>The name for a deploy starting at <paramref name="utcNow"/>, given the releases that exist.</summary>
     public static string Next(DateTime utcNow, IEnumerable<string> existing)
@@ -22,6 +24,11 @@ public static partial class ReleaseName
         var latest = existing.Where(IsReleaseName).Select(Parse).DefaultIfEmpty(DateTime.MinValue).Max();
         if (candidate <= latest)
         {
+            if (latest >= DateTime.MaxValue.AddSeconds(-1))
+            {
+                throw new DeployException(ErrorCodes.RemoteStateInvalid, $"A release named {latest.ToString(Format, CultureInfo.InvariantCulture)} exists; no later release name is possible. Remove that folder from releases/.");
+            }
+
             candidate = latest.AddSeconds(1);
         }
 
@@ -35,6 +42,6 @@ public static partial class ReleaseName
     private static DateTime Truncate(DateTime time) =>
         new(time.Year, time.Month, time.Day, time.Hour, time.Minute, time.Second, DateTimeKind.Utc);
 
-    [GeneratedRegex(@"^[0-9]{14}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[0-9]{14}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

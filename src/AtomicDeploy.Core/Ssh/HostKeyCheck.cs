@@ -44,7 +44,7 @@ public sealed class HostKeyCheck
         var fingerprints = (text ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var fingerprint in fingerprints)
         {
-            if (!fingerprint.StartsWith("SHA256:", StringComparison.Ordinal) || fingerprint.Length != 50)
+            if (!fingerprint.StartsWith("SHA256:", StringComparison.Ordinal) || fingerprint.Length != 50 || !fingerprint[7..].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/'))
             {
                 throw new DeployException(ErrorCodes.HostKeySettingInvalid,
                     $"AtomicDeployHostKeyFingerprint holds '{fingerprint}', which is not a SHA256 fingerprint. Use the form ssh-keygen -lf prints: SHA256: and 43 base64 characters.");

@@ -1,0 +1,54 @@
+using AtomicDeploy.Core;
+
+namespace AtomicDeploy.Tests.EndToEnd;
+
+/// <summary>Bad settings fail the publish with a coded error and leave the server byte for byte as it was.</summary>
+[TestClass]
+public sealed class BadInputIsRefusedBeforeTheServer
+{
+    [TestMethod]
+    public void Bad_settings_and_an_unknown_host_key_fail_with_their_codes_and_change_nothing()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var app = new WebApp();
+        var good = WebApp.ServerProperties(server, root);
+        Assert.AreEqual(0, app.Publish(good).ExitCode);
+        var before = RemoteTree.Snapshot(root);
+        using var empty = new TempFolder();
+        File.WriteAllText(empty.Combine("known_hosts"), string.Empty);
+
+        (string Code, string[] Properties)[] cases =
+        [
+            (ErrorCodes.PathUnsafe, [.. good, "AtomicDeployPath=srv/relative"]),
+            (ErrorCodes.PathUnsafe, [.. good, "AtomicDeployPath=/"]),
+            (ErrorCodes.PathUnsafe, [.. good, $"AtomicDeployPath={root}/../elsewhere"]),
+            (ErrorCodes.KeepInvalid, [.. good, "AtomicDeployKeepReleases=0"]),
+            (ErrorCodes.HostInvalid, [.. good, "AtomicDeployHost=user@host:99999"]),
+            (ErrorCodes.SharedPathInvalid, [.. good, "AtomicDeploySharedPaths=../outside"]),
+            (ErrorCodes.HostKeyUnknown, [.. good, $"AtomicDeployKnownHostsFile={empty.Combine("known_hosts")}"]),
+        ];
+        foreach (var (code, properties) in cases)
+        {
+            var result = app.Publish(properties);
+
+            Assert.AreNotEqual(0, result.ExitCode, code);
+            StringAssert.Contains(result.Output, $"error {code}:", result.Output);
+            CollectionAssert.AreEqual(before, RemoteTree.Snapshot(root), $"the server is unchanged after {code}");
+        }
+    }
+
+    [TestMethod]
+    public void Without_AtomicDeploy_a_publish_deploys_nothing()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var app = new WebApp();
+
+        var result = app.Publish([.. WebApp.ServerProperties(server, root).Skip(1)]);
+
+        Assert.AreEqual(0, result.ExitCode, result.All);
+        Assert.IsFalse(Directory.Exists(root));
+        Assert.IsFalse(result.Output.Contains("AtomicDeploy:", StringComparison.Ordinal));
+    }
+}

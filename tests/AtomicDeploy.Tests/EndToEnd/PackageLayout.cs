@@ -1,0 +1,33 @@
+using System.Xml.Linq;
+
+namespace AtomicDeploy.Tests.EndToEnd;
+
+/// <summary>The packed .nupkg has the layout MSBuild task packages need.</summary>
+[TestClass]
+public sealed class PackageLayout
+{
+    [TestMethod]
+    public void Tasks_and_their_dependencies_are_under_tasks_with_no_lib_and_no_MSBuild_assemblies()
+    {
+        using var package = PackageFeed.OpenPackage();
+        var files = package.Entries.Select(e => e.FullName).ToArray();
+
+        CollectionAssert.IsSubsetOf(
+            new[]
+            {
+                "build/AtomicDeploy.Tasks.props", "build/AtomicDeploy.Tasks.targets",
+                "buildMultiTargeting/AtomicDeploy.Tasks.props", "buildMultiTargeting/AtomicDeploy.Tasks.targets",
+                "tasks/net8.0/AtomicDeploy.Tasks.dll", "tasks/net8.0/AtomicDeploy.Tasks.deps.json", "tasks/net8.0/AtomicDeploy.Core.dll",
+                "tasks/net8.0/Renci.SshNet.dll", "tasks/net8.0/LibGit2Sharp.dll", "tasks/net8.0/NuGet.Versioning.dll", "README.md",
+            },
+            files);
+        Assert.IsTrue(files.Any(f => f.StartsWith("tasks/net8.0/runtimes/linux-x64/native/libgit2", StringComparison.Ordinal)), "libgit2's native library is packed");
+        Assert.IsFalse(files.Any(f => f.StartsWith("lib/", StringComparison.Ordinal)), "no lib/ folder: nothing is referenced by the app");
+        Assert.IsFalse(files.Any(f => Path.GetFileName(f).StartsWith("Microsoft.Build", StringComparison.Ordinal)), "MSBuild's own assemblies are not packed");
+
+        using var nuspec = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        var metadata = XDocument.Load(nuspec).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        Assert.AreEqual("true", metadata.Elements().Single(e => e.Name.LocalName == "developmentDependency").Value);
+        Assert.IsFalse(metadata.Elements().Any(e => e.Name.LocalName == "dependencies" && e.Descendants().Any(d => d.Name.LocalName == "dependency")), "the package brings no NuGet dependencies into the app");
+    }
+}

@@ -1,0 +1,28 @@
+namespace AtomicDeploy.Tests.EndToEnd;
+
+/// <summary>The README's first command: the sample deploys with no server at all.</summary>
+[TestClass]
+public sealed class SampleDeploysToALocalTarget
+{
+    [TestMethod]
+    public void The_sample_publishes_into_a_local_target_and_prints_where()
+    {
+        using var target = new TempFolder();
+        var root = target.Combine("HelloWeb");
+
+        var result = ProcessRunner.Run(
+            "dotnet",
+            ["publish", Repository.Combine("samples", "HelloWeb"), "-c", "Release", "-nodeReuse:false", "-p:AtomicDeploy=true", $"-p:AtomicDeployPath={root}"],
+            Repository.Root,
+            DotNet.Environment(null),
+            TimeSpan.FromMinutes(5));
+
+        Assert.AreEqual(0, result.ExitCode, result.All);
+        var tree = new RemoteTree(root);
+        var release = tree.Releases.Single();
+        StringAssert.Contains(result.Output, $"AtomicDeploy: deployed release {release} to {root} on this machine");
+        Assert.AreEqual($"releases/{release}", tree.CurrentLink);
+        StringAssert.Contains(tree.CurrentFile("wwwroot/index.html"), "Hello from HelloWeb");
+        Assert.AreEqual("../../shared/App_Data", new FileInfo(tree.ReleasePath(release, "App_Data")).LinkTarget);
+    }
+}

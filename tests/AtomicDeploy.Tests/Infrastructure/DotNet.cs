@@ -1,0 +1,25 @@
+namespace AtomicDeploy.Tests.Infrastructure;
+
+/// <summary>The environment for the dotnet CLI in tests: no telemetry, no lingering build servers, and optionally an isolated package folder.</summary>
+internal static class DotNet
+{
+    public static Dictionary<string, string?> Environment(string? packagesFolder)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+            ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
+            ["MSBUILDDISABLENODEREUSE"] = "1",
+            ["ATOMICDEPLOY_SSH_KEY"] = null,
+            ["ATOMICDEPLOY_SSH_PASSPHRASE"] = null,
+            ["ATOMICDEPLOY_SSH_PASSWORD"] = null,
+        };
+        if (packagesFolder is not null)
+        {
+            environment["NUGET_PACKAGES"] = packagesFolder;
+        }
+
+        return environment;
+    }
+}

@@ -1,0 +1,37 @@
+using System.IO.Compression;
+
+namespace AtomicDeploy.Tests.Infrastructure;
+
+/// <summary>
+/// The real AtomicDeploy.Tasks package, packed once per test run into a local folder feed (built
+/// in a separate artifacts folder so it does not disturb the test build).
+/// </summary>
+internal static class PackageFeed
+{
+    private static readonly Lazy<string> Feed = new(Pack, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly TempFolder Folder = new("atomicdeploy-feed-");
+
+    public const string Version = "0.1.0";
+
+    public static string FolderPath => Feed.Value;
+
+    public static string PackagePath => Path.Combine(Feed.Value, $"AtomicDeploy.Tasks.{Version}.nupkg");
+
+    public static ZipArchive OpenPackage() => ZipFile.OpenRead(PackagePath);
+
+    private static string Pack()
+    {
+        var feed = Path.Combine(Folder.Path, "feed");
+        var result = ProcessRunner.Run("dotnet", [
+            "pack", Repository.Combine("src", "AtomicDeploy.Tasks", "AtomicDeploy.Tasks.csproj"),
+            "-c", "Release", "-o", feed, "-nodeReuse:false",
+            $"-p:ArtifactsPath={Path.Combine(Folder.Path, "artifacts")}/",
+        ], environment: DotNet.Environment(null), timeout: TimeSpan.FromMinutes(5));
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException("dotnet pack failed:\n" + result.All);
+        }
+
+        return feed;
+    }
+}

@@ -1,0 +1,85 @@
+namespace AtomicDeploy.Tests.Infrastructure;
+
+/// <summary>
+/// A fresh ASP.NET Core app outside this repository, as a user would have it: the HelloWeb
+/// sample's code, a PackageReference to AtomicDeploy.Tasks from the local feed, and its own
+/// isolated NuGet package folder.
+/// </summary>
+internal sealed class WebApp : IDisposable
+{
+    private readonly TempFolder _folder = new("atomicdeploy-app-");
+
+    public WebApp()
+    {
+        Directory.CreateDirectory(ProjectFolder);
+        var sample = Repository.Combine("samples", "HelloWeb");
+        foreach (var file in Directory.EnumerateFiles(sample, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(sample, file);
+            if (relative.EndsWith(".csproj", StringComparison.Ordinal) || relative.StartsWith("bin", StringComparison.Ordinal) || relative.StartsWith("obj", StringComparison.Ordinal) || relative.StartsWith("Properties", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(ProjectFolder, relative))!);
+            File.Copy(file, Path.Combine(ProjectFolder, relative));
+        }
+
+        File.WriteAllText(Path.Combine(ProjectFolder, "MyShop.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Version>1.0.0</Version>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="AtomicDeploy.Tasks" Version="{PackageFeed.Version}" PrivateAssets="all" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(_folder.Path, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{PackageFeed.FolderPath}" />
+              </packageSources>
+            </configuration>
+            """);
+    }
+
+    public string ProjectFolder => Path.Combine(_folder.Path, "MyShop");
+
+    public string PublishFolder => Path.Combine(ProjectFolder, "bin", "Release", "net10.0", "publish");
+
+    public void Write(string relative, string content)
+    {
+        var path = Path.Combine(ProjectFolder, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+    }
+
+    public void Delete(string relative) => File.Delete(Path.Combine(ProjectFolder, relative));
+
+    /// <summary>Runs <c>dotnet publish -c Release</c> with the given MSBuild properties.</summary>
+    public ProcessResult Publish(params string[] properties) =>
+        ProcessRunner.Run(
+            "dotnet",
+            ["publish", "-c", "Release", "-nodeReuse:false", .. properties.Select(p => "-p:" + p)],
+            ProjectFolder,
+            DotNet.Environment(Path.Combine(_folder.Path, "packages")),
+            TimeSpan.FromMinutes(5));
+
+    /// <summary>The properties that point a publish at the test sshd, as a user would set them.</summary>
+    public static string[] ServerProperties(SshServer server, string root) =>
+    [
+        "AtomicDeploy=true",
+        $"AtomicDeployHost={server.HostSpec}",
+        $"AtomicDeployPath={root}",
+        $"AtomicDeployPrivateKeyFile={server.ClientKeyFile}",
+        $"AtomicDeployKnownHostsFile={server.KnownHostsFile}",
+    ];
+
+    public void Dispose() => _folder.Dispose();
+}

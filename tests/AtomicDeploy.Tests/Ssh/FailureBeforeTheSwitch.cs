@@ -1,0 +1,68 @@
+using AtomicDeploy.Core;
+
+namespace AtomicDeploy.Tests.Ssh;
+
+/// <summary>A deploy that fails before its switch leaves the live site exactly as it was.</summary>
+[TestClass]
+public sealed class FailureBeforeTheSwitch
+{
+    [TestMethod]
+    public void A_failing_upload_leaves_current_and_the_live_release_untouched_and_removes_the_half_made_release()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1").Write("big.bin", new string('x', 300_000));
+        var live = EngineDeploy.Deploy(server, root, source.Path);
+        var before = RemoteTree.Snapshot(Path.Combine(root, "releases"));
+
+        // The manifests folder becomes read-only: the upload's last member cannot be written,
+        // after the release's new files have already landed.
+        server.RunAsUser($"chmod 555 '{root}/.atomicdeploy/manifests'");
+        source.Write("app.dll", "v2");
+        var failure = Assert.ThrowsExactly<DeployException>(() => EngineDeploy.Deploy(server, root, source.Path));
+        server.RunAsUser($"chmod 755 '{root}/.atomicdeploy/manifests'");
+
+        var tree = new RemoteTree(root);
+        Assert.AreEqual(ErrorCodes.RemoteFailed, failure.Code);
+        Assert.AreEqual($"releases/{live}", tree.CurrentLink);
+        Assert.AreEqual("v1", tree.CurrentFile("app.dll"));
+        CollectionAssert.AreEqual(before, RemoteTree.Snapshot(Path.Combine(root, "releases")), "only the live release is left, unmodified");
+        Assert.IsFalse(Directory.Exists(Path.Combine(root, ".atomicdeploy", "lock")));
+        StringAssert.Contains(tree.HistoryLines[^1], "\"outcome\":\"failed\"");
+
+        source.Write("app.dll", "v3");
+        EngineDeploy.Deploy(server, root, source.Path);
+        Assert.AreEqual("v3", tree.CurrentFile("app.dll"), "the next deploy succeeds without manual steps");
+    }
+
+    [TestMethod]
+    public void A_held_lock_refuses_the_deploy_names_its_owner_and_changes_nothing()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        EngineDeploy.Deploy(server, root, source.Path);
+        server.RunAsUser($"mkdir '{root}/.atomicdeploy/lock' && echo 'alice@build-7 pid 42' > '{root}/.atomicdeploy/lock/owner'");
+        var before = RemoteTree.Snapshot(root);
+
+        source.Write("app.dll", "v2");
+        var failure = Assert.ThrowsExactly<DeployException>(() => EngineDeploy.Deploy(server, root, source.Path));
+
+        Assert.AreEqual(ErrorCodes.Locked, failure.Code);
+        StringAssert.Contains(failure.Message, "alice@build-7 pid 42");
+        CollectionAssert.AreEqual(before, RemoteTree.Snapshot(root), "the other deploy's lock and the live site are untouched");
+    }
+
+    [TestMethod]
+    public void Running_a_step_out_of_order_is_a_coded_error()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var session = new DeploySession(EngineDeploy.Connect(EngineDeploy.Settings(server)), root, EngineDeploy.Context, new RecordingLog(), TimeSpan.FromSeconds(30));
+
+        var failure = Assert.ThrowsExactly<DeployException>(() => session.Switch(CancellationToken.None));
+
+        Assert.AreEqual(ErrorCodes.NoPreparedRelease, failure.Code);
+        Assert.IsFalse(Directory.Exists(root), "nothing was created");
+    }
+}
