@@ -103,14 +103,19 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
     /// <summary>Opens the connection (or the local target) and registers the session for the other tasks of this build.</summary>
     protected DeploySession OpenSession(string root, Core.History.DeployContext context, IDeployLog log)
     {
-        var commandTimeout = Seconds(CommandTimeout, 600, "AtomicDeployCommandTimeout");
-        IRemoteShell shell = string.IsNullOrWhiteSpace(Host)
-            ? new LocalShell()
-            : SshShell.Connect(SshSettings(), Environment.GetEnvironmentVariable, HomeFolder, CancellationToken);
-        var session = new DeploySession(shell, root, context, log, commandTimeout);
+        var session = new DeploySession(OpenShell(), root, context, log, CommandTimeoutValue);
         SessionRegistry.Register(BuildEngine4, SessionKey(root), session);
         return session;
     }
+
+    /// <summary>Opens the target's shell: an SSH connection (host key verified, authenticated), or this machine.</summary>
+    protected IRemoteShell OpenShell() =>
+        string.IsNullOrWhiteSpace(Host)
+            ? new LocalShell()
+            : SshShell.Connect(SshSettings(), Environment.GetEnvironmentVariable, HomeFolder, CancellationToken);
+
+    /// <summary>How long one step may take on the target.</summary>
+    protected TimeSpan CommandTimeoutValue => Seconds(CommandTimeout, 600, "AtomicDeployCommandTimeout");
 
     /// <summary>Ends the session: unregisters it and closes its connection.</summary>
     protected void CloseSession(string root) => SessionRegistry.Remove(BuildEngine4, SessionKey(root))?.Dispose();

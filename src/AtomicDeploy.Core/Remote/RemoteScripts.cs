@@ -161,6 +161,21 @@ public static class RemoteScripts
             .ToString();
     }
 
+    /// <summary>
+    /// Removes the deploy lock whoever holds it (for a lock a crashed deploy left), printing
+    /// <c>removed</c> and its owner, or <c>none</c>.
+    /// </summary>
+    public static string Unlock(string root) => $$"""
+        cd -- {{Quote(root)}} 2>/dev/null || { echo none; exit 0; }
+        if [ -d .atomicdeploy/lock ]; then
+          printf 'removed '
+          cat .atomicdeploy/lock/owner 2>/dev/null || echo 'unknown (no owner file)'
+          rm -rf .atomicdeploy/lock
+        else
+          echo none
+        fi
+        """;
+
     /// <summary>Releases the lock if, and only if, <paramref name="lockOwner"/> holds it.</summary>
     public static string ReleaseLock(string lockOwner) =>
         $"if [ \"$(cat .atomicdeploy/lock/owner 2>/dev/null)\" = {Quote(lockOwner)} ]; then rm -rf .atomicdeploy/lock; fi\n";

@@ -71,6 +71,15 @@ internal sealed class WebApp : IDisposable
             DotNet.Environment(Path.Combine(_folder.Path, "packages")),
             TimeSpan.FromMinutes(5));
 
+    /// <summary>Runs one target with <c>dotnet msbuild</c> and the given MSBuild properties.</summary>
+    public ProcessResult RunTarget(string target, params string[] properties) =>
+        ProcessRunner.Run(
+            "dotnet",
+            ["msbuild", $"-t:{target}", "-p:Configuration=Release", "-nodeReuse:false", .. properties.Select(p => "-p:" + p)],
+            ProjectFolder,
+            DotNet.Environment(Path.Combine(_folder.Path, "packages")),
+            TimeSpan.FromMinutes(5));
+
     /// <summary>The properties that point a publish at the test sshd, as a user would set them.</summary>
     public static string[] ServerProperties(SshServer server, string root) =>
     [
