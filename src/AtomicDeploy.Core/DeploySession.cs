@@ -46,16 +46,20 @@ public sealed class DeploySession : IDisposable
     private readonly IDeployLog _log;
     private readonly TimeSpan _commandTimeout;
     private readonly string _lockOwner;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Stopwatch _clock;
     private readonly List<string> _releases = [];
     private ReleaseManifest _liveManifest = ReleaseManifest.Empty;
     private ManifestDiff? _diff;
     private long _bytesSent;
     private bool _lockHeld;
 
-    /// <summary>Starts a session on an open shell. The session owns the shell from here on.</summary>
-    public DeploySession(IRemoteShell shell, string root, DeployContext context, IDeployLog log, TimeSpan commandTimeout)
+    /// <summary>
+    /// Starts a session on an open shell. The session owns the shell from here on. Pass the
+    /// <paramref name="clock"/> started before connecting so the deploy's time includes the connection.
+    /// </summary>
+    public DeploySession(IRemoteShell shell, string root, DeployContext context, IDeployLog log, TimeSpan commandTimeout, Stopwatch? clock = null)
     {
+        _clock = clock ?? Stopwatch.StartNew();
         _shell = shell;
         Root = root;
         _context = context;
@@ -85,7 +89,7 @@ public sealed class DeploySession : IDisposable
     /// <summary>Bytes sent for the upload (compressed, as on the wire).</summary>
     public long BytesSent => _bytesSent;
 
-    /// <summary>Time since the session started.</summary>
+    /// <summary>Time since the deploy started (connection included when the caller passed its clock).</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
 
     /// <summary>Step 1: takes the lock, creates the layout if missing, reads the live release, creates the new release.</summary>

@@ -103,7 +103,8 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
     /// <summary>Opens the connection (or the local target) and registers the session for the other tasks of this build.</summary>
     protected DeploySession OpenSession(string root, Core.History.DeployContext context, IDeployLog log)
     {
-        var session = new DeploySession(OpenShell(), root, context, log, CommandTimeoutValue);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var session = new DeploySession(OpenShell(), root, context, log, CommandTimeoutValue, clock);
         SessionRegistry.Register(BuildEngine4, SessionKey(root), session);
         return session;
     }

@@ -26,7 +26,7 @@ public sealed class PruneReleases : DeployTask
         log.Summary(
             $"AtomicDeploy: deployed release {session.Release} to {root} on {session.TargetName} " +
             $"({diff?.Added.Count(e => !e.IsDirectory) ?? 0} added, {(diff is null ? 0 : diff.Changed.Count + diff.ModeChanged.Count(e => !e.IsDirectory))} changed, {diff?.Removed.Count ?? 0} removed, " +
-            $"{DeploySession.Format(session.BytesSent)} sent) in {session.Elapsed.TotalSeconds:0.0} s.");
+            $"{DeploySession.Format(session.BytesSent)} sent) in {session.Elapsed.TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s.");
         CloseSession(root);
     }
 }

@@ -10,10 +10,12 @@ public sealed class PublishDeploysAWebAppOverSsh
     [TestMethod]
     public void Deploys_redeploys_only_changes_drops_removed_files_links_shared_and_keeps_three()
     {
-        var server = SharedServer.Instance;
+        // A server of its own, so its log shows this test's connections only.
+        using var server = SshServer.Start();
         var root = server.NewDeployFolder();
         using var app = new WebApp();
         app.Write("wwwroot/about.html", "<p>about</p>");
+        var commit = app.CommitToGit();
         string[] properties = [.. WebApp.ServerProperties(server, root), "AtomicDeploySharedPaths=\"App_Data/;appsettings.Production.json\""];
 
         var first = app.Publish(properties);
@@ -28,6 +30,8 @@ public sealed class PublishDeploysAWebAppOverSsh
         Assert.AreEqual("../../shared/App_Data", new FileInfo(tree.ReleasePath(release1, "App_Data")).LinkTarget);
         Assert.AreEqual("../../shared/appsettings.Production.json", new FileInfo(tree.ReleasePath(release1, "appsettings.Production.json")).LinkTarget);
         Assert.AreEqual(server.User, ProcessRunner.Check("stat", "-c", "%U", tree.ReleasePath(release1, "MyShop.dll")).Trim(), "the deploy ran as the SSH user");
+        Assert.AreEqual(1, server.AcceptedLogins, "the five tasks share one SSH connection");
+        StringAssert.Contains(tree.HistoryLines[0], $"\"commit\":\"{commit}\"", "git metadata is read through the packed libgit2");
         var release1Before = RemoteTree.Snapshot(tree.ReleasePath(release1));
 
         // Change a page, add one, and delete one from the project: dotnet publish leaves the deleted
@@ -54,6 +58,7 @@ public sealed class PublishDeploysAWebAppOverSsh
         Assert.AreEqual(3, tree.Releases.Length, "three releases are kept");
         CollectionAssert.DoesNotContain(tree.Releases, release1, "the oldest release was pruned");
         Assert.AreEqual(4, tree.HistoryLines.Length);
+        Assert.AreEqual(4, server.AcceptedLogins, "one connection per deploy");
         StringAssert.Contains(tree.HistoryLines[0], "\"version\":\"1.0.0\"");
     }
 }

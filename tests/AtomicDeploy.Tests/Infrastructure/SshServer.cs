@@ -103,6 +103,18 @@ internal sealed class SshServer : IDisposable
 
     public List<string> Log { get; } = [];
 
+    /// <summary>How many logins this server accepted so far (from its log).</summary>
+    public int AcceptedLogins
+    {
+        get
+        {
+            lock (Log)
+            {
+                return Log.Count(line => line.Contains("Accepted publickey for", StringComparison.Ordinal));
+            }
+        }
+    }
+
     public static SshServer Start() => new();
 
     /// <summary>A fresh folder the deploy user owns, to deploy into.</summary>

@@ -60,6 +60,16 @@ internal sealed class WebApp : IDisposable
         File.WriteAllText(path, content);
     }
 
+    /// <summary>Makes the app's folder a git repository with one commit; returns the commit's id.</summary>
+    public string CommitToGit()
+    {
+        File.WriteAllText(Path.Combine(ProjectFolder, ".gitignore"), "bin/\nobj/\n");
+        ProcessRunner.Check("git", "-C", ProjectFolder, "init", "-q");
+        ProcessRunner.Check("git", "-C", ProjectFolder, "add", "-A");
+        ProcessRunner.Check("git", "-C", ProjectFolder, "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "commit", "-q", "-m", "first");
+        return ProcessRunner.Check("git", "-C", ProjectFolder, "rev-parse", "HEAD").Trim();
+    }
+
     public void Delete(string relative) => File.Delete(Path.Combine(ProjectFolder, relative));
 
     /// <summary>Runs <c>dotnet publish -c Release</c> with the given MSBuild properties.</summary>
