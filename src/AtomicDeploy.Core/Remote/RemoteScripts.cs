@@ -63,9 +63,12 @@ public static class RemoteScripts
     /// <summary>
     /// Receives a <see cref="Upload.ReleaseArchive"/> stream on standard input: deletes the listed
     /// paths from the release (so replaced files get new inodes and the live release is never
-    /// written through a hard link), then unpacks the tar into the deploy folder.
+    /// written through a hard link), then unpacks the tar into the deploy folder. If anything fails,
+    /// the rest of the input is still read: an SSH channel closed while the client writes to it
+    /// would take the whole connection down, and with it the clean-up that follows.
     /// </summary>
     public static string Upload(string root, string release) => Preamble + $"""
+        trap 'status=$?; cat >/dev/null; exit $status' EXIT
         cd -- {Quote(root)}
         IFS= read -r deletions
         if [ -n "$deletions" ]; then
@@ -75,9 +78,10 @@ public static class RemoteScripts
         """;
 
     /// <summary>
-    /// Creates the declared shared paths if missing, then prints, for every entry of <c>shared/</c>,
-    /// its kind, the kind of the same path in the release (<c>-</c> when absent) and the path,
-    /// NUL-terminated: all that <see cref="SharedLinkPlan"/> needs, in one round trip.
+    /// Creates the declared shared paths if missing, then prints, for every entry of <c>shared/</c>
+    /// that the drop-down rule looks at, its kind, the kind of the same path in the release
+    /// (<c>-</c> when absent) and the path, NUL-terminated: all that <see cref="SharedLinkPlan"/>
+    /// needs, in one round trip.
     /// </summary>
     public static string ListShared(string root, string release, IEnumerable<string> sharedFolders, IEnumerable<string> sharedFiles)
     {
@@ -93,15 +97,16 @@ public static class RemoteScripts
             script.Append(CultureInfo.InvariantCulture, $"mkdir -p -- \"$(dirname -- {path})\"\nif [ ! -e {path} ] && [ ! -L {path} ]; then : > {path}; fi\n");
         }
 
+        // find visits only the drop-down frontier: it enters a shared folder only when the release
+        // has a real folder of the same name, so a large shared/uploads is never listed.
         return script.Append(CultureInfo.InvariantCulture, $$"""
-            find shared -mindepth 1 -exec sh -c '
-              release=$1; shift
-              for p do
-                s=f; if [ -d "$p" ] && [ ! -L "$p" ]; then s=d; fi
-                r="$release/${p#shared/}"
-                if [ -L "$r" ]; then t=f; elif [ -d "$r" ]; then t=d; elif [ -e "$r" ]; then t=f; else t=-; fi
-                printf "%s%s%s\0" "$s" "$t" "${p#shared/}"
-              done' sh {{Quote("releases/" + release)}} {} +
+            find shared -mindepth 1 \( -exec sh -c '
+              p=$2
+              s=f; if [ -d "$p" ] && [ ! -L "$p" ]; then s=d; fi
+              r="$1/${p#shared/}"
+              if [ -L "$r" ]; then t=f; elif [ -d "$r" ]; then t=d; elif [ -e "$r" ]; then t=f; else t=-; fi
+              printf "%s%s%s\0" "$s" "$t" "${p#shared/}"
+              [ "$s$t" = dd ]' sh {{Quote("releases/" + release)}} {} \; -o -prune \)
             """).ToString();
     }
 
@@ -152,7 +157,16 @@ public static class RemoteScripts
         var script = new StringBuilder("set -u\n").Append(CultureInfo.InvariantCulture, $"cd -- {Quote(root)} || exit 0\n");
         if (release is not null)
         {
-            script.Append(CultureInfo.InvariantCulture, $"if [ \"$(readlink current 2>/dev/null)\" != {Quote("releases/" + release)} ]; then rm -rf -- {Quote("releases/" + release)} {Quote(".atomicdeploy/manifests/" + release + ".json")} .current.{release}.tmp; fi\n");
+            // Folders are made writable first so a half-made release always goes; only folders, as
+            // files may be hard links shared with the live release.
+            var path = Quote("releases/" + release);
+            script.Append(CultureInfo.InvariantCulture, $$"""
+                if [ "$(readlink current 2>/dev/null)" != {{path}} ]; then
+                  if [ -d {{path}} ]; then find {{path}} -type d ! -perm -u+rwx -exec chmod u+rwx {} \; 2>/dev/null; fi
+                  rm -rf -- {{path}} {{Quote(".atomicdeploy/manifests/" + release + ".json")}} .current.{{release}}.tmp
+                fi
+
+                """);
         }
 
         return script

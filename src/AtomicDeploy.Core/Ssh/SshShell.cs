@@ -72,14 +72,15 @@ public sealed class SshShell : IRemoteShell
         try
         {
             var execution = command.ExecuteAsync(cancellationToken);
-            using (var input = command.CreateInputStream())
-            using (var buffered = new BufferedStream(input, 1 << 17))
+            if (writeInput is not null)
             {
                 try
                 {
-                    writeInput?.Invoke(buffered);
+                    using var input = command.CreateInputStream();
+                    using var buffered = new BufferedStream(new StopWhenEnded(input, execution), 1 << 17);
+                    writeInput(buffered);
                 }
-                catch (Exception e) when (e is SshException or ObjectDisposedException or IOException && execution.IsCompleted)
+                catch (Exception e) when (e is SshException or ObjectDisposedException or IOException or InvalidOperationException && Ended(execution))
                 {
                     // The script ended before reading all its input; its exit code and error say why.
                 }
@@ -104,4 +105,63 @@ public sealed class SshShell : IRemoteShell
 
     /// <inheritdoc />
     public void Dispose() => _client.Dispose();
+
+    /// <summary>
+    /// Stops writing once the command has ended: data sent on a channel the server has closed makes
+    /// OpenSSH drop the whole connection.
+    /// </summary>
+    private sealed class StopWhenEnded(Stream inner, Task execution) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (execution.IsCompleted)
+            {
+                throw new IOException("The remote command has ended and reads no more input.");
+            }
+
+            inner.Write(buffer);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
+    private static bool Ended(Task execution)
+    {
+        try
+        {
+            return execution.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+            return true;
+        }
+    }
 }

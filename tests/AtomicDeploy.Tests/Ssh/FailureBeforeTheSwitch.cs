@@ -36,6 +36,30 @@ public sealed class FailureBeforeTheSwitch
     }
 
     [TestMethod]
+    public void An_upload_refused_at_its_first_file_fails_cleanly_and_the_same_connection_cleans_up()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1").Write("wwwroot/site.css", "body{}");
+        var live = EngineDeploy.Deploy(server, root, source.Path);
+        var before = RemoteTree.Snapshot(Path.Combine(root, "releases"));
+        source.Write("app.dll", "v2").Write("big.bin", new string('z', 8_000_000));
+
+        using var session = new DeploySession(EngineDeploy.Connect(EngineDeploy.Settings(server)), root, EngineDeploy.Context, new RecordingLog(), TimeSpan.FromSeconds(60));
+        var release = session.Prepare(AtomicDeploy.Core.Remote.CopyMode.HardLink, DateTime.UtcNow, CancellationToken.None);
+        server.RunAsUser($"chmod 555 '{root}/releases/{release}' '{root}/releases/{release}/wwwroot'");
+        var failure = Assert.ThrowsExactly<DeployException>(() => session.Upload(source.Path, null, CancellationToken.None));
+        session.Abort(failure);
+
+        var tree = new RemoteTree(root);
+        Assert.AreEqual(ErrorCodes.RemoteFailed, failure.Code, failure.Message);
+        Assert.AreEqual($"releases/{live}", tree.CurrentLink);
+        CollectionAssert.AreEqual(before, RemoteTree.Snapshot(Path.Combine(root, "releases")), "the half-made release is removed over the same connection; the live one is unmodified");
+        Assert.IsFalse(Directory.Exists(Path.Combine(root, ".atomicdeploy", "lock")));
+        Assert.AreEqual("v1", tree.CurrentFile("app.dll"));
+    }
+
+    [TestMethod]
     public void A_held_lock_refuses_the_deploy_names_its_owner_and_changes_nothing()
     {
         var server = SharedServer.Instance;
