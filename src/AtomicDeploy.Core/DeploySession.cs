@@ -124,7 +124,7 @@ public sealed class DeploySession : IDisposable
         Expect(DeployStage.Prepared, "UploadChanged");
         var next = PublishFolderScanner.Scan(sourceDir, include, _log, cancellationToken);
         var diff = ManifestDiff.Compute(_liveManifest, next);
-        _log.Info($"AtomicDeploy: {next.FileCount} files published; sending {diff.Added.Count(e => !e.IsDirectory)} added and {diff.Changed.Count + diff.ModeChanged.Count(e => !e.IsDirectory)} changed ({Format(diff.BytesToSend)}), removing {diff.Removed.Count}, keeping {diff.Unchanged} unchanged.");
+        _log.Info($"AtomicDeploy: {next.FileCount} files published; sending {diff.FilesAdded} added and {diff.FilesChanged} changed ({Format(diff.BytesToSend)}), removing {diff.Removed.Count}, keeping {diff.Unchanged} unchanged.");
         foreach (var entry in diff.Added.Where(e => !e.IsDirectory))
         {
             _log.Detail($"  added   {entry.Path}");
@@ -355,8 +355,8 @@ public sealed class DeploySession : IDisposable
         Commit = _context.Git?.Commit,
         Branch = _context.Git?.Branch,
         Dirty = _context.Git?.Dirty,
-        Added = _diff?.Added.Count(e => !e.IsDirectory) ?? 0,
-        Changed = _diff is null ? 0 : _diff.Changed.Count + _diff.ModeChanged.Count(e => !e.IsDirectory),
+        Added = _diff?.FilesAdded ?? 0,
+        Changed = _diff?.FilesChanged ?? 0,
         Removed = _diff?.Removed.Count ?? 0,
         Unchanged = _diff?.Unchanged ?? 0,
         BytesSent = _bytesSent,

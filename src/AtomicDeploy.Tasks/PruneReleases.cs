@@ -25,7 +25,7 @@ public sealed class PruneReleases : DeployTask
         var diff = session.Diff;
         log.Summary(
             $"AtomicDeploy: deployed release {session.Release} to {root} on {session.TargetName} " +
-            $"({diff?.Added.Count(e => !e.IsDirectory) ?? 0} added, {(diff is null ? 0 : diff.Changed.Count + diff.ModeChanged.Count(e => !e.IsDirectory))} changed, {diff?.Removed.Count ?? 0} removed, " +
+            $"({diff?.FilesAdded ?? 0} added, {diff?.FilesChanged ?? 0} changed, {diff?.Removed.Count ?? 0} removed, " +
             $"{DeploySession.Format(session.BytesSent)} sent) in {session.Elapsed.TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s.");
         CloseSession(root);
     }

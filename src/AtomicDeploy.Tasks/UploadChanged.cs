@@ -44,8 +44,8 @@ public sealed class UploadChanged : DeployTask
     {
         var session = CurrentSession(root);
         var diff = session.Upload(SourceDir, PublishFilter(), CancellationToken);
-        FilesAdded = diff.Added.Count(e => !e.IsDirectory);
-        FilesChanged = diff.Changed.Count + diff.ModeChanged.Count(e => !e.IsDirectory);
+        FilesAdded = diff.FilesAdded;
+        FilesChanged = diff.FilesChanged;
         FilesRemoved = diff.Removed.Count;
         BytesSent = session.BytesSent;
     }

@@ -30,6 +30,12 @@ public sealed class ManifestDiff
     /// <summary>Number of entries the new release takes unchanged from the live one.</summary>
     public int Unchanged { get; }
 
+    /// <summary>Files added (folders not counted).</summary>
+    public int FilesAdded => Added.Count(e => !e.IsDirectory);
+
+    /// <summary>Files sent again because their content or mode changed.</summary>
+    public int FilesChanged => Changed.Count + ModeChanged.Count(e => !e.IsDirectory);
+
     /// <summary>Every entry to send, in path order (folders before their content).</summary>
     public IReadOnlyList<ManifestEntry> ToSend =>
         Added.Concat(Changed).Concat(ModeChanged).OrderBy(e => e.Path, StringComparer.Ordinal).ToArray();
