@@ -1,4 +1,5 @@
 using AtomicDeploy.Core;
+using AtomicDeploy.Core.Manifest;
 using Microsoft.Build.Framework;
 
 namespace AtomicDeploy.Tasks;
@@ -14,14 +15,14 @@ public sealed class UploadChanged : DeployTask
     public string SourceDir { get; set; } = string.Empty;
 
     /// <summary>
-    /// The files this publish produced (relative to <see cref="SourceDir"/>, or full paths inside it). When given, a file in <see cref="SourceDir"/>
-    /// is deployed only if it is listed or was written at or after <see cref="PublishStartedUtcTicks"/>:
-    /// files an earlier publish left behind stay off the server.
+    /// The files this publish lists as its output (relative to <see cref="SourceDir"/>, or full
+    /// paths inside it). With <see cref="PublishRecordFile"/>, files that an earlier publish listed
+    /// and this one does not are stale and are not deployed.
     /// </summary>
     public string[]? PublishedFiles { get; set; }
 
-    /// <summary>UTC ticks when this publish started.</summary>
-    public string? PublishStartedUtcTicks { get; set; }
+    /// <summary>Where the record of files earlier publishes listed is kept (in the intermediate folder).</summary>
+    public string? PublishRecordFile { get; set; }
 
     /// <summary>Files added.</summary>
     [Output]
@@ -43,26 +44,19 @@ public sealed class UploadChanged : DeployTask
     protected override void Run(string root, IDeployLog log)
     {
         var session = CurrentSession(root);
-        var diff = session.Upload(SourceDir, PublishFilter(), CancellationToken);
+        var record = string.IsNullOrEmpty(PublishRecordFile) || PublishedFiles is null ? null : PublishOutputRecord.Load(PublishRecordFile);
+        var current = PublishOutputRecord.Relative(PublishedFiles ?? [], SourceDir);
+        var stale = record?.Stale(current) ?? new HashSet<string>();
+        foreach (var path in stale.Where(p => File.Exists(Path.Combine(SourceDir, p))).Order(StringComparer.Ordinal))
+        {
+            log.Detail($"  not deployed: {path} (left in the publish folder by an earlier publish)");
+        }
+
+        var diff = session.Upload(SourceDir, stale.Count == 0 ? null : (path, _) => !stale.Contains(path), CancellationToken);
+        record?.Save(current, SourceDir);
         FilesAdded = diff.FilesAdded;
         FilesChanged = diff.FilesChanged;
         FilesRemoved = diff.Removed.Count;
         BytesSent = session.BytesSent;
-    }
-
-    private Func<string, FileInfo, bool>? PublishFilter()
-    {
-        if (PublishedFiles is not { Length: > 0 })
-        {
-            return null;
-        }
-
-        var source = Path.GetFullPath(SourceDir);
-        var listed = PublishedFiles
-            .Select(p => Path.IsPathRooted(p) ? Path.GetRelativePath(source, p) : p)
-            .Select(p => p.Replace('\\', '/'))
-            .ToHashSet(StringComparer.Ordinal);
-        var started = long.TryParse(PublishStartedUtcTicks, out var ticks) ? new DateTime(ticks, DateTimeKind.Utc) : DateTime.MaxValue;
-        return (path, file) => listed.Contains(path) || file.LastWriteTimeUtc >= started;
     }
 }

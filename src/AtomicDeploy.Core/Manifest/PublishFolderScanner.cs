@@ -10,8 +10,9 @@ public static class PublishFolderScanner
 
     /// <summary>
     /// Scans <paramref name="root"/>. When <paramref name="include"/> is given, only the files it
-    /// accepts (by relative path and file) are taken, with the folders that hold them: this is how
-    /// stale files that an earlier <c>dotnet publish</c> left in the folder are kept off the server.
+    /// accepts (by relative path and file) are taken, and a folder that held only files left out
+    /// goes too: this is how stale files that an earlier <c>dotnet publish</c> left in the folder
+    /// are kept off the server.
     /// A symlink to a file is deployed as the file it points to; a
     /// symlink to a folder is skipped with a warning (following it could loop or leave the folder).
     /// </summary>
@@ -28,9 +29,12 @@ public static class PublishFolderScanner
         Walk(new DirectoryInfo(root), string.Empty, directories, files, log);
         if (include is not null)
         {
-            files = files.Where(f => include(f.Path, f.Info)).ToList();
+            // A folder goes when it only held files that are left out; an empty folder stays.
+            var left = files.Where(f => !include(f.Path, f.Info)).ToList();
+            files = files.Except(left).ToList();
             var holders = files.SelectMany(f => Ancestors(f.Path)).ToHashSet(StringComparer.Ordinal);
-            directories = directories.Where(d => holders.Contains(d.Path)).ToList();
+            var leftHolders = left.SelectMany(f => Ancestors(f.Path)).ToHashSet(StringComparer.Ordinal);
+            directories = directories.Where(d => holders.Contains(d.Path) || !leftHolders.Contains(d.Path)).ToList();
         }
 
         var hashed = new ConcurrentBag<ManifestEntry>();

@@ -39,15 +39,20 @@ public sealed class PublishDeploysAWebAppOverSsh
         app.Write("wwwroot/index.html", "<h1>version two</h1>");
         app.Write("wwwroot/new.html", "<p>new</p>");
         app.Delete("wwwroot/about.html");
-        Assert.IsTrue(File.Exists(Path.Combine(app.PublishFolder, "wwwroot", "about.html")), "the stale file is still in the publish folder");
         var second = app.Publish(properties);
 
         Assert.AreEqual(0, second.ExitCode, second.All);
+        Assert.IsTrue(File.Exists(Path.Combine(app.PublishFolder, "wwwroot", "about.html")), "dotnet publish left the deleted page in its folder");
         var release2 = tree.Releases.Last();
         Assert.AreEqual($"releases/{release2}", tree.CurrentLink);
         Assert.AreEqual("<h1>version two</h1>", tree.CurrentFile("wwwroot/index.html"));
         Assert.AreEqual("<p>new</p>", tree.CurrentFile("wwwroot/new.html"));
         Assert.IsFalse(File.Exists(tree.ReleasePath(release2, "wwwroot/about.html")), "a file deleted from the project is gone from the new release");
+        CollectionAssert.AreEquivalent(
+            Directory.EnumerateFiles(tree.ReleasePath(release1), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(tree.ReleasePath(release1), f)).Where(f => f != "wwwroot/about.html" && !f.StartsWith("wwwroot/about.html.", StringComparison.Ordinal) && !f.StartsWith("App_Data", StringComparison.Ordinal) && !f.StartsWith("appsettings.Production", StringComparison.Ordinal)).ToArray(),
+            Directory.EnumerateFiles(tree.ReleasePath(release2), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(tree.ReleasePath(release2), f)).Where(f => !f.StartsWith("wwwroot/new.html", StringComparison.Ordinal) && !f.StartsWith("App_Data", StringComparison.Ordinal) && !f.StartsWith("appsettings.Production", StringComparison.Ordinal)).ToArray(),
+            "every other published file, the app's executable and unchanged static files included, is still there");
+        Assert.IsTrue(File.Exists(tree.ReleasePath(release2, "MyShop")), "the apphost is deployed on a republish");
         Assert.AreEqual(RemoteTree.Inode(tree.ReleasePath(release1, "appsettings.json")), RemoteTree.Inode(tree.ReleasePath(release2, "appsettings.json")), "unchanged files are hard links");
         CollectionAssert.AreEqual(release1Before, RemoteTree.Snapshot(tree.ReleasePath(release1)), "the previous release is unmodified");
 

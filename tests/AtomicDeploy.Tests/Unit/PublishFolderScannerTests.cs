@@ -110,7 +110,7 @@ public sealed class PublishFolderScannerTests
     }
 
     [TestMethod]
-    public void The_include_filter_keeps_only_accepted_files_and_the_folders_that_hold_them()
+    public void The_include_filter_keeps_accepted_files_and_drops_folders_that_held_only_files_left_out()
     {
         using var folder = new TempFolder();
         Write(folder, "HelloWeb.dll", "dll"u8.ToArray());
@@ -134,8 +134,9 @@ public sealed class PublishFolderScannerTests
             CancellationToken.None);
 
         CollectionAssert.AreEqual(
-            new[] { "HelloWeb.dll", "wwwroot", "wwwroot/css", "wwwroot/css/site.css" },
-            manifest.Entries.Select(e => e.Path).ToArray());
+            new[] { "HelloWeb.dll", "empty", "wwwroot", "wwwroot/css", "wwwroot/css/site.css" },
+            manifest.Entries.Select(e => e.Path).ToArray(),
+            "an empty folder stays; folders that held only left-out files go");
         CollectionAssert.AreEquivalent(
             new[] { "HelloWeb.dll", "Stale.dll", "stale-folder/a.txt", "wwwroot/css/site.css", "wwwroot/old/removed.js" },
             seen,
