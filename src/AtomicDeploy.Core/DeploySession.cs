@@ -96,14 +96,17 @@ public sealed class DeploySession : IDisposable
     public string Prepare(CopyMode copyMode, DateTime utcNow, CancellationToken cancellationToken)
     {
         Expect(DeployStage.Connected, "PrepareRelease");
+        // Counted as held from here: if the state query fails after taking the lock, the clean-up
+        // releases it, and it only ever removes a lock whose owner line is this deploy's.
+        _lockHeld = true;
         var state = Run("read the deploy folder", RemoteScripts.ReadState(Root, _lockOwner), null, cancellationToken, allowExit: RemoteScripts.LockedExitCode);
         if (state.ExitCode == RemoteScripts.LockedExitCode)
         {
+            _lockHeld = false;
             throw new DeployException(ErrorCodes.Locked,
                 $"Another deploy to {Root} on {TargetName} holds the lock: {state.Output.Trim()}. Wait for it to finish; if it crashed, remove the lock with: dotnet msbuild -t:AtomicDeployUnlock (same properties).");
         }
 
-        _lockHeld = true;
         ParseState(state.Output);
         Release = ReleaseName.Next(utcNow, _releases);
         var copyFrom = PreviousRelease is not null && _liveManifest.Entries.Count > 0 ? PreviousRelease : null;
@@ -212,7 +215,18 @@ public sealed class DeploySession : IDisposable
     public void Switch(CancellationToken cancellationToken)
     {
         Expect(DeployStage.Linked, "SwitchCurrent");
-        Run("switch current", RemoteScripts.Switch(Root, Release!, Record("success", null).ToJsonLine()), null, cancellationToken);
+        try
+        {
+            Run("switch current", RemoteScripts.Switch(Root, Release!, Record("success", null).ToJsonLine()), null, cancellationToken);
+        }
+        catch (DeployException) when (CurrentIsNewRelease())
+        {
+            // The rename happened and the connection or a later command failed: the new release is
+            // live, so nothing may be cleaned up as if the switch had not happened.
+            Stage = DeployStage.Switched;
+            throw;
+        }
+
         Stage = DeployStage.Switched;
         _log.Info($"AtomicDeploy: current -> releases/{Release} on {TargetName}.");
     }
@@ -247,8 +261,11 @@ public sealed class DeploySession : IDisposable
         var beforeSwitch = Stage < DeployStage.Switched;
         try
         {
-            var record = Record("failed", reason.Code);
-            _shell.Run(RemoteScripts.Abort(Root, beforeSwitch ? Release : null, record.ToJsonLine(), _lockOwner), null, _commandTimeout, CancellationToken.None);
+            // After the switch the deploy is live and its history line is written: only the lock is left to release.
+            var script = beforeSwitch
+                ? RemoteScripts.Abort(Root, Release, Record("failed", reason.Code).ToJsonLine(), _lockOwner)
+                : $"cd -- {ShellQuote.Quote(Root)} || exit 0\n" + RemoteScripts.ReleaseLock(_lockOwner);
+            _shell.Run(script, null, _commandTimeout, CancellationToken.None);
             _lockHeld = false;
             if (beforeSwitch && Release is not null)
             {
@@ -268,23 +285,47 @@ public sealed class DeploySession : IDisposable
         }
     }
 
-    /// <summary>Closes the connection; a deploy left unfinished is cleaned up first.</summary>
+    /// <summary>
+    /// Closes the connection; a deploy left unfinished is cleaned up first. Never throws: it also runs
+    /// when MSBuild ends the build, and after failures whose message is what the user needs.
+    /// </summary>
     public void Dispose()
     {
-        if (Stage is not DeployStage.Finished and not DeployStage.Aborted && _lockHeld)
+        try
         {
-            if (Stage == DeployStage.Switched)
+            if (Stage == DeployStage.Switched && _lockHeld)
             {
-                Run("release the lock", $"cd -- {ShellQuote.Quote(Root)} || exit 0\n" + RemoteScripts.ReleaseLock(_lockOwner), null, CancellationToken.None);
+                _shell.Run($"cd -- {ShellQuote.Quote(Root)} || exit 0\n" + RemoteScripts.ReleaseLock(_lockOwner), null, _commandTimeout, CancellationToken.None);
                 _lockHeld = false;
             }
-            else
+            else if (Stage is not DeployStage.Finished and not DeployStage.Aborted && _lockHeld)
             {
                 Abort(new DeployException(ErrorCodes.NoPreparedRelease, "The build ended before the deploy was switched."));
             }
         }
+        catch (DeployException e)
+        {
+            _log.Warning(e.Code, $"The deploy lock in {Root} on {TargetName} could not be released: {e.Message} Remove it with -t:AtomicDeployUnlock.");
+        }
+        finally
+        {
+            _shell.Dispose();
+        }
+    }
 
-        _shell.Dispose();
+    private bool CurrentIsNewRelease()
+    {
+        try
+        {
+            var check = _shell.Run($"readlink -- {ShellQuote.Quote(Root + "/current")}", null, _commandTimeout, CancellationToken.None);
+            return check.Output.TrimEnd('\n') == $"releases/{Release}";
+        }
+        catch (DeployException)
+        {
+            // Cannot tell (the connection is gone): treat as switched, so the clean-up removes nothing;
+            // the next deploy or a prune removes an unused release.
+            return true;
+        }
     }
 
     private void ParseState(string output)
@@ -308,6 +349,11 @@ public sealed class DeploySession : IDisposable
                 var link = line[5..];
                 var name = link.StartsWith("releases/", StringComparison.Ordinal) ? link[9..] : null;
                 PreviousRelease = ReleaseName.IsReleaseName(name) ? name : null;
+                if (link == "(not a symlink)")
+                {
+                    throw new DeployException(ErrorCodes.RemoteStateInvalid, $"{Root}/current on {TargetName} is a real folder or file, not a symlink. Move it away once (for example to {Root}/current.old), then deploy again.");
+                }
+
                 if (link.Length > 0 && PreviousRelease is null)
                 {
                     _log.Warning(ErrorCodes.RemoteStateInvalid, $"current on {TargetName} points at '{link}', not at a release of this tool; the new release is made from scratch and current will be switched to it.");

@@ -133,7 +133,7 @@ public static class RemoteScripts
         rm -f -- .current.{release}.tmp
         ln -s -- {Quote("releases/" + release)} .current.{release}.tmp
         mv -T -- .current.{release}.tmp current
-        printf '%s\n' {Quote(historyLine)} >> .atomicdeploy/log.jsonl
+        printf '%s\n' {Quote(historyLine)} >> .atomicdeploy/log.jsonl || echo 'warning: the history line could not be written' >&2
         """;
 
     /// <summary>Deletes the given releases and their manifests (never the one <c>current</c> points at), then releases the lock.</summary>

@@ -69,6 +69,24 @@ public sealed class HostKeyCheck
         return length > 0 && length <= key.Length - 4 ? Encoding.ASCII.GetString(key, 4, length) : "unknown";
     }
 
+    /// <summary>
+    /// The host key algorithms to offer, in order: those whose key type known_hosts records for
+    /// this host first (as OpenSSH does, so a server with several keys shows the recorded one),
+    /// then the rest. Certificate algorithms are left out: host certificates are not trusted here.
+    /// </summary>
+    public IReadOnlyList<string> PreferredAlgorithms(IEnumerable<string> algorithms)
+    {
+        var known = _pinned.Count > 0 ? [] : KnownHosts.Load(_knownHostsFile).KeyTypesFor(_host.KnownHostsName);
+        return algorithms
+            .Where(a => !a.Contains("-cert-", StringComparison.Ordinal))
+            .OrderBy(a => known.Contains(KeyTypeOfAlgorithm(a), StringComparer.Ordinal) ? 0 : 1)
+            .ToArray();
+    }
+
+    /// <summary>The key type an SSH host key algorithm uses: <c>rsa-sha2-256</c> is an <c>ssh-rsa</c> key.</summary>
+    public static string KeyTypeOfAlgorithm(string algorithm) =>
+        algorithm is "rsa-sha2-256" or "rsa-sha2-512" ? "ssh-rsa" : algorithm;
+
     /// <summary>Judges the key a server offered; returns true to trust it.</summary>
     public bool Trust(byte[] key)
     {
@@ -98,7 +116,7 @@ public sealed class HostKeyCheck
                 return false;
             case HostKeyVerdict.Changed:
                 Refusal = new DeployException(ErrorCodes.HostKeyChanged,
-                    $"The host key of {_host.KnownHostsName} has CHANGED: the server offers {keyType} {fingerprint}, but {_knownHostsFile} records another {keyType} key. If the change is expected, replace that entry with: {line}");
+                    $"The host key of {_host.KnownHostsName} has CHANGED: the server offers {keyType} {fingerprint}, but {_knownHostsFile} records other keys for it ({string.Join(", ", knownHosts.KeyTypesFor(_host.KnownHostsName))}). If the change is expected, replace those entries with: {line}");
                 return false;
             default:
                 if (_policy == HostKeyPolicy.AcceptNew)

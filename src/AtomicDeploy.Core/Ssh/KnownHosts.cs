@@ -12,7 +12,7 @@ public enum HostKeyVerdict
     /// <summary>Nothing is recorded for the host with this key type.</summary>
     Unknown,
 
-    /// <summary>Another key of the same type is recorded for the host: possibly an attack.</summary>
+    /// <summary>Other keys are recorded for the host, and not this one: possibly an attack.</summary>
     Changed,
 
     /// <summary>The key is marked <c>@revoked</c>.</summary>
@@ -92,7 +92,9 @@ public sealed class KnownHosts
             return HostKeyVerdict.Trusted;
         }
 
-        return plain.Any(e => e.KeyType == keyType) ? HostKeyVerdict.Changed : HostKeyVerdict.Unknown;
+        // Any key recorded for the host, of whatever type, makes an unrecorded key a changed one:
+        // a stranger could otherwise offer a type the entries do not cover.
+        return plain.Length > 0 ? HostKeyVerdict.Changed : HostKeyVerdict.Unknown;
     }
 
     /// <summary>The line to add to known_hosts for a key, as <c>ssh-keyscan</c> would print it.</summary>

@@ -31,6 +31,13 @@ public sealed class SshShell : IRemoteShell
             Timeout = settings.ConnectTimeout,
         };
         var check = new HostKeyCheck(settings.Host, settings.KnownHostsFile, settings.PinnedFingerprints, settings.Policy);
+        var algorithms = info.HostKeyAlgorithms.ToArray();
+        info.HostKeyAlgorithms.Clear();
+        foreach (var name in check.PreferredAlgorithms(algorithms.Select(a => a.Key)))
+        {
+            info.HostKeyAlgorithms.Add(name, algorithms.First(a => a.Key == name).Value);
+        }
+
         var client = new SshClient(info) { KeepAliveInterval = TimeSpan.FromSeconds(15) };
         client.HostKeyReceived += (_, e) => e.CanTrust = check.Trust(e.HostKey);
         try

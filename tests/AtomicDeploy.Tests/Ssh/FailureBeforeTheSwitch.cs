@@ -60,6 +60,40 @@ public sealed class FailureBeforeTheSwitch
     }
 
     [TestMethod]
+    public void A_history_that_cannot_be_written_after_the_rename_leaves_the_new_release_live()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        EngineDeploy.Deploy(server, root, source.Path);
+        server.RunAsUser($"rm '{root}/.atomicdeploy/log.jsonl' && mkdir '{root}/.atomicdeploy/log.jsonl'");
+
+        source.Write("app.dll", "v2");
+        var release = EngineDeploy.Deploy(server, root, source.Path);
+
+        var tree = new RemoteTree(root);
+        Assert.AreEqual($"releases/{release}", tree.CurrentLink);
+        Assert.AreEqual("v2", tree.CurrentFile("app.dll"));
+        Assert.IsTrue(Directory.Exists(tree.ReleasePath(release)), "the live release was not cleaned up as if it had failed");
+    }
+
+    [TestMethod]
+    public void A_current_that_is_a_real_folder_is_refused_before_anything_is_uploaded()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        server.RunAsUser($"mkdir -p '{root}/current' && echo old > '{root}/current/index.html'");
+        using var source = new SourceFolder().Write("app.dll", "v1");
+
+        var failure = Assert.ThrowsExactly<DeployException>(() => EngineDeploy.Deploy(server, root, source.Path));
+
+        Assert.AreEqual(ErrorCodes.RemoteStateInvalid, failure.Code);
+        Assert.AreEqual("old\n", File.ReadAllText(Path.Combine(root, "current", "index.html")));
+        Assert.IsEmpty(new RemoteTree(root).Releases);
+        Assert.IsFalse(Directory.Exists(Path.Combine(root, ".atomicdeploy", "lock")));
+    }
+
+    [TestMethod]
     public void A_held_lock_refuses_the_deploy_names_its_owner_and_changes_nothing()
     {
         var server = SharedServer.Instance;
@@ -78,15 +112,21 @@ public sealed class FailureBeforeTheSwitch
     }
 
     [TestMethod]
-    public void Running_a_step_out_of_order_is_a_coded_error()
+    public void Switching_before_the_upload_is_a_coded_error_and_switches_nothing()
     {
         var server = SharedServer.Instance;
         var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        var live = EngineDeploy.Deploy(server, root, source.Path);
         using var session = new DeploySession(EngineDeploy.Connect(EngineDeploy.Settings(server)), root, EngineDeploy.Context, new RecordingLog(), TimeSpan.FromSeconds(30));
+        session.Prepare(AtomicDeploy.Core.Remote.CopyMode.HardLink, DateTime.UtcNow, CancellationToken.None);
 
         var failure = Assert.ThrowsExactly<DeployException>(() => session.Switch(CancellationToken.None));
+        session.Abort(failure);
 
         Assert.AreEqual(ErrorCodes.NoPreparedRelease, failure.Code);
-        Assert.IsFalse(Directory.Exists(root), "nothing was created");
+        StringAssert.Contains(failure.Message, "PrepareRelease, UploadChanged, LinkShared, SwitchCurrent, PruneReleases");
+        Assert.AreEqual($"releases/{live}", new RemoteTree(root).CurrentLink);
+        CollectionAssert.AreEqual(new[] { live }, new RemoteTree(root).Releases, "the prepared release was removed");
     }
 }

@@ -101,6 +101,40 @@ public sealed class HostKeyAndCredentialChecks
         Assert.AreEqual(ErrorCodes.Unreachable, failure.Code);
     }
 
+    [TestMethod]
+    public void AcceptNew_records_a_first_seen_host_and_trusts_it_next_time()
+    {
+        var server = SharedServer.Instance;
+        using var folder = new TempFolder();
+        var knownHosts = folder.Combine("ssh", "known_hosts");
+
+        using (var shell = EngineDeploy.Connect(EngineDeploy.Settings(server, knownHosts: knownHosts, policy: HostKeyPolicy.AcceptNew)))
+        {
+            Assert.AreEqual(0, shell.Run("true", null, TimeSpan.FromSeconds(10), CancellationToken.None).ExitCode);
+        }
+
+        Assert.AreEqual($"[127.0.0.1]:{server.Port} ssh-ed25519 {server.HostKeyBase64}\n", File.ReadAllText(knownHosts));
+        using var strict = EngineDeploy.Connect(EngineDeploy.Settings(server, knownHosts: knownHosts));
+        Assert.AreEqual(0, strict.Run("true", null, TimeSpan.FromSeconds(10), CancellationToken.None).ExitCode);
+    }
+
+    [TestMethod]
+    public void AcceptNew_still_refuses_a_known_host_offering_a_key_of_another_type()
+    {
+        var server = SharedServer.Instance;
+        using var folder = new TempFolder();
+        var rsaKey = folder.Combine("rsa");
+        ProcessRunner.Check("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", rsaKey);
+        var knownHosts = folder.Combine("known_hosts");
+        var recorded = $"[127.0.0.1]:{server.Port} {string.Join(' ', File.ReadAllText(rsaKey + ".pub").Split(' ').Take(2))}\n";
+        File.WriteAllText(knownHosts, recorded);
+
+        var failure = Assert.ThrowsExactly<DeployException>(() => EngineDeploy.Connect(EngineDeploy.Settings(server, knownHosts: knownHosts, policy: HostKeyPolicy.AcceptNew)));
+
+        Assert.AreEqual(ErrorCodes.HostKeyChanged, failure.Code);
+        Assert.AreEqual(recorded, File.ReadAllText(knownHosts), "nothing was recorded");
+    }
+
     private static string ServerFingerprint(SshServer server) =>
         HostKeyCheck.Fingerprint(Convert.FromBase64String(server.HostKeyBase64));
 }

@@ -97,6 +97,19 @@ public sealed class HostKeyCheckTests
         Assert.Contains($"'{value}'", error.Message);
     }
 
+    [TestMethod]
+    public void Algorithms_of_key_types_recorded_for_the_host_come_first_and_certificates_are_left_out()
+    {
+        using var folder = new TempFolder();
+        var knownHosts = folder.Combine("known_hosts");
+        File.WriteAllText(knownHosts, "[web1]:2222 ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7\n");
+        var check = new HostKeyCheck(new AtomicDeploy.Core.Planning.HostAddress("deploy", "web1", 2222), knownHosts, [], HostKeyPolicy.Strict);
+
+        var order = check.PreferredAlgorithms(["ssh-ed25519-cert-v01@openssh.com", "ssh-ed25519", "ecdsa-sha2-nistp256", "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"]);
+
+        CollectionAssert.AreEqual(new[] { "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa", "ssh-ed25519", "ecdsa-sha2-nistp256" }, order.ToArray());
+    }
+
     private static string Run(string program, params string[] arguments)
     {
         var start = new ProcessStartInfo(program)

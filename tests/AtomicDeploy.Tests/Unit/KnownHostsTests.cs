@@ -137,11 +137,11 @@ public sealed class KnownHostsTests
     }
 
     [TestMethod]
-    public void A_key_of_a_type_not_recorded_for_the_host_is_unknown()
+    public void A_key_of_a_type_not_recorded_for_a_known_host_is_a_changed_key()
     {
         var knownHosts = KnownHosts.Parse(Line("example.com", Ecdsa, ServerEcdsaKey));
 
-        Assert.AreEqual(HostKeyVerdict.Unknown, knownHosts.Verify("example.com", Ed25519, ServerKey));
+        Assert.AreEqual(HostKeyVerdict.Changed, knownHosts.Verify("example.com", Ed25519, ServerKey), "a stranger must not get in by offering another key type");
     }
 
     [TestMethod]
@@ -170,7 +170,7 @@ public sealed class KnownHostsTests
             Line("example.com", Ecdsa, ServerEcdsaKey)));
 
         CollectionAssert.AreEqual(new[] { Ecdsa }, knownHosts.KeyTypesFor("example.com").ToArray());
-        Assert.AreEqual(HostKeyVerdict.Unknown, knownHosts.Verify("example.com", Ed25519, OtherKey));
+        Assert.AreEqual(HostKeyVerdict.Changed, knownHosts.Verify("example.com", Ed25519, OtherKey));
     }
 
     [TestMethod]
