@@ -330,10 +330,13 @@ public sealed class DeploySession : IDisposable
 
     private void ParseState(string output)
     {
+        // Anything a login script printed before the state is skipped.
+        var start = output.StartsWith("atomicdeploy-state 1\n", StringComparison.Ordinal) ? 0 : output.IndexOf("\natomicdeploy-state 1\n", StringComparison.Ordinal) + 1;
+        output = output[start..];
         var marker = output.IndexOf("\nmanifest\n", StringComparison.Ordinal);
         var head = marker < 0 ? output : output[..marker];
         var lines = head.Split('\n');
-        if (lines.Length == 0 || lines[0] != "atomicdeploy-state 1")
+        if (lines[0] != "atomicdeploy-state 1")
         {
             throw new DeployException(ErrorCodes.RemoteStateInvalid, $"{TargetName} answered the state query with something unexpected. Check that its shell is POSIX sh-compatible.");
         }

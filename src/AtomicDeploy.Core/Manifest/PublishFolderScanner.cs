@@ -38,6 +38,20 @@ public static class PublishFolderScanner
         }
 
         var hashed = new ConcurrentBag<ManifestEntry>();
+        try
+        {
+            Hash(files, hashed, cancellationToken);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is IOException or UnauthorizedAccessException))
+        {
+            var first = e.InnerExceptions[0];
+            throw new DeployException(ErrorCodes.SourceMissing, $"A file of the publish folder cannot be read ({first.GetType().Name}: {first.Message}). Check the folder, or publish again.", first);
+        }
+
+        return new ReleaseManifest(directories.Concat(hashed));
+    }
+
+    private static void Hash(List<(string Path, FileInfo Info)> files, ConcurrentBag<ManifestEntry> hashed, CancellationToken cancellationToken) =>
         Parallel.ForEach(
             files,
             new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
@@ -47,9 +61,6 @@ public static class PublishFolderScanner
                 var hash = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
                 hashed.Add(new ManifestEntry(file.Path, false, stream.Length, hash, ModeOf(file.Info)));
             });
-
-        return new ReleaseManifest(directories.Concat(hashed));
-    }
 
     private static void Walk(DirectoryInfo directory, string prefix, List<ManifestEntry> directories, List<(string, FileInfo)> files, IDeployLog log)
     {

@@ -36,6 +36,12 @@ public sealed class LocalShell : IRemoteShell
         {
             // The script ended before reading all its input; its exit code and error say why.
         }
+        catch (DeployException)
+        {
+            // The writer failed (its input is now closed, unfinished): let the script end first.
+            process.WaitForExit(TimeSpan.FromSeconds(30));
+            throw;
+        }
 
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);

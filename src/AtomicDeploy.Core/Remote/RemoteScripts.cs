@@ -72,7 +72,10 @@ public static class RemoteScripts
         cd -- {Quote(root)}
         IFS= read -r deletions
         if [ -n "$deletions" ]; then
-          printf '%s' "$deletions" | base64 -d | (cd -- {Quote("releases/" + release)} && xargs -0 -r rm -rf --)
+          list=.atomicdeploy/deletions.{release}
+          printf '%s' "$deletions" | base64 -d > "$list"
+          (cd -- {Quote("releases/" + release)} && xargs -0 -r rm -rf -- < "../../$list")
+          rm -f -- "$list"
         fi
         tar -xpzf - --no-same-owner -C .
         """;

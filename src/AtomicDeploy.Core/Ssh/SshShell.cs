@@ -74,7 +74,8 @@ public sealed class SshShell : IRemoteShell
     /// <inheritdoc />
     public ShellResult Run(string script, Action<Stream>? writeInput, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var command = _client.CreateCommand(script);
+        // The login shell only starts sh: the scripts are POSIX sh, whatever shell the deploy user has.
+        using var command = _client.CreateCommand("exec /bin/sh -c " + ShellQuote.Quote(script));
         command.CommandTimeout = timeout;
         try
         {
@@ -90,6 +91,13 @@ public sealed class SshShell : IRemoteShell
                 catch (Exception e) when (e is SshException or ObjectDisposedException or IOException or InvalidOperationException && Ended(execution))
                 {
                     // The script ended before reading all its input; its exit code and error say why.
+                }
+                catch (DeployException)
+                {
+                    // The writer failed (its input is now closed, unfinished): let the script fail
+                    // and end before anything else runs on the server.
+                    Ended(execution);
+                    throw;
                 }
             }
 

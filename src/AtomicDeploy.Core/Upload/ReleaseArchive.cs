@@ -30,24 +30,27 @@ public static class ReleaseArchive
         var clock = Stopwatch.StartNew();
         var nextReport = ProgressInterval;
 
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
+        // Disposed only on success: a failed upload must not end with a well-formed archive, or the
+        // server would unpack a truncated release and report success.
+        var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true);
+        var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true);
+        foreach (var entry in toSend)
         {
-            foreach (var entry in toSend)
+            cancellationToken.ThrowIfCancellationRequested();
+            var name = $"releases/{release}/{entry.Path}";
+            if (entry.IsDirectory)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var name = $"releases/{release}/{entry.Path}";
-                if (entry.IsDirectory)
-                {
-                    tar.WriteEntry(new PaxTarEntry(TarEntryType.Directory, name) { Mode = (UnixFileMode)entry.Mode });
-                    continue;
-                }
+                tar.WriteEntry(new PaxTarEntry(TarEntryType.Directory, name) { Mode = (UnixFileMode)entry.Mode });
+                continue;
+            }
 
-                var file = Path.Combine(sourceDir, entry.Path);
+            var file = Path.Combine(sourceDir, entry.Path);
+            try
+            {
                 using var content = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
                 if (content.Length != entry.Size)
                 {
-                    throw new DeployException(ErrorCodes.SourceMissing, $"'{entry.Path}' changed while it was being deployed. Publish again, then deploy.");
+                    throw Changed(entry.Path, null);
                 }
 
                 tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name)
@@ -56,17 +59,23 @@ public static class ReleaseArchive
                     ModificationTime = File.GetLastWriteTimeUtc(file),
                     DataStream = content,
                 });
-
-                sentFiles++;
-                sentBytes += entry.Size;
-                if (clock.Elapsed >= nextReport)
-                {
-                    nextReport = clock.Elapsed + ProgressInterval;
-                    log.Info($"  uploaded {sentFiles}/{toSend.Count(e => !e.IsDirectory)} files, {Megabytes(sentBytes)} of {Megabytes(totalBytes)} MB ({Megabytes((long)(sentBytes / clock.Elapsed.TotalSeconds))} MB/s)");
-                }
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+            {
+                throw Changed(entry.Path, e);
             }
 
-            using var manifest = new MemoryStream(manifestJson, writable: false);
+            sentFiles++;
+            sentBytes += entry.Size;
+            if (clock.Elapsed >= nextReport)
+            {
+                nextReport = clock.Elapsed + ProgressInterval;
+                log.Info($"  uploaded {sentFiles}/{toSend.Count(e => !e.IsDirectory)} files, {Megabytes(sentBytes)} of {Megabytes(totalBytes)} MB ({Megabytes((long)(sentBytes / clock.Elapsed.TotalSeconds))} MB/s)");
+            }
+        }
+
+        using (var manifest = new MemoryStream(manifestJson, writable: false))
+        {
             tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, $".atomicdeploy/manifests/{release}.json")
             {
                 Mode = (UnixFileMode)0b110_100_100,
@@ -74,8 +83,13 @@ public static class ReleaseArchive
             });
         }
 
+        tar.Dispose();
+        gzip.Dispose();
         return sentBytes;
     }
+
+    private static DeployException Changed(string path, Exception? inner) =>
+        new(ErrorCodes.SourceMissing, $"'{path}' changed or disappeared while it was being deployed. Publish again, then deploy.", inner);
 
     private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
 }

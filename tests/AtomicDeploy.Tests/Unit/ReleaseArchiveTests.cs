@@ -1,0 +1,57 @@
+using System.Text;
+using AtomicDeploy.Core;
+using AtomicDeploy.Core.Manifest;
+using AtomicDeploy.Core.Upload;
+
+namespace AtomicDeploy.Tests.Unit;
+
+[TestClass]
+public sealed class ReleaseArchiveTests
+{
+    [TestMethod]
+    public void The_stream_is_a_deletion_line_then_a_gzip_tar_that_GNU_tar_unpacks_under_the_release()
+    {
+        using var source = new TempFolder();
+        File.WriteAllText(source.Combine("app.dll"), "new");
+        Directory.CreateDirectory(source.Combine("wwwroot"));
+        File.WriteAllText(source.Combine("wwwroot", "a b.css"), "css");
+        var next = PublishFolderScanner.Scan(source.Path, null, new RecordingLog(), CancellationToken.None);
+        var live = new ReleaseManifest([new ManifestEntry("app.dll", false, 3, new string('0', 64), 420), new ManifestEntry("old.txt", false, 1, new string('1', 64), 420)]);
+        var diff = ManifestDiff.Compute(live, next);
+        using var output = new MemoryStream();
+
+        ReleaseArchive.Write(output, source.Path, "20261127121500", diff, next.ToJson("20261127121500"), new RecordingLog(), CancellationToken.None);
+
+        var bytes = output.ToArray();
+        var newline = Array.IndexOf(bytes, (byte)'\n');
+        var deletions = Encoding.UTF8.GetString(Convert.FromBase64String(Encoding.ASCII.GetString(bytes, 0, newline)));
+        CollectionAssert.AreEqual(new[] { "app.dll", "old.txt" }, deletions.Split('\0'));
+        using var target = new TempFolder();
+        File.WriteAllBytes(target.Combine("upload.tgz"), bytes[(newline + 1)..]);
+        ProcessRunner.Check("tar", "-xzf", target.Combine("upload.tgz"), "-C", target.Path);
+        Assert.AreEqual("new", File.ReadAllText(target.Combine("releases", "20261127121500", "app.dll")));
+        Assert.AreEqual("css", File.ReadAllText(target.Combine("releases", "20261127121500", "wwwroot", "a b.css")));
+        Assert.IsTrue(File.Exists(target.Combine(".atomicdeploy", "manifests", "20261127121500.json")));
+    }
+
+    [TestMethod]
+    public void A_file_that_disappears_fails_with_AD0003_and_leaves_an_archive_the_server_rejects()
+    {
+        using var source = new TempFolder();
+        File.WriteAllText(source.Combine("first.dll"), new string('a', 100_000));
+        File.WriteAllText(source.Combine("second.dll"), "b");
+        var next = PublishFolderScanner.Scan(source.Path, null, new RecordingLog(), CancellationToken.None);
+        File.Delete(source.Combine("second.dll"));
+        using var output = new MemoryStream();
+
+        var failure = Assert.ThrowsExactly<DeployException>(() =>
+            ReleaseArchive.Write(output, source.Path, "20261127121500", ManifestDiff.Compute(ReleaseManifest.Empty, next), next.ToJson("20261127121500"), new RecordingLog(), CancellationToken.None));
+
+        Assert.AreEqual(ErrorCodes.SourceMissing, failure.Code);
+        StringAssert.Contains(failure.Message, "second.dll");
+        var bytes = output.ToArray();
+        using var target = new TempFolder();
+        File.WriteAllBytes(target.Combine("upload.tgz"), bytes[(Array.IndexOf(bytes, (byte)'\n') + 1)..]);
+        Assert.AreNotEqual(0, ProcessRunner.Run("tar", ["-xzf", target.Combine("upload.tgz"), "-C", target.Path]).ExitCode, "a truncated upload is never a valid archive");
+    }
+}
