@@ -366,7 +366,14 @@ public sealed class DeploySession : IDisposable
 
         if (marker >= 0 && PreviousRelease is not null)
         {
-            _liveManifest = ReleaseManifest.Parse(output[(marker + "\nmanifest\n".Length)..]);
+            var body = output[(marker + "\nmanifest\n".Length)..];
+            var listing = body.IndexOf("\nlisting\n", StringComparison.Ordinal);
+            var recorded = ReleaseManifest.Parse(listing < 0 ? body : body[..listing]);
+            _liveManifest = LiveReleaseCheck.Effective(recorded, listing < 0 ? string.Empty : body[(listing + "\nlisting\n".Length)..], out var repaired);
+            if (repaired > 0)
+            {
+                _log.Info($"AtomicDeploy: {repaired} entries of the live release {PreviousRelease} differ from its manifest (missing, changed, or not published); the new release gets the published ones.");
+            }
         }
     }
 

@@ -19,7 +19,8 @@ public static class RemoteScripts
 
     /// <summary>
     /// Creates the layout if missing, takes the deploy lock (an atomic <c>mkdir</c>) and prints the
-    /// state: the <c>current</c> link, the releases, and the live release's manifest.
+    /// state: the <c>current</c> link, the releases, the live release's manifest (one JSON line) and
+    /// what the live release really holds (kind, size, mode and path of each entry, NUL-terminated).
     /// </summary>
     public static string ReadState(string root, string lockOwner) => Preamble + $$"""
         mkdir -p -- {{Quote(root)}}/releases {{Quote(root)}}/shared {{Quote(root)}}/.atomicdeploy/manifests
@@ -37,9 +38,11 @@ public static class RemoteScripts
           if [ -d "$r" ]; then printf 'release %s\n' "${r#releases/}"; fi
         done
         name=${live#releases/}
-        if [ "releases/$name" = "$live" ] && [ -f ".atomicdeploy/manifests/$name.json" ]; then
+        if [ "releases/$name" = "$live" ] && [ -f ".atomicdeploy/manifests/$name.json" ] && [ -d "$live" ]; then
           printf 'manifest\n'
           cat ".atomicdeploy/manifests/$name.json"
+          printf '\nlisting\n'
+          find "$live/" -mindepth 1 ! -type l -printf '%y %s %m %P\0'
         fi
         """;
 

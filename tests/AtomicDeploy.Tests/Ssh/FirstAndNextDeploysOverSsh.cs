@@ -80,4 +80,24 @@ public sealed class FirstAndNextDeploysOverSsh
         Assert.AreEqual("v5", tree.CurrentFile("app.dll"));
         Assert.AreEqual(5, tree.HistoryLines.Length);
     }
+
+    [TestMethod]
+    public void The_next_release_holds_exactly_what_is_published_even_when_the_live_one_was_altered()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1").Write("lib.dll", "library").Write("run.sh", "#!/bin/sh");
+        var live = EngineDeploy.Deploy(server, root, source.Path);
+        server.RunAsUser($"cd '{root}/current' && rm lib.dll && echo log > runtime.log && chmod 600 run.sh");
+
+        source.Write("app.dll", "v2");
+        var next = EngineDeploy.Deploy(server, root, source.Path);
+
+        var tree = new RemoteTree(root);
+        CollectionAssert.AreEquivalent(new[] { "app.dll", "lib.dll", "run.sh" }, Directory.GetFileSystemEntries(tree.ReleasePath(next)).Select(Path.GetFileName).ToArray());
+        Assert.AreEqual("library", tree.CurrentFile("lib.dll"));
+        Assert.AreEqual("644", ProcessRunner.Check("stat", "-c", "%a", tree.ReleasePath(next, "run.sh")).Trim());
+        Assert.AreEqual("600", ProcessRunner.Check("stat", "-c", "%a", tree.ReleasePath(live, "run.sh")).Trim(), "the old release is left as it was");
+        Assert.IsTrue(File.Exists(tree.ReleasePath(live, "runtime.log")));
+    }
 }

@@ -1,0 +1,62 @@
+using AtomicDeploy.Core.Manifest;
+
+namespace AtomicDeploy.Tests.Unit;
+
+[TestClass]
+public sealed class LiveReleaseCheckTests
+{
+    private static readonly string Hash = new('a', 64);
+
+    private static readonly ReleaseManifest Recorded = new(
+    [
+        new ManifestEntry("app.dll", false, 3, Hash, 420),
+        new ManifestEntry("lib.dll", false, 5, Hash, 420),
+        new ManifestEntry("run.sh", false, 7, Hash, 493),
+        new ManifestEntry("wwwroot", true, 0, string.Empty, 493),
+    ]);
+
+    [TestMethod]
+    public void An_intact_release_is_its_manifest()
+    {
+        var effective = LiveReleaseCheck.Effective(Recorded, "f 3 644 app.dll\0f 5 644 lib.dll\0f 7 755 run.sh\0d 4096 755 wwwroot\0", out var repaired);
+
+        Assert.AreEqual(0, repaired);
+        CollectionAssert.AreEqual(Recorded.Entries.ToArray(), effective.Entries.ToArray());
+    }
+
+    [TestMethod]
+    public void Missing_changed_and_unlisted_entries_are_resent_or_removed_by_the_diff()
+    {
+        var listing = "f 3 644 app.dll\0f 9 644 run.sh\0d 4096 755 wwwroot\0f 12 644 wwwroot/runtime.log\0";
+        var effective = LiveReleaseCheck.Effective(Recorded, listing, out var repaired);
+        var published = new ReleaseManifest(Recorded.Entries);
+
+        var diff = ManifestDiff.Compute(effective, published);
+
+        Assert.AreEqual(3, repaired);
+        CollectionAssert.AreEqual(new[] { "lib.dll" }, diff.Added.Select(e => e.Path).ToArray(), "a file missing from the live release is sent");
+        CollectionAssert.AreEqual(new[] { "run.sh" }, diff.Changed.Select(e => e.Path).ToArray(), "a file of another size is replaced");
+        CollectionAssert.AreEqual(new[] { "wwwroot/runtime.log" }, diff.Removed.ToArray(), "a file the app wrote into its release is not carried over");
+    }
+
+    [TestMethod]
+    public void A_mode_changed_on_the_server_is_put_back()
+    {
+        var effective = LiveReleaseCheck.Effective(Recorded, "f 3 600 app.dll\0f 5 644 lib.dll\0f 7 755 run.sh\0d 4096 755 wwwroot\0", out var repaired);
+
+        var diff = ManifestDiff.Compute(effective, new ReleaseManifest(Recorded.Entries));
+
+        Assert.AreEqual(1, repaired);
+        CollectionAssert.Contains(diff.ToDelete.ToArray(), "app.dll", "replaced, never chmod-ed through the hard link");
+        CollectionAssert.Contains(diff.ToSend.Select(e => e.Path).ToArray(), "app.dll");
+    }
+
+    [TestMethod]
+    public void Records_with_paths_that_leave_the_release_are_ignored()
+    {
+        var effective = LiveReleaseCheck.Effective(ReleaseManifest.Empty, "f 1 644 ../../etc/passwd\0f 1 644 /abs\0garbage\0", out var repaired);
+
+        Assert.AreEqual(0, repaired);
+        Assert.IsEmpty(effective.Entries);
+    }
+}
