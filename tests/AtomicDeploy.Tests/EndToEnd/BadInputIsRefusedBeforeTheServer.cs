@@ -51,4 +51,27 @@ public sealed class BadInputIsRefusedBeforeTheServer
         Assert.IsFalse(Directory.Exists(root));
         Assert.IsFalse(result.Output.Contains("AtomicDeploy:", StringComparison.Ordinal));
     }
+
+    [TestMethod]
+    public void A_class_library_is_never_deployed()
+    {
+        using var target = new TempFolder();
+        using var app = new WebApp();
+        app.Write("MyShop.csproj", $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="AtomicDeploy.Tasks" Version="{PackageFeed.Version}" PrivateAssets="all" />
+              </ItemGroup>
+            </Project>
+            """);
+        app.Delete("Program.cs");
+
+        var result = app.Publish("AtomicDeploy=true", $"AtomicDeployPath={target.Combine("lib")}");
+
+        Assert.AreEqual(0, result.ExitCode, result.All);
+        Assert.IsFalse(Directory.Exists(target.Combine("lib")));
+    }
 }
