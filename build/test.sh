@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# The one command that runs every test: installs what the tests need if it is missing (OpenSSH's
-# server, which the tests start themselves on 127.0.0.1), runs the suite, and ends with the line
-# "N passed, N failed, N skipped".
+# The one command that runs every test: installs what the tests need if it is missing, runs the
+# suite, and ends with the line "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x /usr/sbin/sshd ]; then
-  echo "Installing OpenSSH's server (the tests start their own sshd on 127.0.0.1)..."
+# The tests start their own sshd on 127.0.0.1, make keys with ssh-keygen, and commit a sample
+# app with git; install whatever of these is missing (Debian's packages).
+missing=""
+[ -x /usr/sbin/sshd ] || missing="$missing openssh-server"
+command -v ssh-keygen >/dev/null 2>&1 || missing="$missing openssh-client"
+command -v git >/dev/null 2>&1 || missing="$missing git"
+if [ -n "$missing" ]; then
+  echo "Installing what the tests need:$missing"
   sudo_cmd=""
   if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
   $sudo_cmd apt-get update
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y --no-install-recommends openssh-server openssh-client
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y --no-install-recommends $missing
 fi
 
 results=$(mktemp -d)
