@@ -99,8 +99,10 @@ public static class RemoteScripts
 
         foreach (var file in sharedFiles)
         {
+            // An empty .json file would stop an ASP.NET Core app at start-up; it gets an empty object.
             var path = Quote("shared/" + file);
-            script.Append(CultureInfo.InvariantCulture, $"mkdir -p -- \"$(dirname -- {path})\"\nif [ ! -e {path} ] && [ ! -L {path} ]; then : > {path}; fi\n");
+            var create = file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "printf '{}\\n' >" : ":>";
+            script.Append(CultureInfo.InvariantCulture, $"mkdir -p -- \"$(dirname -- {path})\"\nif [ ! -e {path} ] && [ ! -L {path} ]; then {create} {path}; fi\n");
         }
 
         // find visits only the drop-down frontier: it enters a shared folder only when the release

@@ -13,11 +13,12 @@ public sealed class SharedFolderLinking
         var root = server.NewDeployFolder();
         using var source = new SourceFolder().Write("app.dll", "v1").Write("wwwroot/index.html", "home");
 
-        var release = EngineDeploy.Deploy(server, root, source.Path, shared: ["App_Data/", "wwwroot/uploads/", "appsettings.Production.json"]);
+        var release = EngineDeploy.Deploy(server, root, source.Path, shared: ["App_Data/", "wwwroot/uploads/", "appsettings.Production.json", "secrets.env"]);
 
         var tree = new RemoteTree(root);
         Assert.IsTrue(Directory.Exists(Path.Combine(root, "shared", "App_Data")));
-        Assert.IsTrue(File.Exists(Path.Combine(root, "shared", "appsettings.Production.json")));
+        Assert.AreEqual("{}\n", File.ReadAllText(Path.Combine(root, "shared", "appsettings.Production.json")), "a declared .json file is an empty object, which ASP.NET Core can load");
+        Assert.AreEqual(0, new FileInfo(Path.Combine(root, "shared", "secrets.env")).Length, "any other declared file is empty");
         Assert.AreEqual("../../shared/App_Data", new FileInfo(tree.ReleasePath(release, "App_Data")).LinkTarget);
         Assert.AreEqual("../../shared/appsettings.Production.json", new FileInfo(tree.ReleasePath(release, "appsettings.Production.json")).LinkTarget);
         Assert.AreEqual("../../../shared/wwwroot/uploads", new FileInfo(tree.ReleasePath(release, "wwwroot/uploads")).LinkTarget, "wwwroot exists in the release, so the link drops down into it");
