@@ -58,6 +58,9 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
     /// <summary>Seconds one step may take on the server (default 600).</summary>
     public string? CommandTimeout { get; set; }
 
+    /// <summary>The project being deployed: errors point at it, not at this package's targets file.</summary>
+    public string? ProjectFile { get; set; }
+
     /// <summary>The cancellation of this task (Ctrl+C).</summary>
     protected CancellationToken CancellationToken => _cancellation.Token;
 
@@ -67,7 +70,7 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
     /// <inheritdoc />
     public sealed override bool Execute()
     {
-        var log = new MsBuildDeployLog(Log, BuildEngine.ProjectFileOfTaskNode);
+        var log = new MsBuildDeployLog(Log, ProjectFile);
         try
         {
             Run(Core.Planning.DeployPath.Validate(DeployPath), log);
@@ -198,5 +201,5 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
     }
 
     private void LogError(string code, string message) =>
-        Log.LogError(null, code, null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0, message);
+        Log.LogError(null, code, null, ProjectFile, 0, 0, 0, 0, message);
 }
