@@ -15,13 +15,13 @@ public sealed class UploadChanged : DeployTask
     public string SourceDir { get; set; } = string.Empty;
 
     /// <summary>
-    /// The files this publish lists as its output (relative to <see cref="SourceDir"/>, or full
-    /// paths inside it). With <see cref="PublishRecordFile"/>, files that an earlier publish listed
-    /// and this one does not are stale and are not deployed.
+    /// The files this publish lists as its output (full paths inside <see cref="SourceDir"/>, or
+    /// relative to it). With <see cref="PublishRecordFile"/>, files that the record knows and this
+    /// publish does not list are stale and are not deployed.
     /// </summary>
     public string[]? PublishedFiles { get; set; }
 
-    /// <summary>Where the record of files earlier publishes listed is kept (in the intermediate folder).</summary>
+    /// <summary>The record of the files earlier publishes to this folder listed (written by the package's targets after every publish).</summary>
     public string? PublishRecordFile { get; set; }
 
     /// <summary>Files added.</summary>
@@ -44,16 +44,15 @@ public sealed class UploadChanged : DeployTask
     protected override void Run(string root, IDeployLog log)
     {
         var session = CurrentSession(root);
-        var record = string.IsNullOrEmpty(PublishRecordFile) || PublishedFiles is null ? null : PublishOutputRecord.Load(PublishRecordFile);
-        var current = PublishOutputRecord.Relative(PublishedFiles ?? [], SourceDir);
-        var stale = record?.Stale(current) ?? new HashSet<string>();
+        var stale = string.IsNullOrEmpty(PublishRecordFile)
+            ? new HashSet<string>()
+            : PublishOutputRecord.Stale(PublishRecordFile, PublishedFiles ?? [], SourceDir);
         foreach (var path in stale.Where(p => File.Exists(Path.Combine(SourceDir, p))).Order(StringComparer.Ordinal))
         {
             log.Detail($"  not deployed: {path} (left in the publish folder by an earlier publish)");
         }
 
         var diff = session.Upload(SourceDir, stale.Count == 0 ? null : (path, _) => !stale.Contains(path), CancellationToken);
-        record?.Save(current, SourceDir);
         FilesAdded = diff.FilesAdded;
         FilesChanged = diff.FilesChanged;
         FilesRemoved = diff.Removed.Count;

@@ -36,4 +36,25 @@ public sealed class UnlistedPublishOutputsAreDeployed
         Assert.AreEqual("bundle\n", tree.CurrentFile("extra/bundle.bin"));
         Assert.AreEqual("<h1>two</h1>", tree.CurrentFile("wwwroot/index.html"));
     }
+
+    [TestMethod]
+    public void A_file_from_a_publish_made_without_deploying_is_still_left_out_once_deleted()
+    {
+        using var target = new TempFolder();
+        var root = target.Combine("local");
+        using var app = new WebApp();
+        Assert.AreEqual(0, app.Publish("AtomicDeploy=true", $"AtomicDeployPath={root}").ExitCode);
+        app.Write("wwwroot/new.js", "let x = 1;");
+        Assert.AreEqual(0, app.Publish().ExitCode, "a plain publish");
+        app.Delete("wwwroot/new.js");
+
+        var deploy = app.Publish("AtomicDeploy=true", $"AtomicDeployPath={root}");
+
+        Assert.AreEqual(0, deploy.ExitCode, deploy.All);
+        Assert.IsTrue(File.Exists(Path.Combine(app.PublishFolder, "wwwroot", "new.js")), "dotnet publish left the deleted file in its folder");
+        var tree = new RemoteTree(root);
+        Assert.AreEqual(2, tree.Releases.Length);
+        Assert.IsFalse(File.Exists(tree.ReleasePath(tree.Releases[^1], "wwwroot/new.js")));
+        Assert.IsFalse(File.Exists(tree.ReleasePath(tree.Releases[^1], "wwwroot/new.js.gz")));
+    }
 }

@@ -10,40 +10,32 @@ public sealed class PublishOutputRecordTests
     {
         using var folder = new TempFolder();
 
-        var record = PublishOutputRecord.Load(folder.Combine("none.txt"));
-
-        Assert.IsEmpty(record.Stale(Set("app.dll")));
+        Assert.IsEmpty(PublishOutputRecord.Stale(folder.Combine("none.txt"), ["app.dll"], folder.Path));
     }
 
     [TestMethod]
-    public void A_file_listed_by_an_earlier_publish_and_not_by_this_one_is_stale_until_it_leaves_the_folder()
+    public void A_file_the_record_knows_and_this_publish_does_not_list_is_stale()
     {
         using var folder = new TempFolder();
-        var file = folder.Combine("obj", "record.txt");
-        var publish = folder.Combine("publish");
-        Directory.CreateDirectory(publish);
-        File.WriteAllText(Path.Combine(publish, "app.dll"), "a");
-        File.WriteAllText(Path.Combine(publish, "about.html"), "b");
-        PublishOutputRecord.Load(file).Save(Set("app.dll", "about.html"), publish);
+        var record = folder.Combine("record.txt");
+        File.WriteAllLines(record, [folder.Combine("publish", "app.dll"), folder.Combine("publish", "wwwroot", "about.html")]);
 
-        var second = PublishOutputRecord.Load(file);
-        CollectionAssert.AreEquivalent(new[] { "about.html" }, second.Stale(Set("app.dll")).ToArray());
-        second.Save(Set("app.dll"), publish);
+        var stale = PublishOutputRecord.Stale(record, [folder.Combine("publish", "app.dll"), "wwwroot/new.html"], folder.Combine("publish"));
 
-        CollectionAssert.AreEquivalent(new[] { "about.html" }, PublishOutputRecord.Load(file).Stale(Set("app.dll")).ToArray(), "still stale on the publish after");
-        File.Delete(Path.Combine(publish, "about.html"));
-        PublishOutputRecord.Load(file).Save(Set("app.dll"), publish);
-        Assert.IsEmpty(PublishOutputRecord.Load(file).Stale(Set("app.dll")), "forgotten once gone from the folder");
+        CollectionAssert.AreEquivalent(new[] { "wwwroot/about.html" }, stale.ToArray());
     }
 
     [TestMethod]
-    public void A_file_never_listed_is_never_stale()
+    public void A_file_the_record_never_knew_is_never_stale()
     {
         using var folder = new TempFolder();
-        var file = folder.Combine("record.txt");
-        PublishOutputRecord.Load(file).Save(Set("app.dll"), folder.Path);
+        var record = folder.Combine("record.txt");
+        File.WriteAllLines(record, [folder.Combine("publish", "app.dll")]);
 
-        Assert.IsFalse(PublishOutputRecord.Load(file).Stale(Set("app.dll")).Contains("bundle.bin"));
+        var stale = PublishOutputRecord.Stale(record, [folder.Combine("publish", "app.dll")], folder.Combine("publish"));
+
+        Assert.IsFalse(stale.Contains("bundle.bin"));
+        Assert.IsEmpty(stale);
     }
 
     [TestMethod]
@@ -53,6 +45,4 @@ public sealed class PublishOutputRecordTests
 
         CollectionAssert.AreEquivalent(new[] { "wwwroot/a.css", "b.dll", "wwwroot/c.js" }, relative.ToArray());
     }
-
-    private static HashSet<string> Set(params string[] paths) => paths.ToHashSet(StringComparer.Ordinal);
 }
