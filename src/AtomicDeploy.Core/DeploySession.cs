@@ -219,11 +219,14 @@ public sealed class DeploySession : IDisposable
         {
             Run("switch current", RemoteScripts.Switch(Root, Release!, Record("success", null).ToJsonLine()), null, cancellationToken);
         }
-        catch (DeployException) when (CurrentIsNewRelease())
+        catch (DeployException) when (SwitchHappened() is var switched && switched != false)
         {
-            // The rename happened and the connection or a later command failed: the new release is
-            // live, so nothing may be cleaned up as if the switch had not happened.
+            // The rename happened (or the connection is gone and it cannot be told) and a later
+            // command failed: nothing may be cleaned up as if the switch had not happened.
             Stage = DeployStage.Switched;
+            _log.Summary(switched == true
+                ? $"AtomicDeploy: current -> releases/{Release} on {TargetName}: the new release IS live; the failure below came after the switch."
+                : $"AtomicDeploy: whether current on {TargetName} points at releases/{Release} could not be checked after the failure below; look at {Root}/current.");
             throw;
         }
 
@@ -313,18 +316,17 @@ public sealed class DeploySession : IDisposable
         }
     }
 
-    private bool CurrentIsNewRelease()
+    /// <summary>Whether current points at the new release: null when the server cannot be asked.</summary>
+    private bool? SwitchHappened()
     {
         try
         {
             var check = _shell.Run($"readlink -- {ShellQuote.Quote(Root + "/current")}", null, _commandTimeout, CancellationToken.None);
-            return check.Output.TrimEnd('\n') == $"releases/{Release}";
+            return check.Output.TrimEnd('\n').Split('\n')[^1] == $"releases/{Release}";
         }
         catch (DeployException)
         {
-            // Cannot tell (the connection is gone): treat as switched, so the clean-up removes nothing;
-            // the next deploy or a prune removes an unused release.
-            return true;
+            return null;
         }
     }
 

@@ -34,7 +34,7 @@ public sealed class ManifestDiff
     public int FilesAdded => Added.Count(e => !e.IsDirectory);
 
     /// <summary>Files sent again because their content or mode changed.</summary>
-    public int FilesChanged => Changed.Count + ModeChanged.Count(e => !e.IsDirectory);
+    public int FilesChanged => Changed.Count(e => !e.IsDirectory) + ModeChanged.Count(e => !e.IsDirectory);
 
     /// <summary>Every entry to send, in path order (folders before their content).</summary>
     public IReadOnlyList<ManifestEntry> ToSend =>

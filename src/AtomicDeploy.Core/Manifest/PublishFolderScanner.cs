@@ -34,7 +34,9 @@ public static class PublishFolderScanner
             files = files.Except(left).ToList();
             var holders = files.SelectMany(f => Ancestors(f.Path)).ToHashSet(StringComparer.Ordinal);
             var leftHolders = left.SelectMany(f => Ancestors(f.Path)).ToHashSet(StringComparer.Ordinal);
-            directories = directories.Where(d => holders.Contains(d.Path) || !leftHolders.Contains(d.Path)).ToList();
+            var kept = directories.Where(d => holders.Contains(d.Path) || !leftHolders.Contains(d.Path)).Select(d => d.Path).ToList();
+            var keptWithParents = kept.Concat(kept.SelectMany(Ancestors)).ToHashSet(StringComparer.Ordinal);
+            directories = directories.Where(d => keptWithParents.Contains(d.Path)).ToList();
         }
 
         var hashed = new ConcurrentBag<ManifestEntry>();
@@ -64,7 +66,17 @@ public static class PublishFolderScanner
 
     private static void Walk(DirectoryInfo directory, string prefix, List<ManifestEntry> directories, List<(string, FileInfo)> files, IDeployLog log)
     {
-        foreach (var entry in directory.EnumerateFileSystemInfos())
+        FileSystemInfo[] entries;
+        try
+        {
+            entries = directory.GetFileSystemInfos();
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new DeployException(ErrorCodes.SourceMissing, $"The folder '{(prefix.Length == 0 ? directory.FullName : prefix.TrimEnd('/'))}' of the publish output cannot be read ({e.GetType().Name}). Check its permissions, or publish again.", e);
+        }
+
+        foreach (var entry in entries)
         {
             var path = prefix + entry.Name;
             if (entry is DirectoryInfo subdirectory)

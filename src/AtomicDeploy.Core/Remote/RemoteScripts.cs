@@ -77,7 +77,7 @@ public static class RemoteScripts
         if [ -n "$deletions" ]; then
           list=.atomicdeploy/deletions.{release}
           printf '%s' "$deletions" | base64 -d > "$list"
-          (cd -- {Quote("releases/" + release)} && xargs -0 -r rm -rf -- < "../../$list")
+          (cd -- {Quote("releases/" + release)} && xargs -0 -r rm -rf --) < "$list"
           rm -f -- "$list"
         fi
         tar -xpzf - --no-same-owner -C .
@@ -171,7 +171,7 @@ public static class RemoteScripts
             script.Append(CultureInfo.InvariantCulture, $$"""
                 if [ "$(readlink current 2>/dev/null)" != {{path}} ]; then
                   if [ -d {{path}} ]; then find {{path}} -type d ! -perm -u+rwx -exec chmod u+rwx {} \; 2>/dev/null; fi
-                  rm -rf -- {{path}} {{Quote(".atomicdeploy/manifests/" + release + ".json")}} .current.{{release}}.tmp
+                  rm -rf -- {{path}} {{Quote(".atomicdeploy/manifests/" + release + ".json")}} .current.{{release}}.tmp .atomicdeploy/deletions.{{release}}
                 fi
 
                 """);

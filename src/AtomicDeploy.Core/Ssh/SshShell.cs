@@ -1,3 +1,4 @@
+using System.Text;
 using System.Net.Sockets;
 using AtomicDeploy.Core.Remote;
 using Renci.SshNet;
@@ -11,6 +12,8 @@ namespace AtomicDeploy.Core.Ssh;
 /// </summary>
 public sealed class SshShell : IRemoteShell
 {
+    private const string OutputMarker = "<<atomicdeploy-output>>";
+
     private readonly SshClient _client;
 
     private SshShell(SshClient client, string name)
@@ -74,8 +77,11 @@ public sealed class SshShell : IRemoteShell
     /// <inheritdoc />
     public ShellResult Run(string script, Action<Stream>? writeInput, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        // The login shell only starts sh: the scripts are POSIX sh, whatever shell the deploy user has.
-        using var command = _client.CreateCommand("exec /bin/sh -c " + ShellQuote.Quote(script));
+        // The deploy user's login shell gets one line of plain words whatever it is (sh, bash, zsh,
+        // fish, csh): it starts /bin/sh, which decodes and runs the script. The script first prints
+        // a marker, so anything a login file printed before it is cut off.
+        var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes($"printf '%s' '{OutputMarker}'\n{script}"));
+        using var command = _client.CreateCommand($"exec /bin/sh -c 'eval \"$(echo {encoded} | base64 -d)\"'");
         command.CommandTimeout = timeout;
         try
         {
@@ -96,13 +102,15 @@ public sealed class SshShell : IRemoteShell
                 {
                     // The writer failed (its input is now closed, unfinished): let the script fail
                     // and end before anything else runs on the server.
-                    Ended(execution);
+                    Ended(execution, TimeSpan.FromSeconds(30));
                     throw;
                 }
             }
 
             execution.GetAwaiter().GetResult();
-            return new ShellResult(command.ExitStatus ?? -1, command.Result, command.Error);
+            var output = command.Result;
+            var marker = output.IndexOf(OutputMarker, StringComparison.Ordinal);
+            return new ShellResult(command.ExitStatus ?? -1, marker < 0 ? output : output[(marker + OutputMarker.Length)..], command.Error);
         }
         catch (OperationCanceledException e)
         {
@@ -168,11 +176,13 @@ public sealed class SshShell : IRemoteShell
         }
     }
 
-    private static bool Ended(Task execution)
+    private static bool Ended(Task execution) => Ended(execution, TimeSpan.FromSeconds(5));
+
+    private static bool Ended(Task execution, TimeSpan wait)
     {
         try
         {
-            return execution.Wait(TimeSpan.FromSeconds(5));
+            return execution.Wait(wait);
         }
         catch (AggregateException)
         {

@@ -100,4 +100,22 @@ public sealed class FirstAndNextDeploysOverSsh
         Assert.AreEqual("600", ProcessRunner.Check("stat", "-c", "%a", tree.ReleasePath(live, "run.sh")).Trim(), "the old release is left as it was");
         Assert.IsTrue(File.Exists(tree.ReleasePath(live, "runtime.log")));
     }
+
+    [TestMethod]
+    public void Releases_may_live_on_another_disk_through_a_symlinked_releases_folder()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        server.RunAsUser($"mkdir -p '{root}' '{root}-disk2/releases' && ln -s '{root}-disk2/releases' '{root}/releases'");
+        using var source = new SourceFolder().Write("app.dll", "v1").Write("old.txt", "old");
+        EngineDeploy.Deploy(server, root, source.Path);
+
+        source.Write("app.dll", "v2").Delete("old.txt");
+        EngineDeploy.Deploy(server, root, source.Path);
+
+        var tree = new RemoteTree(root);
+        Assert.AreEqual("v2", tree.CurrentFile("app.dll"));
+        Assert.IsFalse(File.Exists(Path.Combine(root, "current", "old.txt")));
+        Assert.HasCount(2, Directory.GetDirectories(root + "-disk2/releases"));
+    }
 }
