@@ -107,7 +107,7 @@ public sealed class DeploySession : IDisposable
                 $"Another deploy to {Root} on {TargetName} holds the lock: {state.Output.Trim()}. Wait for it to finish; if it crashed, remove the lock with: dotnet msbuild -t:AtomicDeployUnlock (same properties).");
         }
 
-        ParseState(state.Output);
+        TakeState(RemoteState.Parse(state.Output, $"{Root} on {TargetName}"));
         Release = ReleaseName.Next(utcNow, _releases);
         var copyFrom = PreviousRelease is not null && _liveManifest.Entries.Count > 0 ? PreviousRelease : null;
         Run("create the release", RemoteScripts.CreateRelease(Root, Release, copyFrom, copyMode), null, cancellationToken);
@@ -330,48 +330,18 @@ public sealed class DeploySession : IDisposable
         }
     }
 
-    private void ParseState(string output)
+    private void TakeState(RemoteState state)
     {
-        // Anything a login script printed before the state is skipped.
-        var start = output.StartsWith("atomicdeploy-state 1\n", StringComparison.Ordinal) ? 0 : output.IndexOf("\natomicdeploy-state 1\n", StringComparison.Ordinal) + 1;
-        output = output[start..];
-        var marker = output.IndexOf("\nmanifest\n", StringComparison.Ordinal);
-        var head = marker < 0 ? output : output[..marker];
-        var lines = head.Split('\n');
-        if (lines[0] != "atomicdeploy-state 1")
+        _releases.AddRange(state.Releases);
+        PreviousRelease = state.LiveRelease;
+        if (state.CurrentLink.Length > 0 && state.LiveRelease is null)
         {
-            throw new DeployException(ErrorCodes.RemoteStateInvalid, $"{TargetName} answered the state query with something unexpected. Check that its shell is POSIX sh-compatible.");
+            _log.Warning(ErrorCodes.RemoteStateInvalid, $"current on {TargetName} points at '{state.CurrentLink}', not at a release of this tool; the new release is made from scratch and current will be switched to it.");
         }
 
-        foreach (var line in lines.Skip(1))
+        if (state.RecordedManifest is not null)
         {
-            if (line.StartsWith("release ", StringComparison.Ordinal) && ReleaseName.IsReleaseName(line[8..]))
-            {
-                _releases.Add(line[8..]);
-            }
-            else if (line.StartsWith("live ", StringComparison.Ordinal))
-            {
-                var link = line[5..];
-                var name = link.StartsWith("releases/", StringComparison.Ordinal) ? link[9..] : null;
-                PreviousRelease = ReleaseName.IsReleaseName(name) ? name : null;
-                if (link == "(not a symlink)")
-                {
-                    throw new DeployException(ErrorCodes.RemoteStateInvalid, $"{Root}/current on {TargetName} is a real folder or file, not a symlink. Move it away once (for example to {Root}/current.old), then deploy again.");
-                }
-
-                if (link.Length > 0 && PreviousRelease is null)
-                {
-                    _log.Warning(ErrorCodes.RemoteStateInvalid, $"current on {TargetName} points at '{link}', not at a release of this tool; the new release is made from scratch and current will be switched to it.");
-                }
-            }
-        }
-
-        if (marker >= 0 && PreviousRelease is not null)
-        {
-            var body = output[(marker + "\nmanifest\n".Length)..];
-            var listing = body.IndexOf("\nlisting\n", StringComparison.Ordinal);
-            var recorded = ReleaseManifest.Parse(listing < 0 ? body : body[..listing]);
-            _liveManifest = LiveReleaseCheck.Effective(recorded, listing < 0 ? string.Empty : body[(listing + "\nlisting\n".Length)..], out var repaired);
+            _liveManifest = LiveReleaseCheck.Effective(state.RecordedManifest, state.LiveListing, out var repaired);
             if (repaired > 0)
             {
                 _log.Info($"AtomicDeploy: {repaired} entries of the live release {PreviousRelease} differ from its manifest (missing, changed, or not published); the new release gets the published ones.");
@@ -432,39 +402,4 @@ public sealed class DeploySession : IDisposable
         < 1024 * 1024 => (bytes / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " KB",
         _ => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB",
     };
-
-    private sealed class CountingStream(Stream inner) : Stream
-    {
-        public long BytesWritten { get; private set; }
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => BytesWritten; set => throw new NotSupportedException(); }
-
-        public override void Flush() => inner.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            inner.Write(buffer, offset, count);
-            BytesWritten += count;
-        }
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            inner.Write(buffer);
-            BytesWritten += buffer.Length;
-        }
-    }
 }

@@ -129,53 +129,6 @@ public sealed class SshShell : IRemoteShell
     /// <inheritdoc />
     public void Dispose() => _client.Dispose();
 
-    /// <summary>
-    /// Stops writing once the command has ended: data sent on a channel the server has closed makes
-    /// OpenSSH drop the whole connection.
-    /// </summary>
-    private sealed class StopWhenEnded(Stream inner, Task execution) : Stream
-    {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush() => inner.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            if (execution.IsCompleted)
-            {
-                throw new IOException("The remote command has ended and reads no more input.");
-            }
-
-            inner.Write(buffer);
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-    }
-
     private static bool Ended(Task execution) => Ended(execution, TimeSpan.FromSeconds(5));
 
     private static bool Ended(Task execution, TimeSpan wait)
