@@ -16,7 +16,11 @@ public static class ReleaseArchive
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(2);
 
-    /// <summary>Writes the stream for <paramref name="diff"/>, reading files from <paramref name="sourceDir"/>.</summary>
+    /// <summary>
+    /// Writes the stream for <paramref name="diff"/>, reading files from <paramref name="sourceDir"/>.
+    /// An upload that takes longer than two seconds reports its progress (files, bytes, rate) every
+    /// two seconds at high importance, so it shows at the default verbosity of <c>dotnet publish</c>.
+    /// </summary>
     public static long Write(Stream output, string sourceDir, string release, ManifestDiff diff, byte[] manifestJson, IDeployLog log, CancellationToken cancellationToken)
     {
         var deletions = string.Join('\0', diff.ToDelete);
@@ -70,7 +74,7 @@ public static class ReleaseArchive
             if (clock.Elapsed >= nextReport)
             {
                 nextReport = clock.Elapsed + ProgressInterval;
-                log.Info($"  uploaded {sentFiles}/{toSend.Count(e => !e.IsDirectory)} files, {Megabytes(sentBytes)} of {Megabytes(totalBytes)} MB ({Megabytes((long)(sentBytes / clock.Elapsed.TotalSeconds))} MB/s)");
+                log.Summary($"  uploaded {sentFiles}/{toSend.Count(e => !e.IsDirectory)} files, {Megabytes(sentBytes)} of {Megabytes(totalBytes)} MB ({Megabytes((long)(sentBytes / clock.Elapsed.TotalSeconds))} MB/s)");
             }
         }
 

@@ -54,4 +54,40 @@ public sealed class ReleaseArchiveTests
         File.WriteAllBytes(target.Combine("upload.tgz"), bytes[(Array.IndexOf(bytes, (byte)'\n') + 1)..]);
         Assert.AreNotEqual(0, ProcessRunner.Run("tar", ["-xzf", target.Combine("upload.tgz"), "-C", target.Path]).ExitCode, "a truncated upload is never a valid archive");
     }
+
+    [TestMethod]
+    public void A_long_upload_reports_files_bytes_and_rate_as_it_goes()
+    {
+        using var source = new TempFolder();
+        for (var i = 0; i < 6; i++)
+        {
+            File.WriteAllBytes(source.Combine($"part{i}.bin"), new Random(i).GetItems<byte>(Enumerable.Range(0, 256).Select(b => (byte)b).ToArray(), 200_000));
+        }
+
+        var next = PublishFolderScanner.Scan(source.Path, null, new RecordingLog(), CancellationToken.None);
+        var log = new RecordingLog();
+        using var slowLink = new SlowStream(TimeSpan.FromMilliseconds(25));
+
+        ReleaseArchive.Write(slowLink, source.Path, "20261127121500", ManifestDiff.Compute(ReleaseManifest.Empty, next), next.ToJson("20261127121500"), log, CancellationToken.None);
+
+        var progress = log.Lines.Where(l => l.StartsWith("  uploaded ", StringComparison.Ordinal)).ToArray();
+        Assert.IsNotEmpty(progress, "progress is reported during a slow upload");
+        StringAssert.Matches(progress[0], new System.Text.RegularExpressions.Regex(@"^  uploaded \d/6 files, [\d.]+ of 1\.1 MB \([\d.]+ MB/s\)$"));
+    }
+
+    /// <summary>A sink that takes its time for each flush of data, like a slow link.</summary>
+    private sealed class SlowStream(TimeSpan perWrite) : MemoryStream
+    {
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (count > 1000)
+            {
+                Thread.Sleep(perWrite);
+            }
+
+            base.Write(buffer, offset, count);
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer) => Write(buffer.ToArray(), 0, buffer.Length);
+    }
 }
