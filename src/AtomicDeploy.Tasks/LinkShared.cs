@@ -16,23 +16,26 @@ public sealed class LinkShared : DeployTask
     [Output]
     public string[] Links { get; private set; } = [];
 
-    /// <summary>Checks shared paths before anything touches a server.</summary>
-    internal static void Validate(string[]? sharedPaths)
+    /// <summary>Checks shared paths before anything touches a server; returns them with <c>/</c> separators.</summary>
+    internal static string[] Validate(string[]? sharedPaths)
     {
-        foreach (var path in sharedPaths ?? [])
+        // Written on Windows, 'App_Data\' means the folder App_Data: '\' is a separator here.
+        var paths = (sharedPaths ?? []).Select(p => p.Trim().Replace('\\', '/')).ToArray();
+        foreach (var path in paths)
         {
-            if (!Core.Planning.DeployPath.TryNormaliseRelative(path.Trim(), out _))
+            if (!Core.Planning.DeployPath.TryNormaliseRelative(path, out _))
             {
                 throw new DeployException(ErrorCodes.SharedPathInvalid, $"The shared path '{path}' in AtomicDeploySharedPaths must be relative and stay inside shared/ (no leading /, no '.' or '..').");
             }
         }
+
+        return paths;
     }
 
     /// <inheritdoc />
     protected override void Run(string root, IDeployLog log)
     {
-        Validate(SharedPaths);
-        var plan = CurrentSession(root).LinkShared((SharedPaths ?? []).Select(p => p.Trim()).ToArray(), CancellationToken);
+        var plan = CurrentSession(root).LinkShared(Validate(SharedPaths), CancellationToken);
         Links = plan.Links.Select(l => l.Path).ToArray();
     }
 }

@@ -16,7 +16,8 @@ public sealed class PublishDeploysAWebAppOverSsh
         using var app = new WebApp();
         app.Write("wwwroot/about.html", "<p>about</p>");
         var commit = app.CommitToGit();
-        string[] properties = [.. WebApp.ServerProperties(server, root), "AtomicDeploySharedPaths=\"App_Data/;appsettings.Production.json\""];
+        // App_Data is written as on Windows (App_Data\): the backslash marks a folder as / does.
+        string[] properties = [.. WebApp.ServerProperties(server, root), "AtomicDeploySharedPaths=\"App_Data\\;appsettings.Production.json\""];
 
         var first = app.Publish(properties);
 
@@ -28,6 +29,7 @@ public sealed class PublishDeploysAWebAppOverSsh
         StringAssert.Contains(tree.CurrentFile("wwwroot/index.html"), "Hello from HelloWeb");
         Assert.IsTrue(File.Exists(tree.ReleasePath(release1, "MyShop.dll")));
         Assert.AreEqual("../../shared/App_Data", new FileInfo(tree.ReleasePath(release1, "App_Data")).LinkTarget);
+        Assert.IsTrue(Directory.Exists(Path.Combine(root, "shared", "App_Data")), "App_Data\\ made a folder");
         Assert.AreEqual("../../shared/appsettings.Production.json", new FileInfo(tree.ReleasePath(release1, "appsettings.Production.json")).LinkTarget);
         Assert.AreEqual(server.User, ProcessRunner.Check("stat", "-c", "%U", tree.ReleasePath(release1, "MyShop.dll")).Trim(), "the deploy ran as the SSH user");
         Assert.AreEqual(1, server.AcceptedLogins, "the five tasks share one SSH connection");
