@@ -17,7 +17,7 @@ internal sealed class SshServer : IDisposable
     private readonly TempFolder _folder = new("atomicdeploy-sshd-");
     private readonly Process _process;
 
-    private SshServer()
+    private SshServer(string user, string loginShell)
     {
         if (!File.Exists(SshdPath))
         {
@@ -25,7 +25,7 @@ internal sealed class SshServer : IDisposable
         }
 
         IsRoot = Environment.UserName == "root";
-        User = IsRoot ? EnsureTestUser() : Environment.UserName;
+        User = IsRoot ? EnsureTestUser(user, loginShell) : Environment.UserName;
         File.SetUnixFileMode(_folder.Path, (UnixFileMode)0b111_101_101);
 
         HostKeyFile = _folder.Combine("host_ed25519");
@@ -115,7 +115,10 @@ internal sealed class SshServer : IDisposable
         }
     }
 
-    public static SshServer Start() => new();
+    public static SshServer Start() => new(TestUser, "/bin/sh");
+
+    /// <summary>A server whose (root-made) deploy user has another login shell; the caller sets up its rc files.</summary>
+    public static SshServer StartWithLoginShell(string user, string loginShell) => new(user, loginShell);
 
     /// <summary>A fresh folder the deploy user owns, to deploy into.</summary>
     public string NewDeployFolder()
@@ -164,20 +167,20 @@ internal sealed class SshServer : IDisposable
         }
     }
 
-    private static string EnsureTestUser()
+    private static string EnsureTestUser(string user, string loginShell)
     {
-        if (ProcessRunner.Run("id", ["-u", TestUser]).ExitCode != 0)
+        if (ProcessRunner.Run("id", ["-u", user]).ExitCode != 0)
         {
-            var add = ProcessRunner.Run("useradd", ["--create-home", "--shell", "/bin/sh", TestUser]);
-            if (add.ExitCode != 0 && ProcessRunner.Run("id", ["-u", TestUser]).ExitCode != 0)
+            var add = ProcessRunner.Run("useradd", ["--create-home", "--shell", loginShell, user]);
+            if (add.ExitCode != 0 && ProcessRunner.Run("id", ["-u", user]).ExitCode != 0)
             {
-                throw new InvalidOperationException($"Could not create the test user {TestUser}: {add.All}");
+                throw new InvalidOperationException($"Could not create the test user {user}: {add.All}");
             }
         }
 
         // sshd without PAM refuses accounts whose password is locked ('!'); '*' allows key logins only.
-        ProcessRunner.Check("usermod", "-p", "*", TestUser);
-        return TestUser;
+        ProcessRunner.Check("usermod", "-p", "*", "-s", loginShell, user);
+        return user;
     }
 
     private static int FreePort()
