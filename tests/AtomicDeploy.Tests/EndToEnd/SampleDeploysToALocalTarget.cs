@@ -14,7 +14,7 @@ public sealed class SampleDeploysToALocalTarget
             "dotnet",
             ["publish", Repository.Combine("samples", "HelloWeb"), "-c", "Release", "-nodeReuse:false", "-p:AtomicDeploy=true", $"-p:AtomicDeployPath={root}"],
             Repository.Root,
-            DotNet.Environment(null),
+            DotNet.Environment(null, target.Combine("tmp")),
             TimeSpan.FromMinutes(5));
 
         Assert.AreEqual(0, result.ExitCode, result.All);

@@ -1,10 +1,13 @@
 namespace AtomicDeploy.Tests.Infrastructure;
 
-/// <summary>The environment for the dotnet CLI in tests: no telemetry, no lingering build servers, and optionally an isolated package folder.</summary>
+/// <summary>The environment for the dotnet CLI in tests: no telemetry, no lingering build servers, temp files in the test's own folder, and optionally an isolated package folder.</summary>
 internal static class DotNet
 {
-    public static Dictionary<string, string?> Environment(string? packagesFolder)
+    /// <param name="packagesFolder">An isolated NuGet package folder, or null for the machine's.</param>
+    /// <param name="tempFolder">Where the CLI and MSBuild put their temp files (a test's own folder, deleted with it).</param>
+    public static Dictionary<string, string?> Environment(string? packagesFolder, string tempFolder)
     {
+        Directory.CreateDirectory(tempFolder);
         var environment = new Dictionary<string, string?>
         {
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
@@ -14,6 +17,7 @@ internal static class DotNet
             ["ATOMICDEPLOY_SSH_KEY"] = null,
             ["ATOMICDEPLOY_SSH_PASSPHRASE"] = null,
             ["ATOMICDEPLOY_SSH_PASSWORD"] = null,
+            ["TMPDIR"] = tempFolder,
         };
         if (packagesFolder is not null)
         {

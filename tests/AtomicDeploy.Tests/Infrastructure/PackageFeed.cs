@@ -19,6 +19,9 @@ internal static class PackageFeed
 
     public static ZipArchive OpenPackage() => ZipFile.OpenRead(PackagePath);
 
+    /// <summary>Deletes the feed and the build it was packed from (at the end of the test run).</summary>
+    public static void Delete() => Folder.Dispose();
+
     private static string Pack()
     {
         var feed = Path.Combine(Folder.Path, "feed");
@@ -26,7 +29,7 @@ internal static class PackageFeed
             "pack", Repository.Combine("src", "AtomicDeploy.Tasks", "AtomicDeploy.Tasks.csproj"),
             "-c", "Release", "-o", feed, "-nodeReuse:false",
             $"-p:ArtifactsPath={Path.Combine(Folder.Path, "artifacts")}/",
-        ], environment: DotNet.Environment(null), timeout: TimeSpan.FromMinutes(5));
+        ], environment: DotNet.Environment(null, Path.Combine(Folder.Path, "tmp")), timeout: TimeSpan.FromMinutes(5));
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException("dotnet pack failed:\n" + result.All);

@@ -1,6 +1,6 @@
 namespace AtomicDeploy.Tests.Infrastructure;
 
-/// <summary>One sshd for the whole test run, started on first use; each test deploys into its own folder.</summary>
+/// <summary>One sshd for the whole test run, started on first use; each test deploys into its own folder. At the end of the run it stops, and the packed feed is deleted.</summary>
 [TestClass]
 public static class SharedServer
 {
@@ -15,5 +15,7 @@ public static class SharedServer
         {
             Server.Value.Dispose();
         }
+
+        PackageFeed.Delete();
     }
 }

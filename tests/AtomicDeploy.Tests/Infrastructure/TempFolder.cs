@@ -14,16 +14,21 @@ internal sealed class TempFolder : IDisposable
 
     public void Dispose()
     {
-        try
+        // A process a test started (a build node, a server) may still be writing for a moment.
+        for (var attempt = 1; Directory.Exists(Path); attempt++)
         {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A test's server may still hold a file for a moment; the OS temp cleaner gets it.
-        }
-        catch (UnauthorizedAccessException)
-        {
+            try
+            {
+                Directory.Delete(Path, recursive: true);
+            }
+            catch (Exception e) when ((e is IOException or UnauthorizedAccessException) && attempt < 5)
+            {
+                Thread.Sleep(200);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return;
+            }
         }
     }
 }

@@ -78,7 +78,7 @@ internal sealed class WebApp : IDisposable
             "dotnet",
             ["publish", "-c", "Release", "-nodeReuse:false", .. properties.Select(p => "-p:" + p)],
             ProjectFolder,
-            DotNet.Environment(Path.Combine(_folder.Path, "packages")),
+            DotNet.Environment(Path.Combine(_folder.Path, "packages"), Path.Combine(_folder.Path, "tmp")),
             TimeSpan.FromMinutes(5));
 
     /// <summary>Runs one target with <c>dotnet msbuild</c> and the given MSBuild properties.</summary>
@@ -87,7 +87,7 @@ internal sealed class WebApp : IDisposable
             "dotnet",
             ["msbuild", $"-t:{target}", "-p:Configuration=Release", "-nodeReuse:false", .. properties.Select(p => "-p:" + p)],
             ProjectFolder,
-            DotNet.Environment(Path.Combine(_folder.Path, "packages")),
+            DotNet.Environment(Path.Combine(_folder.Path, "packages"), Path.Combine(_folder.Path, "tmp")),
             TimeSpan.FromMinutes(5));
 
     /// <summary>The properties that point a publish at the test sshd, as a user would set them.</summary>
