@@ -160,20 +160,9 @@ public sealed class DeploySession : IDisposable
     public SharedLinkPlan LinkShared(IReadOnlyList<string> sharedPaths, CancellationToken cancellationToken)
     {
         Expect(DeployStage.Uploaded, "LinkShared");
-        var folders = new List<string>();
-        var files = new List<string>();
-        foreach (var raw in sharedPaths)
-        {
-            if (!DeployPath.TryNormaliseRelative(raw, out var path))
-            {
-                throw new DeployException(ErrorCodes.SharedPathInvalid, $"The shared path '{raw}' must be relative and stay inside shared/ (no leading /, no '.' or '..').");
-            }
-
-            (raw.EndsWith('/') ? folders : files).Add(path);
-        }
-
-        var listing = Run("list shared/", RemoteScripts.ListShared(Root, Release!, folders, files), null, cancellationToken);
-        var shared = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var shared = SharedPathList.Parse(sharedPaths);
+        var listing = Run("list shared/", RemoteScripts.ListShared(Root, Release!, shared.Folders, shared.Files), null, cancellationToken);
+        var sharedKinds = new Dictionary<string, bool>(StringComparer.Ordinal);
         var release = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var record in listing.Output.Split('\0', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -183,14 +172,14 @@ public sealed class DeploySession : IDisposable
             }
 
             var path = record[2..];
-            shared[path] = record[0] == 'd';
+            sharedKinds[path] = record[0] == 'd';
             if (record[1] != '-')
             {
                 release[path] = record[1] == 'd';
             }
         }
 
-        var plan = SharedLinkPlan.Compute(shared, release);
+        var plan = SharedLinkPlan.Compute(sharedKinds, release);
         foreach (var conflict in plan.Conflicts)
         {
             _log.Warning(ErrorCodes.SharedConflict, $"'{conflict}' is in shared/ and also in the release; the release's copy is kept. Remove it from the publish output if the shared one should be used.");
@@ -267,7 +256,7 @@ public sealed class DeploySession : IDisposable
             // After the switch the deploy is live and its history line is written: only the lock is left to release.
             var script = beforeSwitch
                 ? RemoteScripts.Abort(Root, Release, Record("failed", reason.Code).ToJsonLine(), _lockOwner)
-                : $"cd -- {ShellQuote.Quote(Root)} || exit 0\n" + RemoteScripts.ReleaseLock(_lockOwner);
+                : RemoteScripts.ReleaseLock(Root, _lockOwner);
             _shell.Run(script, null, _commandTimeout, CancellationToken.None);
             _lockHeld = false;
             if (beforeSwitch && Release is not null)
@@ -277,7 +266,7 @@ public sealed class DeploySession : IDisposable
         }
         catch (DeployException e)
         {
-            _log.Warning(e.Code, $"Cleaning up after the failure did not finish: {e.Message}");
+            _log.Warning(e.Code, $"Cleaning up after the failure did not finish: {e.Message} If the deploy lock is left, remove it with -t:AtomicDeployUnlock.");
         }
         finally
         {
@@ -296,19 +285,8 @@ public sealed class DeploySession : IDisposable
     {
         try
         {
-            if (Stage == DeployStage.Switched && _lockHeld)
-            {
-                _shell.Run($"cd -- {ShellQuote.Quote(Root)} || exit 0\n" + RemoteScripts.ReleaseLock(_lockOwner), null, _commandTimeout, CancellationToken.None);
-                _lockHeld = false;
-            }
-            else if (Stage is not DeployStage.Finished and not DeployStage.Aborted && _lockHeld)
-            {
-                Abort(new DeployException(ErrorCodes.NoPreparedRelease, "The build ended before the deploy was switched."));
-            }
-        }
-        catch (DeployException e)
-        {
-            _log.Warning(e.Code, $"The deploy lock in {Root} on {TargetName} could not be released: {e.Message} Remove it with -t:AtomicDeployUnlock.");
+            // Before the switch this removes the half-made release; after it, it only releases the lock.
+            Abort(new DeployException(ErrorCodes.NoPreparedRelease, "The build ended before the deploy finished."));
         }
         finally
         {

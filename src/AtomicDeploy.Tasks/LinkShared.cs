@@ -16,26 +16,10 @@ public sealed class LinkShared : DeployTask
     [Output]
     public string[] Links { get; private set; } = [];
 
-    /// <summary>Checks shared paths before anything touches a server; returns them with <c>/</c> separators.</summary>
-    internal static string[] Validate(string[]? sharedPaths)
-    {
-        // Written on Windows, 'App_Data\' means the folder App_Data: '\' is a separator here.
-        var paths = (sharedPaths ?? []).Select(p => p.Trim().Replace('\\', '/')).ToArray();
-        foreach (var path in paths)
-        {
-            if (!Core.Planning.DeployPath.TryNormaliseRelative(path, out _))
-            {
-                throw new DeployException(ErrorCodes.SharedPathInvalid, $"The shared path '{path}' in AtomicDeploySharedPaths must be relative and stay inside shared/ (no leading /, no '.' or '..').");
-            }
-        }
-
-        return paths;
-    }
-
     /// <inheritdoc />
     protected override void Run(string root, IDeployLog log)
     {
-        var plan = CurrentSession(root).LinkShared(Validate(SharedPaths), CancellationToken);
+        var plan = CurrentSession(root).LinkShared(SharedPaths ?? [], CancellationToken);
         Links = plan.Links.Select(l => l.Path).ToArray();
     }
 }

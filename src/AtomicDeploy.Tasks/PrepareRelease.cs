@@ -49,7 +49,7 @@ public sealed class PrepareRelease : DeployTask
             _ => throw new DeployException(ErrorCodes.CopyModeInvalid, $"AtomicDeployCopyMode is '{CopyMode}'; use hardlink (the default) or copy."),
         };
         WholeNumber(KeepReleases, 3, 1, ErrorCodes.KeepInvalid, "AtomicDeployKeepReleases");
-        LinkShared.Validate(SharedPaths);
+        SharedPathList.Parse(SharedPaths);
         if (SourceDir is not null && !Directory.Exists(SourceDir))
         {
             throw new DeployException(ErrorCodes.SourceMissing, $"The folder to deploy, '{SourceDir}', does not exist. Check AtomicDeploySourceDir, or publish first.");

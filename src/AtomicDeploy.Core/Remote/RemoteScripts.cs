@@ -153,7 +153,7 @@ public static class RemoteScripts
             script.Append(CultureInfo.InvariantCulture, $"if [ \"$live\" != {Quote("releases/" + release)} ]; then rm -rf -- {Quote("releases/" + release)} {Quote(".atomicdeploy/manifests/" + release + ".json")}; fi\n");
         }
 
-        return script.Append(ReleaseLock(lockOwner)).ToString();
+        return script.Append(ReleaseOwnLock(lockOwner)).ToString();
     }
 
     /// <summary>
@@ -179,7 +179,7 @@ public static class RemoteScripts
 
         return script
             .Append(CultureInfo.InvariantCulture, $"printf '%s\\n' {Quote(historyLine)} >> .atomicdeploy/log.jsonl\n")
-            .Append(ReleaseLock(lockOwner))
+            .Append(ReleaseOwnLock(lockOwner))
             .ToString();
     }
 
@@ -198,8 +198,11 @@ public static class RemoteScripts
         fi
         """;
 
-    /// <summary>Releases the lock if, and only if, <paramref name="lockOwner"/> holds it.</summary>
-    public static string ReleaseLock(string lockOwner) =>
+    /// <summary>Releases the lock of the deploy folder <paramref name="root"/> if, and only if, <paramref name="lockOwner"/> holds it.</summary>
+    public static string ReleaseLock(string root, string lockOwner) =>
+        $"cd -- {Quote(root)} || exit 0\n" + ReleaseOwnLock(lockOwner);
+
+    private static string ReleaseOwnLock(string lockOwner) =>
         $"if [ \"$(cat .atomicdeploy/lock/owner 2>/dev/null)\" = {Quote(lockOwner)} ]; then rm -rf .atomicdeploy/lock; fi\n";
 
     private static string ReleaseGlob => string.Concat(Enumerable.Repeat("[0-9]", 14));

@@ -1,0 +1,29 @@
+namespace AtomicDeploy.Core.Planning;
+
+/// <summary>
+/// <c>AtomicDeploySharedPaths</c>, checked and split: paths relative to <c>shared/</c> that a trailing
+/// <c>/</c> (or <c>\</c>, as written on Windows) marks as folders, the others as files.
+/// </summary>
+/// <param name="Folders">Folders to create in <c>shared/</c>.</param>
+/// <param name="Files">Files to create in <c>shared/</c>.</param>
+public sealed record SharedPathList(IReadOnlyList<string> Folders, IReadOnlyList<string> Files)
+{
+    /// <summary>Checks every path (relative, inside <c>shared/</c>) before anything touches a server.</summary>
+    public static SharedPathList Parse(IEnumerable<string>? paths)
+    {
+        var folders = new List<string>();
+        var files = new List<string>();
+        foreach (var raw in paths ?? [])
+        {
+            var slashed = raw.Trim().Replace('\\', '/');
+            if (!DeployPath.TryNormaliseRelative(slashed, out var path))
+            {
+                throw new DeployException(ErrorCodes.SharedPathInvalid, $"The shared path '{raw}' in AtomicDeploySharedPaths must be relative and stay inside shared/ (no leading /, no '.' or '..').");
+            }
+
+            (slashed.EndsWith('/') ? folders : files).Add(path);
+        }
+
+        return new SharedPathList(folders, files);
+    }
+}
