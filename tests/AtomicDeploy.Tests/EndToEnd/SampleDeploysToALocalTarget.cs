@@ -10,12 +10,11 @@ public sealed class SampleDeploysToALocalTarget
         using var target = new TempFolder();
         var root = target.Combine("HelloWeb");
 
-        var result = ProcessRunner.Run(
-            "dotnet",
-            ["publish", Repository.Combine("samples", "HelloWeb"), "-c", "Release", "-nodeReuse:false", "-p:AtomicDeploy=true", $"-p:AtomicDeployPath={root}"],
+        var result = DotNet.Run(
+            ["publish", Repository.Combine("samples", "HelloWeb"), "-c", "Release", "-p:AtomicDeploy=true", $"-p:AtomicDeployPath={root}"],
             Repository.Root,
-            DotNet.Environment(null, target.Combine("tmp")),
-            TimeSpan.FromMinutes(5));
+            null,
+            target.Combine("tmp"));
 
         Assert.AreEqual(0, result.ExitCode, result.All);
         var tree = new RemoteTree(root);

@@ -26,4 +26,8 @@ internal static class DotNet
 
         return environment;
     }
+
+    /// <summary>Runs the dotnet CLI (no build node left behind) in this environment, for at most five minutes.</summary>
+    public static ProcessResult Run(IEnumerable<string> arguments, string workingDirectory, string? packagesFolder, string tempFolder) =>
+        ProcessRunner.Run("dotnet", [.. arguments, "-nodeReuse:false"], workingDirectory, Environment(packagesFolder, tempFolder), TimeSpan.FromMinutes(5));
 }

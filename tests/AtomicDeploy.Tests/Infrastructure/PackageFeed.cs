@@ -25,11 +25,11 @@ internal static class PackageFeed
     private static string Pack()
     {
         var feed = Path.Combine(Folder.Path, "feed");
-        var result = ProcessRunner.Run("dotnet", [
-            "pack", Repository.Combine("src", "AtomicDeploy.Tasks", "AtomicDeploy.Tasks.csproj"),
-            "-c", "Release", "-o", feed, "-nodeReuse:false",
-            $"-p:ArtifactsPath={Path.Combine(Folder.Path, "artifacts")}/",
-        ], environment: DotNet.Environment(null, Path.Combine(Folder.Path, "tmp")), timeout: TimeSpan.FromMinutes(5));
+        var result = DotNet.Run(
+            ["pack", Repository.Combine("src", "AtomicDeploy.Tasks", "AtomicDeploy.Tasks.csproj"), "-c", "Release", "-o", feed, $"-p:ArtifactsPath={Path.Combine(Folder.Path, "artifacts")}/"],
+            Repository.Root,
+            null,
+            Path.Combine(Folder.Path, "tmp"));
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException("dotnet pack failed:\n" + result.All);

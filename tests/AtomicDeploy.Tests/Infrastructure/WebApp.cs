@@ -74,21 +74,11 @@ internal sealed class WebApp : IDisposable
 
     /// <summary>Runs <c>dotnet publish -c Release</c> with the given MSBuild properties.</summary>
     public ProcessResult Publish(params string[] properties) =>
-        ProcessRunner.Run(
-            "dotnet",
-            ["publish", "-c", "Release", "-nodeReuse:false", .. properties.Select(p => "-p:" + p)],
-            ProjectFolder,
-            DotNet.Environment(Path.Combine(_folder.Path, "packages"), Path.Combine(_folder.Path, "tmp")),
-            TimeSpan.FromMinutes(5));
+        DotNetHere(["publish", "-c", "Release", .. properties.Select(p => "-p:" + p)]);
 
     /// <summary>Runs one target with <c>dotnet msbuild</c> and the given MSBuild properties.</summary>
     public ProcessResult RunTarget(string target, params string[] properties) =>
-        ProcessRunner.Run(
-            "dotnet",
-            ["msbuild", $"-t:{target}", "-p:Configuration=Release", "-nodeReuse:false", .. properties.Select(p => "-p:" + p)],
-            ProjectFolder,
-            DotNet.Environment(Path.Combine(_folder.Path, "packages"), Path.Combine(_folder.Path, "tmp")),
-            TimeSpan.FromMinutes(5));
+        DotNetHere(["msbuild", $"-t:{target}", "-p:Configuration=Release", .. properties.Select(p => "-p:" + p)]);
 
     /// <summary>The properties that point a publish at the test sshd, as a user would set them.</summary>
     public static string[] ServerProperties(SshServer server, string root) =>
@@ -101,4 +91,7 @@ internal sealed class WebApp : IDisposable
     ];
 
     public void Dispose() => _folder.Dispose();
+
+    private ProcessResult DotNetHere(string[] arguments) =>
+        DotNet.Run(arguments, ProjectFolder, Path.Combine(_folder.Path, "packages"), Path.Combine(_folder.Path, "tmp"));
 }
