@@ -52,6 +52,7 @@ public sealed class DeploySession : IDisposable
     private ManifestDiff? _diff;
     private long _bytesSent;
     private bool _lockHeld;
+    private bool _stateRead;
 
     /// <summary>
     /// Starts a session on an open shell. The session owns the shell from here on. Pass the
@@ -99,9 +100,43 @@ public sealed class DeploySession : IDisposable
     public DeployRecord HistoryRecord(string outcome, string? error) => Record(outcome, error);
 
     /// <summary>Step 1: takes the lock, creates the layout if missing, reads the live release, creates the new release.</summary>
-    public string Prepare(CopyMode copyMode, DateTime utcNow, CancellationToken cancellationToken)
+    public string Prepare(CopyMode copyMode, DateTime utcNow, CancellationToken cancellationToken) =>
+        Prepare(copyMode, ReleaseName.Next(utcNow, Lock(cancellationToken)), cancellationToken);
+
+    /// <summary>
+    /// Step 1 with a given release name (a fleet's, the same on every host): it must be later than
+    /// every release on this target, which <see cref="Lock"/> lists.
+    /// </summary>
+    public string Prepare(CopyMode copyMode, string release, CancellationToken cancellationToken)
+    {
+        var existing = Lock(cancellationToken);
+        if (!ReleaseName.IsReleaseName(release) || ReleaseName.Next(ReleaseName.Parse(release), existing) != release)
+        {
+            throw new DeployException(ErrorCodes.RemoteStateInvalid, $"The release name {release} is not later than every release in {Root} on {TargetName}.");
+        }
+
+        Release = release;
+        var copyFrom = PreviousRelease is not null && _liveManifest.Entries.Count > 0 ? PreviousRelease : null;
+        Run("create the release", RemoteScripts.CreateRelease(Root, Release, copyFrom, copyMode), null, cancellationToken);
+        Stage = DeployStage.Prepared;
+        _log.Info(copyFrom is null
+            ? $"AtomicDeploy: release {Release} created empty in {Root} on {TargetName} (no live release to copy)."
+            : $"AtomicDeploy: release {Release} created in {Root} on {TargetName} as a {(copyMode == CopyMode.HardLink ? "hard-link" : "full")} copy of {copyFrom}.");
+        return Release;
+    }
+
+    /// <summary>
+    /// The first half of step 1: takes the lock, creates the layout if missing and reads the live
+    /// release (once). Returns the releases that exist, so a fleet can choose one name for all hosts.
+    /// </summary>
+    public IReadOnlyList<string> Lock(CancellationToken cancellationToken)
     {
         Expect(DeployStage.Connected, "PrepareRelease");
+        if (_stateRead)
+        {
+            return _releases;
+        }
+
         // Counted as held from here: if the state query fails after taking the lock, the clean-up
         // releases it, and it only ever removes a lock whose owner line is this deploy's.
         _lockHeld = true;
@@ -114,14 +149,8 @@ public sealed class DeploySession : IDisposable
         }
 
         TakeState(RemoteState.Parse(state.Output, $"{Root} on {TargetName}"));
-        Release = ReleaseName.Next(utcNow, _releases);
-        var copyFrom = PreviousRelease is not null && _liveManifest.Entries.Count > 0 ? PreviousRelease : null;
-        Run("create the release", RemoteScripts.CreateRelease(Root, Release, copyFrom, copyMode), null, cancellationToken);
-        Stage = DeployStage.Prepared;
-        _log.Info(copyFrom is null
-            ? $"AtomicDeploy: release {Release} created empty in {Root} on {TargetName} (no live release to copy)."
-            : $"AtomicDeploy: release {Release} created in {Root} on {TargetName} as a {(copyMode == CopyMode.HardLink ? "hard-link" : "full")} copy of {copyFrom}.");
-        return Release;
+        _stateRead = true;
+        return _releases;
     }
 
     /// <summary>
@@ -131,7 +160,13 @@ public sealed class DeploySession : IDisposable
     public ManifestDiff Upload(string sourceDir, Func<string, FileInfo, bool>? include, CancellationToken cancellationToken)
     {
         Expect(DeployStage.Prepared, "UploadChanged");
-        var next = PublishFolderScanner.Scan(sourceDir, include, _log, cancellationToken);
+        return UploadScanned(sourceDir, PublishFolderScanner.Scan(sourceDir, include, _log, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Step 2 with the publish folder already hashed into <paramref name="next"/> (a fleet hashes it once for all hosts).</summary>
+    public ManifestDiff UploadScanned(string sourceDir, ReleaseManifest next, CancellationToken cancellationToken)
+    {
+        Expect(DeployStage.Prepared, "UploadChanged");
         var diff = ManifestDiff.Compute(_liveManifest, next);
         _log.Info($"AtomicDeploy: {next.FileCount} files published; sending {diff.FilesAdded} added and {diff.FilesChanged} changed ({Format(diff.BytesToSend)}), removing {diff.Removed.Count}, keeping {diff.Unchanged} unchanged.");
         foreach (var entry in diff.Added.Where(e => !e.IsDirectory))

@@ -114,6 +114,15 @@ public static class ErrorCodes
     /// <summary><c>AtomicDeployHealthCheckUrl</c> is not an absolute http or https URL.</summary>
     public const string HealthCheckUrlInvalid = "AD0409";
 
+    /// <summary><c>AtomicDeployParallelism</c> is not a whole number of at least 1.</summary>
+    public const string ParallelismInvalid = "AD0700";
+
+    /// <summary>A fleet names the same host (user, host and port) twice.</summary>
+    public const string FleetHostRepeated = "AD0701";
+
+    /// <summary>Recorded on the hosts of a fleet that did not fail themselves: another host failed, so none switched, or all switched back.</summary>
+    public const string FleetHostFailed = "AD0702";
+
     /// <summary>Warning: after putting the previous release back, the after-switch command failed for it too.</summary>
     public const string SwitchBackCommandFailed = "AD0450";
 

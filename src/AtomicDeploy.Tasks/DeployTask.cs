@@ -1,5 +1,6 @@
 using System.Globalization;
 using AtomicDeploy.Core;
+using AtomicDeploy.Core.Fleet;
 using AtomicDeploy.Core.Planning;
 using AtomicDeploy.Core.Remote;
 using AtomicDeploy.Core.Ssh;
@@ -99,9 +100,29 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
 
     /// <summary>The session PrepareRelease opened in this build for this target, or a coded error.</summary>
     protected DeploySession CurrentSession(string root) =>
-        SessionRegistry.Find(BuildEngine4, SessionKey(root))
+        SessionRegistry.Find<DeploySession>(BuildEngine4, SessionKey(root))
         ?? throw new DeployException(ErrorCodes.NoPreparedRelease,
             $"No release is being prepared for {DescribeTarget(root)} in this build: run PrepareRelease (with the same host and path) before this task.");
+
+    /// <summary>The fleet PrepareRelease opened in this build when <c>AtomicDeployHost</c> names several hosts; null for one host.</summary>
+    protected FleetSession? CurrentFleet(string root) =>
+        HostEntries.Count < 2 ? null
+        : SessionRegistry.Find<FleetSession>(BuildEngine4, SessionKey(root))
+          ?? throw new DeployException(ErrorCodes.NoPreparedRelease, $"No release is being prepared for {DescribeTarget(root)} in this build: run PrepareRelease (with the same hosts and path) before this task.");
+
+    /// <summary>Connects to every host of the fleet and registers the fleet for the other tasks of this build.</summary>
+    protected FleetSession OpenFleet(string root, Core.History.DeployContext context, IDeployLog log, int parallelism)
+    {
+        var hosts = FleetHosts.Settings(HostEntries, SshSettings);
+        var fleet = FleetSession.Open(
+            hosts.Select(h => (h.Host.ToString(), (Func<IRemoteShell>)(() => SshShell.Connect(h, Environment.GetEnvironmentVariable, HomeFolder, CancellationToken)))).ToArray(),
+            root, context, log, CommandTimeoutValue, parallelism);
+        SessionRegistry.Register(BuildEngine4, SessionKey(root), fleet);
+        return fleet;
+    }
+
+    /// <summary>The hosts <c>AtomicDeployHost</c> names (several: a fleet).</summary>
+    protected IReadOnlyList<string> HostEntries => (Host ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>Opens the connection (or the local target) and registers the session for the other tasks of this build.</summary>
     protected DeploySession OpenSession(string root, Core.History.DeployContext context, IDeployLog log)
@@ -144,13 +165,16 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
 
     private SshSettings SshSettings()
     {
+        var hosts = HostEntries;
+        return hosts.Count == 1
+            ? SshSettings(hosts[0])
+            : throw new DeployException(ErrorCodes.HostInvalid, $"AtomicDeployHost '{Host}' names {hosts.Count} hosts; this target works on one host at a time (a deploy with dotnet publish goes to them all). Run it once per host.");
+    }
+
+    private SshSettings SshSettings(string host)
+    {
         var port = WholeNumber(Port, 22, 1, ErrorCodes.HostInvalid, "AtomicDeployPort");
         var user = string.IsNullOrWhiteSpace(User) ? Environment.UserName : User.Trim();
-        var hosts = Host!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (hosts.Length != 1)
-        {
-            throw new DeployException(ErrorCodes.HostInvalid, $"AtomicDeployHost '{Host}' names {hosts.Length} hosts; this version deploys to one host at a time.");
-        }
 
         var policy = (HostKeyPolicy ?? string.Empty).Trim() switch
         {
@@ -160,7 +184,7 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
         };
 
         return new SshSettings(
-            HostAddress.Parse(hosts[0], user, port),
+            HostAddress.Parse(host, user, port),
             string.IsNullOrWhiteSpace(KnownHostsFile) ? Path.Combine(HomeFolder, ".ssh", "known_hosts") : KnownHostsFile,
             HostKeyCheck.ParseFingerprints(HostKeyFingerprint),
             policy,
@@ -193,11 +217,9 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
         }
 
         var session = SessionRegistry.Remove(BuildEngine4, SessionKey(root));
-        if (session is not null)
-        {
-            session.Abort(reason);
-            session.Dispose();
-        }
+        (session as DeploySession)?.Abort(reason);
+        (session as FleetSession)?.Abort(reason);
+        session?.Dispose();
     }
 
     private void LogError(string code, string message) =>

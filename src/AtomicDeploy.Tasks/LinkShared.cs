@@ -19,6 +19,12 @@ public sealed class LinkShared : DeployTask
     /// <inheritdoc />
     protected override void Run(string root, IDeployLog log)
     {
+        if (CurrentFleet(root) is { } fleet)
+        {
+            fleet.LinkShared(SharedPaths ?? [], CancellationToken);
+            return;
+        }
+
         var plan = CurrentSession(root).LinkShared(SharedPaths ?? [], CancellationToken);
         Links = plan.Links.Select(l => l.Path).ToArray();
     }

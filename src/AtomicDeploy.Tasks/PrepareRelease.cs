@@ -35,6 +35,9 @@ public sealed class PrepareRelease : HookedDeployTask
     /// <summary>Whether a lower <c>$(Version)</c> than the live release's may be deployed.</summary>
     public bool AllowDowngrade { get; set; }
 
+    /// <summary>For a fleet: how many hosts are prepared and uploaded to at once (default: all).</summary>
+    public string? Parallelism { get; set; }
+
     /// <summary>The new release's name.</summary>
     [Output]
     public string ReleaseName { get; private set; } = string.Empty;
@@ -60,11 +63,27 @@ public sealed class PrepareRelease : HookedDeployTask
             throw new DeployException(ErrorCodes.SourceMissing, $"The folder to deploy, '{SourceDir}', does not exist. Check AtomicDeploySourceDir, or publish first.");
         }
 
-        ValidateConnection();
+        var parallelism = WholeNumber(Parallelism, int.MaxValue, 1, ErrorCodes.ParallelismInvalid, "AtomicDeployParallelism");
+        if (HostEntries.Count < 2)
+        {
+            ValidateConnection();
+        }
 
         var version = NuGetVersion.TryParse(AppVersion, out var parsed) ? parsed.ToNormalizedString() : null;
         var git = string.IsNullOrEmpty(ProjectDirectory) ? null : GitMetadata.TryRead(ProjectDirectory, log);
         var context = new DeployContext(Environment.UserName, Environment.MachineName, version, git);
+
+        if (HostEntries.Count > 1)
+        {
+            var fleet = OpenFleet(root, context, log, parallelism);
+            if (version is not null && !AllowDowngrade)
+            {
+                fleet.Each(h => DowngradeGuard.Check(version, ServerInspection.Read(h.Session.Shell, root, withManifest: false, CommandTimeoutValue, CancellationToken).History, AllowDowngrade, $"{root} on {h.Name}"), "Nothing was changed on any host.");
+            }
+
+            ReleaseName = fleet.Prepare(copyMode, DateTime.UtcNow, CancellationToken);
+            return;
+        }
 
         var session = OpenSession(root, context, log);
         if (version is not null && !AllowDowngrade)

@@ -20,6 +20,13 @@ public sealed class PruneReleases : DeployTask
     protected override void Run(string root, IDeployLog log)
     {
         var keep = WholeNumber(KeepReleases, 3, 1, ErrorCodes.KeepInvalid, "AtomicDeployKeepReleases");
+        if (CurrentFleet(root) is { } fleet)
+        {
+            fleet.Prune(keep, CancellationToken);
+            CloseSession(root);
+            return;
+        }
+
         var session = CurrentSession(root);
         PrunedReleases = session.Prune(keep, CancellationToken).ToArray();
         var diff = session.Diff;

@@ -1,4 +1,5 @@
 using AtomicDeploy.Core;
+using AtomicDeploy.Core.Fleet;
 using AtomicDeploy.Core.Operations;
 
 namespace AtomicDeploy.Tasks;
@@ -11,5 +12,14 @@ namespace AtomicDeploy.Tasks;
 public sealed class SwitchCurrent : HookedDeployTask
 {
     /// <inheritdoc />
-    protected override void Run(string root, IDeployLog log) => CheckedSwitch.Run(CurrentSession(root), HookSettings(), log, CancellationToken);
+    protected override void Run(string root, IDeployLog log)
+    {
+        if (CurrentFleet(root) is { } fleet)
+        {
+            FleetSwitch.Run(fleet, HookSettings(), CancellationToken);
+            return;
+        }
+
+        CheckedSwitch.Run(CurrentSession(root), HookSettings(), log, CancellationToken);
+    }
 }

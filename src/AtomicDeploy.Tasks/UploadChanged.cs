@@ -43,7 +43,6 @@ public sealed class UploadChanged : DeployTask
     /// <inheritdoc />
     protected override void Run(string root, IDeployLog log)
     {
-        var session = CurrentSession(root);
         var stale = string.IsNullOrEmpty(PublishRecordFile)
             ? new HashSet<string>()
             : PublishOutputRecord.Stale(PublishRecordFile, PublishedFiles ?? [], SourceDir);
@@ -52,7 +51,16 @@ public sealed class UploadChanged : DeployTask
             log.Detail($"  not deployed: {path} (left in the publish folder by an earlier publish)");
         }
 
-        var diff = session.Upload(SourceDir, stale.Count == 0 ? null : (path, _) => !stale.Contains(path), CancellationToken);
+        Func<string, FileInfo, bool>? include = stale.Count == 0 ? null : (path, _) => !stale.Contains(path);
+        if (CurrentFleet(root) is { } fleet)
+        {
+            fleet.Upload(SourceDir, include, CancellationToken);
+            BytesSent = fleet.Hosts.Sum(h => h.Session.BytesSent);
+            return;
+        }
+
+        var session = CurrentSession(root);
+        var diff = session.Upload(SourceDir, include, CancellationToken);
         FilesAdded = diff.FilesAdded;
         FilesChanged = diff.FilesChanged;
         FilesRemoved = diff.Removed.Count;

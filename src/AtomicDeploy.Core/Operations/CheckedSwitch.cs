@@ -28,7 +28,7 @@ public static class CheckedSwitch
         }
     }
 
-    private static DeployException SwitchBack(DeploySession session, SwitchHooks hooks, DeployException failure, IDeployLog log, CancellationToken cancellationToken)
+    internal static DeployException SwitchBack(DeploySession session, SwitchHooks hooks, DeployException failure, IDeployLog log, CancellationToken cancellationToken)
     {
         var release = session.Release!;
         var failed = session.HistoryRecord("failed", failure.Code);
