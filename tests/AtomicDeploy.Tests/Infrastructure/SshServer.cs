@@ -17,7 +17,7 @@ internal sealed class SshServer : IDisposable
     private readonly TempFolder _folder = new("atomicdeploy-sshd-");
     private readonly Process _process;
 
-    private SshServer(string user, string loginShell)
+    private SshServer(string user, string loginShell, string? ownDiskAt = null)
     {
         if (!File.Exists(SshdPath))
         {
@@ -69,8 +69,19 @@ internal sealed class SshServer : IDisposable
             Directory.CreateDirectory("/run/sshd");
         }
 
-        var start = new ProcessStartInfo(SshdPath) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { "-D", "-e", "-f", config })
+        // A server with its own disk runs in a private mount namespace where its own folder is
+        // mounted over the common path: the same deploy path is a different disk on each server.
+        string[] command = [SshdPath, "-D", "-e", "-f", config];
+        if (ownDiskAt is not null)
+        {
+            Disk = _folder.Combine("disk");
+            Directory.CreateDirectory(Disk);
+            GiveToUser(Disk);
+            command = ["unshare", "-m", "--propagation", "private", "sh", "-c", "mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"", "sshd-with-own-disk", Disk, ownDiskAt, .. command];
+        }
+
+        var start = new ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in command[1..])
         {
             start.ArgumentList.Add(argument);
         }
@@ -84,6 +95,9 @@ internal sealed class SshServer : IDisposable
     }
 
     public bool IsRoot { get; }
+
+    /// <summary>For a server with its own disk: the folder mounted over the common path in its namespace, as the tests see it.</summary>
+    public string? Disk { get; }
 
     public string User { get; }
 
@@ -119,6 +133,9 @@ internal sealed class SshServer : IDisposable
 
     /// <summary>A server whose (root-made) deploy user has another login shell; the caller sets up its rc files.</summary>
     public static SshServer StartWithLoginShell(string user, string loginShell) => new(user, loginShell);
+
+    /// <summary>A server (started as root) whose logins see its own <see cref="Disk"/> at <paramref name="commonPath"/>.</summary>
+    public static SshServer StartWithOwnDisk(string commonPath) => new(TestUser, "/bin/sh", commonPath);
 
     /// <summary>A fresh folder the deploy user owns, to deploy into.</summary>
     public string NewDeployFolder()

@@ -36,6 +36,9 @@ internal sealed class TestWebServer : IDisposable
 
     public int StartingRequests { get; set; }
 
+    /// <summary>When set, requests after this many answer 500: with several hosts checking, the ones that come late fail.</summary>
+    public int? HealthyRequests { get; set; }
+
     public int Requests => Volatile.Read(ref _requests);
 
     public void Dispose()
@@ -58,9 +61,11 @@ internal sealed class TestWebServer : IDisposable
                 return;
             }
 
-            var starting = Interlocked.Increment(ref _requests) <= StartingRequests;
-            var bytes = Encoding.UTF8.GetBytes(starting ? "starting" : Body);
-            context.Response.StatusCode = starting ? 503 : Status;
+            var count = Interlocked.Increment(ref _requests);
+            var starting = count <= StartingRequests;
+            var sick = count > HealthyRequests;
+            var bytes = Encoding.UTF8.GetBytes(starting ? "starting" : sick ? "unhealthy" : Body);
+            context.Response.StatusCode = starting ? 503 : sick ? 500 : Status;
             context.Response.ContentType = "text/plain";
             context.Response.ContentLength64 = bytes.Length;
             context.Response.OutputStream.Write(bytes);
