@@ -105,10 +105,18 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
             $"No release is being prepared for {DescribeTarget(root)} in this build: run PrepareRelease (with the same host and path) before this task.");
 
     /// <summary>The fleet PrepareRelease opened in this build when <c>AtomicDeployHost</c> names several hosts; null for one host.</summary>
-    protected FleetSession? CurrentFleet(string root) =>
-        HostEntries.Count < 2 ? null
-        : SessionRegistry.Find<FleetSession>(BuildEngine4, SessionKey(root))
-          ?? throw new DeployException(ErrorCodes.NoPreparedRelease, $"No release is being prepared for {DescribeTarget(root)} in this build: run PrepareRelease (with the same hosts and path) before this task.");
+    protected FleetSession? CurrentFleet(string root)
+    {
+        if (HostEntries.Count < 2)
+        {
+            return null;
+        }
+
+        var fleet = SessionRegistry.Find<FleetSession>(BuildEngine4, SessionKey(root))
+            ?? throw new DeployException(ErrorCodes.NoPreparedRelease, $"No release is being prepared for {DescribeTarget(root)} in this build: run PrepareRelease (with the same hosts and path) before this task.");
+        fleet.LogTo(new MsBuildDeployLog(Log, ProjectFile));
+        return fleet;
+    }
 
     /// <summary>Connects to every host of the fleet and registers the fleet for the other tasks of this build.</summary>
     protected FleetSession OpenFleet(string root, Core.History.DeployContext context, IDeployLog log, int parallelism)
@@ -218,7 +226,12 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
 
         var session = SessionRegistry.Remove(BuildEngine4, SessionKey(root));
         (session as DeploySession)?.Abort(reason);
-        (session as FleetSession)?.Abort(reason);
+        if (session is FleetSession fleet)
+        {
+            fleet.LogTo(new MsBuildDeployLog(Log, ProjectFile));
+            fleet.Abort(reason);
+        }
+
         session?.Dispose();
     }
 

@@ -16,14 +16,16 @@ namespace AtomicDeploy.Core.Fleet;
 public sealed class FleetSession : IDisposable
 {
     private const string NoneSwitched = "No host was switched; the half-made release is removed on every host.";
+    private readonly FleetLog _sink;
     private readonly int _parallelism;
     private readonly Stopwatch _clock;
     private bool _summarized;
 
-    private FleetSession(IReadOnlyList<FleetHost> hosts, IDeployLog log, int parallelism, Stopwatch clock)
+    private FleetSession(IReadOnlyList<FleetHost> hosts, FleetLog sink, int parallelism, Stopwatch clock)
     {
         Hosts = hosts;
-        Log = log;
+        _sink = sink;
+        Log = new HostLog(sink, null);
         _parallelism = parallelism;
         _clock = clock;
     }
@@ -44,11 +46,11 @@ public sealed class FleetSession : IDisposable
     public static FleetSession Open(IReadOnlyList<(string Name, Func<IRemoteShell> Connect)> hosts, string root, DeployContext context, IDeployLog log, TimeSpan commandTimeout, int parallelism)
     {
         var clock = Stopwatch.StartNew();
-        var gate = new object();
+        var sink = new FleetLog(log);
         var opened = new FleetHost?[hosts.Count];
         var failures = FleetParallel.Each(Enumerable.Range(0, hosts.Count).ToArray(), parallelism, i =>
         {
-            var hostLog = new HostLog(log, hosts[i].Name, gate);
+            var hostLog = new HostLog(sink, hosts[i].Name);
             var hostClock = Stopwatch.StartNew();
             opened[i] = new FleetHost(hosts[i].Name, new DeploySession(hosts[i].Connect(), root, context, hostLog, commandTimeout, hostClock), hostLog);
         });
@@ -63,8 +65,11 @@ public sealed class FleetSession : IDisposable
         }
 
         log.Summary($"AtomicDeploy: connected to {hosts.Count} hosts ({string.Join(", ", hosts.Select(h => h.Name))}); working on {Math.Min(parallelism, hosts.Count)} at a time.");
-        return new FleetSession(opened!, new HostLog(log, null, gate), parallelism, clock);
+        return new FleetSession(opened!, sink, parallelism, clock);
     }
+
+    /// <summary>Sends the fleet's lines, from now on, to <paramref name="log"/> (the log of the task running the next step).</summary>
+    public void LogTo(IDeployLog log) => _sink.Target = log;
 
     /// <summary>Runs <paramref name="step"/> on every host; if it failed on any, throws one error naming each failed host.</summary>
     public void Each(Action<FleetHost> step, string aftermath = NoneSwitched) => Each(step, _parallelism, aftermath);

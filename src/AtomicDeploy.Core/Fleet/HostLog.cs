@@ -1,19 +1,45 @@
 namespace AtomicDeploy.Core.Fleet;
 
 /// <summary>
-/// One host's view of the build log in a fleet: every line names the host, and lines from hosts
-/// working in parallel are written one at a time (they share <paramref name="gate"/>). Without a
-/// host, lines about the whole fleet go out untagged through the same gate.
+/// Where a fleet's lines go: the log of the task running the current step. Each MSBuild task has
+/// its own log, and lines sent to a finished task's log are lost, so every step points this at its
+/// own. Lines from hosts working in parallel are written one at a time.
 /// </summary>
-internal sealed class HostLog(IDeployLog log, string? host, object gate) : IDeployLog
+internal sealed class FleetLog(IDeployLog target)
 {
-    public void Summary(string message) => Write(() => log.Summary(Tag(message)));
+    private readonly object _gate = new();
+    private IDeployLog _target = target;
 
-    public void Info(string message) => Write(() => log.Info(Tag(message)));
+    public IDeployLog Target
+    {
+        set
+        {
+            lock (_gate)
+            {
+                _target = value;
+            }
+        }
+    }
 
-    public void Detail(string message) => Write(() => log.Detail(Tag(message)));
+    public void Write(Action<IDeployLog> write)
+    {
+        lock (_gate)
+        {
+            write(_target);
+        }
+    }
+}
 
-    public void Warning(string code, string message) => Write(() => log.Warning(code, host is null ? message : $"[{host}] {message}"));
+/// <summary>One host's view of the fleet's log: every line names the host (or, without one, speaks for the whole fleet).</summary>
+internal sealed class HostLog(FleetLog sink, string? host) : IDeployLog
+{
+    public void Summary(string message) => sink.Write(log => log.Summary(Tag(message)));
+
+    public void Info(string message) => sink.Write(log => log.Info(Tag(message)));
+
+    public void Detail(string message) => sink.Write(log => log.Detail(Tag(message)));
+
+    public void Warning(string code, string message) => sink.Write(log => log.Warning(code, host is null ? message : $"[{host}] {message}"));
 
     // Engine lines start with "AtomicDeploy: "; the host goes right after it so every line still reads as the tool's.
     private string Tag(string message) =>
@@ -21,12 +47,4 @@ internal sealed class HostLog(IDeployLog log, string? host, object gate) : IDepl
         : message.StartsWith("AtomicDeploy: ", StringComparison.Ordinal)
             ? $"AtomicDeploy: [{host}] {message["AtomicDeploy: ".Length..]}"
             : $"[{host}] {message}";
-
-    private void Write(Action write)
-    {
-        lock (gate)
-        {
-            write();
-        }
-    }
 }

@@ -12,6 +12,7 @@ namespace AtomicDeploy.Tests.Infrastructure;
 internal sealed class SshFleet : IDisposable
 {
     private readonly TempFolder _common = new("atomicdeploy-fleet-");
+    private readonly TempFolder _client = new("atomicdeploy-fleet-client-");
     private readonly List<SshServer> _servers = [];
 
     public SshFleet(int count)
@@ -21,7 +22,11 @@ internal sealed class SshFleet : IDisposable
             for (var i = 0; i < count; i++)
             {
                 _servers.Add(SshServer.StartWithOwnDisk(_common.Path));
+                _servers[^1].Authorize(_servers[0]);
             }
+
+            KnownHostsFile = System.IO.Path.Combine(_client.Path, "known_hosts");
+            File.WriteAllLines(KnownHostsFile, _servers.Select(s => $"[127.0.0.1]:{s.Port} {s.HostKeyType} {s.HostKeyBase64}"));
         }
         catch
         {
@@ -31,6 +36,12 @@ internal sealed class SshFleet : IDisposable
     }
 
     public IReadOnlyList<SshServer> Servers => _servers;
+
+    /// <summary>One known_hosts file with every server's key, as a user's would be.</summary>
+    public string KnownHostsFile { get; } = string.Empty;
+
+    /// <summary>The one client key every server accepts.</summary>
+    public string ClientKeyFile => _servers[0].ClientKeyFile;
 
     /// <summary>The deploy path, the same on every server.</summary>
     public string Root => _common.Path + "/app";
@@ -71,5 +82,6 @@ internal sealed class SshFleet : IDisposable
         }
 
         _common.Dispose();
+        _client.Dispose();
     }
 }

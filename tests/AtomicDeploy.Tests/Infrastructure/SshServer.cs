@@ -137,6 +137,10 @@ internal sealed class SshServer : IDisposable
     /// <summary>A server (started as root) whose logins see its own <see cref="Disk"/> at <paramref name="commonPath"/>.</summary>
     public static SshServer StartWithOwnDisk(string commonPath) => new(TestUser, "/bin/sh", commonPath);
 
+    /// <summary>Lets the client key of <paramref name="other"/> log in here too (a fleet deploys with one key).</summary>
+    public void Authorize(SshServer other) =>
+        File.AppendAllText(_folder.Combine("authorized_keys"), File.ReadAllText(other.ClientKeyFile + ".pub"));
+
     /// <summary>A fresh folder the deploy user owns, to deploy into.</summary>
     public string NewDeployFolder()
     {
