@@ -27,6 +27,10 @@ public sealed class BadInputIsRefusedBeforeTheServer
             (ErrorCodes.HostInvalid, [.. good, "AtomicDeployHost=user@host:99999"]),
             (ErrorCodes.SharedPathInvalid, [.. good, "AtomicDeploySharedPaths=../outside"]),
             (ErrorCodes.HostKeyUnknown, [.. good, $"AtomicDeployKnownHostsFile={empty.Combine("known_hosts")}"]),
+            (ErrorCodes.ParallelismInvalid, [.. good, $"AtomicDeployHost=\"{server.HostSpec};{server.User}@localhost:{server.Port}\"", "AtomicDeployParallelism=0"]),
+            (ErrorCodes.FleetHostRepeated, [.. good, $"AtomicDeployHost=\"{server.HostSpec};{server.HostSpec}\""]),
+            // A fleet whose second host's key is unknown (localhost is not in known_hosts): the first host is not touched either.
+            (ErrorCodes.HostKeyUnknown, [.. good, $"AtomicDeployHost=\"{server.HostSpec};{server.User}@localhost:{server.Port}\""]),
         ];
         foreach (var (code, properties) in cases)
         {

@@ -31,18 +31,19 @@ public sealed class PublishDeploysAFleet
         var release1 = AssertAllOn(fleet, first.Output, "Hello from HelloWeb");
         Assert.IsTrue(fleet.Servers.All(s => s.AcceptedLogins == 1), "one connection per host for the whole deploy");
 
-        // The same fleet, two of its hosts written as items with their own port and user.
+        // The same fleet written as items, in each form: port and user as metadata, or in the name.
         var user = fleet.Servers[0].User;
         app.Write("Directory.Build.props", $"""
             <Project>
               <ItemGroup>
                 <AtomicDeployHost Include="127.0.0.1" Port="{fleet.Servers[1].Port}" User="{user}" />
                 <AtomicDeployHost Include="{user}@127.0.0.1" Port="{fleet.Servers[2].Port}" />
+                <AtomicDeployHost Include="{fleet.Servers[0].HostSpec}" />
               </ItemGroup>
             </Project>
             """);
         app.Write("wwwroot/index.html", "<h1>version two</h1>");
-        var second = app.Publish([.. properties, $"AtomicDeployHost={fleet.Servers[0].HostSpec}", "AtomicDeployParallelism=2"]);
+        var second = app.Publish([.. properties, "AtomicDeployParallelism=2"]);
 
         Assert.AreEqual(0, second.ExitCode, second.All);
         var release2 = AssertAllOn(fleet, second.Output, "version two");
