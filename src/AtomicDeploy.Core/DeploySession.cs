@@ -125,7 +125,7 @@ public sealed class DeploySession : IDisposable
     public ManifestDiff Upload(string sourceDir, Func<string, FileInfo, bool>? include, CancellationToken cancellationToken)
     {
         Expect(DeployStage.Prepared, "UploadChanged");
-        var next = PublishFolderScanner.Scan(sourceDir, include, _log, cancellationToken);
+        var next = PublishFolderScanner.Scan(sourceDir, include, _liveManifest, _log, cancellationToken);
         var diff = ManifestDiff.Compute(_liveManifest, next);
         _log.Info($"AtomicDeploy: {next.FileCount} files published; sending {diff.FilesAdded} added and {diff.FilesChanged} changed ({Format(diff.BytesToSend)}), removing {diff.Removed.Count}, keeping {diff.Unchanged} unchanged.");
         foreach (var entry in diff.Added.Where(e => !e.IsDirectory))
@@ -143,11 +143,10 @@ public sealed class DeploySession : IDisposable
             _log.Detail($"  removed {path}");
         }
 
-        var manifestJson = next.ToJson(Release!);
         Run("upload the changed files", RemoteScripts.Upload(Root, Release!), input =>
         {
             var counter = new CountingStream(input);
-            ReleaseArchive.Write(counter, sourceDir, Release!, diff, manifestJson, _log, cancellationToken);
+            ReleaseArchive.Write(counter, sourceDir, Release!, diff, next, _log, cancellationToken);
             _bytesSent = counter.BytesWritten;
         }, cancellationToken);
 
