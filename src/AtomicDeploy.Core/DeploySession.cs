@@ -99,7 +99,9 @@ public sealed class DeploySession : IDisposable
         // Counted as held from here: if the state query fails after taking the lock, the clean-up
         // releases it, and it only ever removes a lock whose owner line is this deploy's.
         _lockHeld = true;
-        var state = Run("read the deploy folder", RemoteScripts.ReadState(Root, _lockOwner), null, cancellationToken, allowExit: RemoteScripts.LockedExitCode);
+        // The release is created in the same round trip when the clock's name is the newest; else below.
+        var proposed = ReleaseName.Next(utcNow, []);
+        var state = Run("read the deploy folder", RemoteScripts.ReadState(Root, _lockOwner) + RemoteScripts.CreateReleaseIfNewest(proposed, copyMode), null, cancellationToken, allowExit: RemoteScripts.LockedExitCode);
         if (state.ExitCode == RemoteScripts.LockedExitCode)
         {
             _lockHeld = false;
@@ -107,15 +109,34 @@ public sealed class DeploySession : IDisposable
                 $"Another deploy to {Root} on {TargetName} holds the lock: {state.Output.Trim()}. Wait for it to finish; if it crashed, remove the lock with: dotnet msbuild -t:AtomicDeployUnlock (same properties).");
         }
 
-        TakeState(RemoteState.Parse(state.Output, $"{Root} on {TargetName}"));
-        Release = ReleaseName.Next(utcNow, _releases);
-        var copyFrom = PreviousRelease is not null && _liveManifest.Entries.Count > 0 ? PreviousRelease : null;
-        Run("create the release", RemoteScripts.CreateRelease(Root, Release, copyFrom, copyMode), null, cancellationToken);
+        var output = state.Output;
+        var created = CreatedAs(output);
+        if (created is not null)
+        {
+            // Known before the state is parsed, so a failure there still removes the new release.
+            Release = proposed;
+            output = output[..output.LastIndexOf(RemoteScripts.CreatedMarker, StringComparison.Ordinal)];
+        }
+
+        TakeState(RemoteState.Parse(output, $"{Root} on {TargetName}"));
+        var copyFrom = created == "copy" ? PreviousRelease : null;
+        if (created == "copy" && PreviousRelease is null)
+        {
+            // current named a folder that only looks like a release: the new one starts empty.
+            Run("create the release", RemoteScripts.RecreateEmpty(Root, Release!), null, cancellationToken);
+        }
+        else if (created is null)
+        {
+            Release = ReleaseName.Next(utcNow, _releases);
+            copyFrom = PreviousRelease is not null && _liveManifest.Entries.Count > 0 ? PreviousRelease : null;
+            Run("create the release", RemoteScripts.CreateRelease(Root, Release, copyFrom, copyMode), null, cancellationToken);
+        }
+
         Stage = DeployStage.Prepared;
         _log.Info(copyFrom is null
             ? $"AtomicDeploy: release {Release} created empty in {Root} on {TargetName} (no live release to copy)."
             : $"AtomicDeploy: release {Release} created in {Root} on {TargetName} as a {(copyMode == CopyMode.HardLink ? "hard-link" : "full")} copy of {copyFrom}.");
-        return Release;
+        return Release!;
     }
 
     /// <summary>
@@ -292,6 +313,12 @@ public sealed class DeploySession : IDisposable
             _shell.Dispose();
         }
     }
+
+    /// <summary><c>copy</c> or <c>empty</c> when the state query created the release (its marker ends the output), else null.</summary>
+    private static string? CreatedAs(string output) =>
+        output.EndsWith(RemoteScripts.CreatedMarker + "copy\n", StringComparison.Ordinal) ? "copy"
+        : output.EndsWith(RemoteScripts.CreatedMarker + "empty\n", StringComparison.Ordinal) ? "empty"
+        : null;
 
     /// <summary>Whether current points at the new release: null when the server cannot be asked.</summary>
     private bool? SwitchHappened()

@@ -63,6 +63,49 @@ public static class RemoteScripts
             """;
     }
 
+    /// <summary>Marker line that <see cref="CreateReleaseIfNewest"/> prints after the state when it created the release.</summary>
+    public const string CreatedMarker = "\natomicdeploy-created ";
+
+    /// <summary>
+    /// Appended to <see cref="ReadState"/> (after the lock is taken) so a deploy creates its release
+    /// in the same round trip: creates <paramref name="release"/> as <see cref="CreateRelease"/> would,
+    /// but only when no release of that name or later exists and <c>current</c> is a symlink or
+    /// absent, then prints <see cref="CreatedMarker"/> and <c>copy</c> or <c>empty</c>. Otherwise it
+    /// does nothing and the caller creates the release with a later name in a second round trip.
+    /// </summary>
+    public static string CreateReleaseIfNewest(string release, CopyMode mode) => $$"""
+
+        new={{release}}
+        ok=yes
+        for r in releases/{{ReleaseGlob}}; do
+          if [ -d "$r" ] && [ "${r#releases/}" -ge "$new" ]; then ok=; fi
+        done
+        if [ -e current ] && [ ! -L current ]; then ok=; fi
+        if [ -n "$ok" ]; then
+          from=
+          if [ -L current ]; then
+            l=$(readlink current); n=${l#releases/}
+            case "$n" in {{ReleaseGlob}}) ;; *) n=;; esac
+            if [ -n "$n" ] && [ "releases/$n" = "$l" ] && [ -d "$l" ] && [ -f ".atomicdeploy/manifests/$n.json" ]; then from=$l; fi
+          fi
+          if [ -n "$from" ]; then
+            cp {{(mode == CopyMode.HardLink ? "-al" : "-a")}} -- "$from" "releases/$new"
+            find "releases/$new" -type l -exec rm -f -- {} +
+            printf '\natomicdeploy-created copy\n'
+          else
+            mkdir -- "releases/$new"
+            printf '\natomicdeploy-created empty\n'
+          fi
+        fi
+        """;
+
+    /// <summary>Replaces a release just made by <see cref="CreateReleaseIfNewest"/> with an empty one.</summary>
+    public static string RecreateEmpty(string root, string release) => Preamble + $"""
+        cd -- {Quote(root)}
+        rm -rf -- {Quote("releases/" + release)}
+        mkdir -- {Quote("releases/" + release)}
+        """;
+
     /// <summary>
     /// Receives a <see cref="Upload.ReleaseArchive"/> stream on standard input: deletes the listed
     /// paths from the release (so replaced files get new inodes and the live release is never
