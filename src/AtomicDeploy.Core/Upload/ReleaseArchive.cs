@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Formats.Tar;
-using System.IO.Compression;
 using System.Text;
 using AtomicDeploy.Core.Manifest;
 
@@ -31,14 +30,31 @@ public static class ReleaseArchive
 
         var toSend = diff.ToSend;
         var totalBytes = toSend.Sum(e => e.Size);
+
+        // Finished only on success: a failed upload must not end with a well-formed archive, or the
+        // server would unpack a truncated release and report success.
+        var gzip = new AdaptiveGzipStream(output);
+        try
+        {
+            WriteEntries(gzip, sourceDir, release, toSend, next, log, cancellationToken);
+        }
+        catch
+        {
+            gzip.Spoil();
+            throw;
+        }
+
+        gzip.Finish();
+        return totalBytes;
+    }
+
+    private static void WriteEntries(Stream gzip, string sourceDir, string release, IReadOnlyList<ManifestEntry> toSend, ReleaseManifest next, IDeployLog log, CancellationToken cancellationToken)
+    {
+        var totalBytes = toSend.Sum(e => e.Size);
         var sentBytes = 0L;
         var sentFiles = 0;
         var clock = Stopwatch.StartNew();
         var nextReport = ProgressInterval;
-
-        // Disposed only on success: a failed upload must not end with a well-formed archive, or the
-        // server would unpack a truncated release and report success.
-        var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true);
         var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true);
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in toSend)
@@ -93,8 +109,6 @@ public static class ReleaseArchive
         }
 
         tar.Dispose();
-        gzip.Dispose();
-        return sentBytes;
     }
 
     private static DeployException Changed(string path, Exception? inner) =>
