@@ -58,12 +58,12 @@ public sealed class CompressionFollowsTheLink
     /// <summary>A connection slower than the compressor: every write waits.</summary>
     private sealed class WaitingStream : MemoryStream
     {
-        public override void Write(ReadOnlySpan<byte> buffer)
+        public override void Write(byte[] buffer, int offset, int count)
         {
             Thread.Sleep(5);
-            base.Write(buffer);
+            base.Write(buffer, offset, count);
         }
 
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer) => Write(buffer.ToArray(), 0, buffer.Length);
     }
 }
