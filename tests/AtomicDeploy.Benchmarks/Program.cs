@@ -24,7 +24,7 @@ Directory.CreateDirectory(work);
 var data = Dataset.Build(Path.Combine(work, "dataset"));
 var datasetText = $"a real self-contained `dotnet publish` of a minimal ASP.NET Core app (linux-x64) plus {Dataset.StaticFiles:N0} small static files made from a fixed seed (text assets and random-byte images, 0.5 to 8 KB): {data.Files.Count:N0} files, {data.Bytes / 1048576.0:0} MB";
 var linkText = $"a user-space TCP proxy on 127.0.0.1 in front of sshd: {oneWayDelay.TotalMilliseconds:0} ms added each way ({2 * oneWayDelay.TotalMilliseconds:0} ms round trip) and {megabits} Mbit/s each way (a delay queue plus a token bucket per direction, order kept)";
-var machine = $"{Environment.ProcessorCount} cores ({CpuModel()}), {Environment.OSVersion}, .NET {Environment.Version}; server, link and client all on this machine";
+var machine = $"{Environment.ProcessorCount} cores ({CpuModel()}), {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}; server, link and client all on this machine";
 Console.WriteLine($"Dataset: {data.Files.Count} files, {data.Bytes / 1048576.0:0} MB. Link: {2 * oneWayDelay.TotalMilliseconds:0} ms RTT, {megabits} Mbit/s.");
 
 using var server = SshServer.Start();

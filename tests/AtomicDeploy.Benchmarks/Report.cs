@@ -80,7 +80,9 @@ internal static class Report
         {Verdicts(results, memory).TrimEnd()}
 
         The machine runs the server, the link and the client at once, so CPU time spent on one side
-        is taken from the others; on a machine shared with other work the numbers are noisy.
+        is taken from the others; on a machine shared with other work the numbers are noisy. The
+        engine runs inside the benchmark's process, so its very first run also pays .NET's JIT
+        warm-up (as a build's first deploy does); the median leaves such an outlier out.
         """.Replace("\n        ", "\n", StringComparison.Ordinal);
 
     private static void Line(StringBuilder text, bool met, string what) =>

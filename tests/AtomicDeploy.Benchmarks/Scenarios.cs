@@ -29,10 +29,10 @@ internal static class Scenarios
         if (Wanted("first"))
         {
             yield return Measure("First deploy", "empty target, whole dataset", firstRuns, (contender, _) =>
-        {
-            contender.Reset();
-            return contender.Deploy(data.Base);
-        }, engine, rsync);
+            {
+                contender.Reset();
+                return contender.Deploy(data.Base);
+            }, engine, rsync);
         }
 
         if (Wanted("none"))
@@ -42,24 +42,24 @@ internal static class Scenarios
 
         if (Wanted("one"))
         {
-        var oneA = data.Variant("one-a", 1, staticOnly: true, flavour: 1);
-        var oneB = data.Variant("one-b", 1, staticOnly: true, flavour: 2);
-        yield return Changes("One file changed", "one static file edited", oneA, oneB, runs, engine, rsync);
+            var oneA = data.Variant("one-a", 1, staticOnly: true, flavour: 1);
+            var oneB = data.Variant("one-b", 1, staticOnly: true, flavour: 2);
+            yield return Changes("One file changed", "one static file edited", oneA, oneB, runs, engine, rsync);
         }
 
         if (Wanted("small"))
         {
-        var smallA = data.Variant("small-a", 200, staticOnly: true, flavour: 1);
-        var smallB = data.Variant("small-b", 200, staticOnly: true, flavour: 2);
-        yield return Changes("200 small files changed", "200 static files edited", smallA, smallB, runs, engine, rsync);
+            var smallA = data.Variant("small-a", 200, staticOnly: true, flavour: 1);
+            var smallB = data.Variant("small-b", 200, staticOnly: true, flavour: 2);
+            yield return Changes("200 small files changed", "200 static files edited", smallA, smallB, runs, engine, rsync);
         }
 
         if (Wanted("tenth"))
         {
-        var tenth = data.Files.Count / 10;
-        var tenthA = data.Variant("tenth-a", tenth, staticOnly: false, flavour: 1);
-        var tenthB = data.Variant("tenth-b", tenth, staticOnly: false, flavour: 2);
-        yield return Changes("10% of files changed", $"{tenth} files of any kind edited (assemblies too)", tenthA, tenthB, runs, engine, rsync);
+            var tenth = data.Files.Count / 10;
+            var tenthA = data.Variant("tenth-a", tenth, staticOnly: false, flavour: 1);
+            var tenthB = data.Variant("tenth-b", tenth, staticOnly: false, flavour: 2);
+            yield return Changes("10% of files changed", $"{tenth} files of any kind edited (assemblies too)", tenthA, tenthB, runs, engine, rsync);
         }
     }
 
