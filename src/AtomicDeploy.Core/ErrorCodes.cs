@@ -87,6 +87,12 @@ public static class ErrorCodes
     /// <summary>Warning: the publish folder holds something that is not deployed (a symlink to a folder).</summary>
     public const string SourceEntrySkipped = "AD0303";
 
+    /// <summary>
+    /// MSBuild on .NET Framework older than 18 (Visual Studio 2022 or older) cannot run the tasks;
+    /// raised by the package's targets before any task runs.
+    /// </summary>
+    public const string MSBuildTooOld = "AD0500";
+
     /// <summary>Every code above, for tests and documentation checks.</summary>
     public static IReadOnlyList<string> All { get; } =
         typeof(ErrorCodes).GetFields()
