@@ -80,6 +80,9 @@ internal sealed class WebApp : IDisposable
     public ProcessResult RunTarget(string target, params string[] properties) =>
         DotNetHere(["msbuild", $"-t:{target}", "-p:Configuration=Release", .. properties.Select(p => "-p:" + p)]);
 
+    /// <summary>Runs the dotnet CLI in the app's folder with exactly these arguments.</summary>
+    public ProcessResult Run(params string[] arguments) => DotNetHere(arguments);
+
     /// <summary>The properties that point a publish at the test sshd, as a user would set them.</summary>
     public static string[] ServerProperties(SshServer server, string root) =>
     [
