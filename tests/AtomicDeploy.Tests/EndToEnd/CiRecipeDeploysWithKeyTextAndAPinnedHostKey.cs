@@ -10,7 +10,7 @@ namespace AtomicDeploy.Tests.EndToEnd;
 [TestClass]
 public sealed class CiRecipeDeploysWithKeyTextAndAPinnedHostKey
 {
-    // A name of this test's own: the test process hands it to dotnet, which the CLI helper
+    // A name of this test's own: the test process hands it to dotnet, which Infrastructure/DotNet
     // otherwise runs with ATOMICDEPLOY_SSH_KEY removed.
     private const string KeyVariable = "ATOMICDEPLOY_CI_RECIPE_TEST_KEY";
 
