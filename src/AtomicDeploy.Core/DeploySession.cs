@@ -92,6 +92,12 @@ public sealed class DeploySession : IDisposable
     /// <summary>Time since the deploy started (connection included when the caller passed its clock).</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
 
+    /// <summary>The target's shell, for the steps around the switch (hooks, health check).</summary>
+    public IRemoteShell Shell => _shell;
+
+    /// <summary>The history line this deploy writes, with the given outcome.</summary>
+    public DeployRecord HistoryRecord(string outcome, string? error) => Record(outcome, error);
+
     /// <summary>Step 1: takes the lock, creates the layout if missing, reads the live release, creates the new release.</summary>
     public string Prepare(CopyMode copyMode, DateTime utcNow, CancellationToken cancellationToken)
     {

@@ -87,6 +87,36 @@ public static class ErrorCodes
     /// <summary>Warning: the publish folder holds something that is not deployed (a symlink to a folder).</summary>
     public const string SourceEntrySkipped = "AD0303";
 
+    /// <summary><c>AtomicDeployRollbackTo</c> names no release in the deploy folder.</summary>
+    public const string RollbackTargetUnknown = "AD0401";
+
+    /// <summary>The release to roll back to is recorded as failed.</summary>
+    public const string RollbackTargetFailed = "AD0402";
+
+    /// <summary>There is no good release older than the live one to roll back to.</summary>
+    public const string NothingToRollBackTo = "AD0403";
+
+    /// <summary>The before-switch command failed or timed out; nothing was switched.</summary>
+    public const string BeforeSwitchFailed = "AD0404";
+
+    /// <summary>The after-switch command failed or timed out; the previous release was put back.</summary>
+    public const string AfterSwitchFailed = "AD0405";
+
+    /// <summary>The health check did not pass in time; the previous release was put back.</summary>
+    public const string HealthCheckFailed = "AD0406";
+
+    /// <summary>The server has neither <c>curl</c> nor <c>wget</c> for the health check.</summary>
+    public const string HealthCheckToolMissing = "AD0407";
+
+    /// <summary>The app's version is lower than the live release's, and downgrades are not allowed.</summary>
+    public const string Downgrade = "AD0408";
+
+    /// <summary><c>AtomicDeployHealthCheckUrl</c> is not an absolute http or https URL.</summary>
+    public const string HealthCheckUrlInvalid = "AD0409";
+
+    /// <summary>Warning: after putting the previous release back, the after-switch command failed for it too.</summary>
+    public const string SwitchBackCommandFailed = "AD0450";
+
     /// <summary>
     /// MSBuild on .NET Framework older than 18 (Visual Studio 2022 or older) cannot run the tasks;
     /// raised by the package's targets before any task runs.
