@@ -118,6 +118,11 @@ public sealed class HostKeyCheck
                 Refusal = new DeployException(ErrorCodes.HostKeyChanged,
                     $"The host key of {_host.KnownHostsName} has CHANGED: the server offers {keyType} {fingerprint}, but {_knownHostsFile} records other keys for it ({string.Join(", ", knownHosts.KeyTypesFor(_host.KnownHostsName))}). If the change is expected, replace those entries with: {line}");
                 return false;
+            case HostKeyVerdict.CertificateAuthorityOnly:
+                // AcceptNew does not apply: the file says how this host is to be trusted, and it is not by a bare key.
+                Refusal = new DeployException(ErrorCodes.HostKeyCertificateUnsupported,
+                    $"{_knownHostsFile} trusts a @cert-authority for {_host.KnownHostsName}, and host certificates are not supported. The server offers {keyType} {fingerprint}; check it with the server's administrator, then add this line to {_knownHostsFile}: {line}   or pin it with -p:AtomicDeployHostKeyFingerprint={fingerprint}");
+                return false;
             default:
                 if (_policy == HostKeyPolicy.AcceptNew)
                 {
