@@ -11,7 +11,7 @@ namespace AtomicDeploy.Tests.Ssh;
 [TestClass]
 public sealed class CredentialsOverSsh
 {
-    private const string Passphrase = "correct horse $battery 'staple'";
+    internal const string Passphrase = "correct horse $battery 'staple'";
 
     [TestMethod]
     public void Key_text_from_the_environment_logs_in_without_a_key_file()
