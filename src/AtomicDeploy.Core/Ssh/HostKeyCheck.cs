@@ -65,8 +65,11 @@ public sealed class HostKeyCheck
             return "unknown";
         }
 
+        // The server writes this name; it goes into known_hosts and messages, so only a plain
+        // algorithm name is taken (a newline in it could otherwise add a line to known_hosts).
         var length = (key[0] << 24) | (key[1] << 16) | (key[2] << 8) | key[3];
-        return length > 0 && length <= key.Length - 4 ? Encoding.ASCII.GetString(key, 4, length) : "unknown";
+        var name = length > 0 && length <= Math.Min(64, key.Length - 4) ? Encoding.ASCII.GetString(key, 4, length) : string.Empty;
+        return name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '@' or '_' or '+') ? name : "unknown";
     }
 
     /// <summary>
@@ -124,7 +127,7 @@ public sealed class HostKeyCheck
                     $"{_knownHostsFile} trusts a @cert-authority for {_host.KnownHostsName}, and host certificates are not supported. The server offers {keyType} {fingerprint}; check it with the server's administrator, then add this line to {_knownHostsFile}: {line}   or pin it with -p:AtomicDeployHostKeyFingerprint={fingerprint}");
                 return false;
             default:
-                if (_policy == HostKeyPolicy.AcceptNew)
+                if (_policy == HostKeyPolicy.AcceptNew && keyType != "unknown")
                 {
                     Record(line);
                     return true;
