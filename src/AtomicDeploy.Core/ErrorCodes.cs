@@ -75,6 +75,9 @@ public static class ErrorCodes
     /// <summary>The server accepts none of the kinds of credential offered (e.g. only keys, and only a password was given).</summary>
     public const string NoAcceptedMethod = "AD0114";
 
+    /// <summary>The known_hosts file cannot be read, or (with <c>AcceptNew</c>) a new host cannot be recorded in it.</summary>
+    public const string KnownHostsUnusable = "AD0115";
+
     /// <summary>Another deploy holds the lock of this deploy path.</summary>
     public const string Locked = "AD0201";
 

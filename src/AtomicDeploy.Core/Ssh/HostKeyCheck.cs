@@ -79,7 +79,7 @@ public sealed class HostKeyCheck
     /// </summary>
     public IReadOnlyList<string> PreferredAlgorithms(IEnumerable<string> algorithms)
     {
-        var known = _pinned.Count > 0 ? [] : KnownHosts.Load(_knownHostsFile).KeyTypesFor(_host.KnownHostsName);
+        var known = _pinned.Count > 0 ? [] : LoadKnownHosts().KeyTypesFor(_host.KnownHostsName);
         return algorithms
             .Where(a => !a.Contains("-cert-", StringComparison.Ordinal))
             .OrderBy(a => known.Contains(KeyTypeOfAlgorithm(a), StringComparer.Ordinal) ? 0 : 1)
@@ -107,7 +107,17 @@ public sealed class HostKeyCheck
             return false;
         }
 
-        var knownHosts = KnownHosts.Load(_knownHostsFile);
+        KnownHosts knownHosts;
+        try
+        {
+            knownHosts = LoadKnownHosts();
+        }
+        catch (DeployException e)
+        {
+            Refusal = e;
+            return false;
+        }
+
         var line = KnownHosts.LineFor(_host.KnownHostsName, keyType, key);
         switch (knownHosts.Verify(_host.KnownHostsName, keyType, key))
         {
@@ -129,8 +139,7 @@ public sealed class HostKeyCheck
             default:
                 if (_policy == HostKeyPolicy.AcceptNew && keyType != "unknown")
                 {
-                    Record(line);
-                    return true;
+                    return Record(line);
                 }
 
                 Refusal = new DeployException(ErrorCodes.HostKeyUnknown,
@@ -139,15 +148,38 @@ public sealed class HostKeyCheck
         }
     }
 
-    private void Record(string line)
+    private KnownHosts LoadKnownHosts()
     {
-        var folder = Path.GetDirectoryName(_knownHostsFile);
-        if (!string.IsNullOrEmpty(folder))
+        try
         {
-            Directory.CreateDirectory(folder);
+            return KnownHosts.Load(_knownHostsFile);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DeployException(ErrorCodes.KnownHostsUnusable,
+                $"The known_hosts file '{_knownHostsFile}' cannot be read ({e.GetType().Name}). Check AtomicDeployKnownHostsFile and the file's permissions.");
+        }
+    }
 
-        var needsNewLine = File.Exists(_knownHostsFile) && new FileInfo(_knownHostsFile).Length > 0 && !File.ReadAllText(_knownHostsFile).EndsWith('\n');
-        File.AppendAllText(_knownHostsFile, (needsNewLine ? "\n" : string.Empty) + line + "\n");
+    private bool Record(string line)
+    {
+        try
+        {
+            var folder = Path.GetDirectoryName(_knownHostsFile);
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            var needsNewLine = File.Exists(_knownHostsFile) && new FileInfo(_knownHostsFile).Length > 0 && !File.ReadAllText(_knownHostsFile).EndsWith('\n');
+            File.AppendAllText(_knownHostsFile, (needsNewLine ? "\n" : string.Empty) + line + "\n");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Refusal = new DeployException(ErrorCodes.KnownHostsUnusable,
+                $"AtomicDeployHostKeyPolicy=AcceptNew could not record the new host in '{_knownHostsFile}' ({e.GetType().Name}), so the host is not trusted. Check the file's permissions, or add this line yourself: {line}");
+            return false;
+        }
     }
 }

@@ -75,8 +75,8 @@ public sealed class KnownHosts
         return new KnownHosts(entries);
     }
 
-    /// <summary>Reads a known_hosts file; a missing file is an empty one.</summary>
-    public static KnownHosts Load(string path) => File.Exists(path) ? Parse(File.ReadAllText(path)) : new KnownHosts([]);
+    /// <summary>Reads a known_hosts file; a missing file is an empty one, anything else that cannot be read throws.</summary>
+    public static KnownHosts Load(string path) => Path.Exists(path) ? Parse(File.ReadAllText(path)) : new KnownHosts([]);
 
     /// <summary>Key types recorded (unrevoked) for <paramref name="hostName"/>.</summary>
     public IReadOnlyList<string> KeyTypesFor(string hostName) =>

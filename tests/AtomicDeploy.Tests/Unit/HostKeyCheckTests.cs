@@ -125,6 +125,25 @@ public sealed class HostKeyCheckTests
         Assert.IsFalse(File.Exists(knownHosts));
     }
 
+    [TestMethod]
+    public void A_known_hosts_file_that_cannot_be_read_or_written_refuses_the_host_with_its_own_code()
+    {
+        using var folder = new TempFolder();
+        var host = new AtomicDeploy.Core.Planning.HostAddress("deploy", "web1", 22);
+        byte[] blob = [0, 0, 0, 11, .. Encoding.ASCII.GetBytes("ssh-ed25519"), 0, 0, 0, 1, 7];
+        Directory.CreateDirectory(folder.Combine("a-folder"));
+        File.WriteAllText(folder.Combine("a-file"), "not a folder");
+        var unreadable = new HostKeyCheck(host, folder.Combine("a-folder"), [], HostKeyPolicy.Strict);
+        var unwritable = new HostKeyCheck(host, folder.Combine("a-file", "known_hosts"), [], HostKeyPolicy.AcceptNew);
+
+        Assert.IsFalse(unreadable.Trust(blob));
+        Assert.IsFalse(unwritable.Trust(blob));
+
+        Assert.AreEqual(ErrorCodes.KnownHostsUnusable, unreadable.Refusal!.Code);
+        Assert.AreEqual(ErrorCodes.KnownHostsUnusable, unwritable.Refusal!.Code);
+        StringAssert.Contains(unwritable.Refusal.Message, "web1 ssh-ed25519 ");
+    }
+
     private static string Run(string program, params string[] arguments)
     {
         var start = new ProcessStartInfo(program)
