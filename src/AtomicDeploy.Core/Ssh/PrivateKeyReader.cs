@@ -37,7 +37,7 @@ internal static class PrivateKeyReader
         }
         catch (Exception e) when (e is SshException or ArgumentException or InvalidOperationException or FormatException or IOException or System.Security.Cryptography.CryptographicException or NotSupportedException or IndexOutOfRangeException or OverflowException)
         {
-            // The library's message may quote key material: only the exception's type is kept.
+            // SSH.NET's message may quote key material: only the exception's type is kept.
             throw encrypted
                 ? new DeployException(ErrorCodes.PassphraseWrong,
                     $"{Capitalise(source)} is encrypted and the passphrase in the environment variable {passphraseVariable} does not open it ({e.GetType().Name}). Set the right passphrase there.")

@@ -44,7 +44,7 @@ public sealed class SecretsStayOutOfLogsAndBinlogs
         Assert.AreEqual(0, replay.ExitCode, replay.All);
         var replayed = File.ReadAllText(replayLog);
 
-        // The searches can find things: the deploy path is in all three.
+        // The checks can find things: the deploy path is in all three.
         StringAssert.Contains(result.Output, root);
         StringAssert.Contains(replayed, root);
         Assert.IsTrue(Contains(events, root), "the binlog was read");
