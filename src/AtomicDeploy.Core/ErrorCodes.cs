@@ -48,11 +48,35 @@ public static class ErrorCodes
     /// <summary>No credential was found: no key file, no key in the environment, no password.</summary>
     public const string NoCredential = "AD0105";
 
-    /// <summary>A private key could not be read: missing file, bad format or wrong passphrase.</summary>
+    /// <summary>A private key is not in a format that can be read (not an OpenSSH, PEM or PuTTY private key).</summary>
     public const string KeyUnreadable = "AD0106";
 
-    /// <summary>The server refused every credential offered.</summary>
+    /// <summary>The server refused both the key and the password offered.</summary>
     public const string AuthenticationFailed = "AD0107";
+
+    /// <summary>known_hosts trusts a certificate authority for the host; host certificates are not supported.</summary>
+    public const string HostKeyCertificateUnsupported = "AD0108";
+
+    /// <summary>The key file named by <c>AtomicDeployPrivateKeyFile</c> does not exist or cannot be opened.</summary>
+    public const string KeyFileMissing = "AD0109";
+
+    /// <summary>The private key is encrypted and no passphrase is set.</summary>
+    public const string PassphraseMissing = "AD0110";
+
+    /// <summary>The private key is encrypted and the passphrase set does not open it.</summary>
+    public const string PassphraseWrong = "AD0111";
+
+    /// <summary>The server refused the key: it is not authorised for the user.</summary>
+    public const string KeyRefused = "AD0112";
+
+    /// <summary>The server refused the password.</summary>
+    public const string PasswordRefused = "AD0113";
+
+    /// <summary>The server accepts none of the kinds of credential offered (e.g. only keys, and only a password was given).</summary>
+    public const string NoAcceptedMethod = "AD0114";
+
+    /// <summary>The known_hosts file cannot be read, or (with <c>AcceptNew</c>) a new host cannot be recorded in it.</summary>
+    public const string KnownHostsUnusable = "AD0115";
 
     /// <summary>Another deploy holds the lock of this deploy path.</summary>
     public const string Locked = "AD0201";

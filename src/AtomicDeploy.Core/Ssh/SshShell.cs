@@ -28,8 +28,8 @@ public sealed class SshShell : IRemoteShell
     /// <summary>Connects, verifies the host key and authenticates, or throws a coded error.</summary>
     public static SshShell Connect(SshSettings settings, Func<string, string?> environment, string homeFolder, CancellationToken cancellationToken)
     {
-        var methods = SshCredentials.Build(settings, environment, homeFolder);
-        var info = new ConnectionInfo(settings.Host.Host, settings.Host.Port, settings.Host.User, methods)
+        var credentials = SshCredentials.Build(settings, environment, homeFolder);
+        var info = new ConnectionInfo(settings.Host.Host, settings.Host.Port, settings.Host.User, credentials.Methods.ToArray())
         {
             Timeout = settings.ConnectTimeout,
         };
@@ -58,8 +58,7 @@ public sealed class SshShell : IRemoteShell
         catch (SshAuthenticationException e)
         {
             client.Dispose();
-            throw new DeployException(ErrorCodes.AuthenticationFailed,
-                $"{settings.Host} refused every credential offered ({string.Join(", ", methods.Select(m => m.Name))}). Check that the public key is in the user's ~/.ssh/authorized_keys on the server, and the user name.", e);
+            throw credentials.Refused(settings.Host.ToString(), e);
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {

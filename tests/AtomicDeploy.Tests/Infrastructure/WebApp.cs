@@ -76,6 +76,10 @@ internal sealed class WebApp : IDisposable
     public ProcessResult Publish(params string[] properties) =>
         DotNetHere(["publish", "-c", "Release", .. properties.Select(p => "-p:" + p)]);
 
+    /// <summary>Runs <c>dotnet publish -c Release</c> with these environment variables set (secrets, as CI sets them) and the given command-line arguments.</summary>
+    public ProcessResult PublishWith(IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        DotNetHere(["publish", "-c", "Release", .. arguments], environment);
+
     /// <summary>Runs one target with <c>dotnet msbuild</c> and the given MSBuild properties.</summary>
     public ProcessResult RunTarget(string target, params string[] properties) =>
         DotNetHere(["msbuild", $"-t:{target}", "-p:Configuration=Release", .. properties.Select(p => "-p:" + p)]);
@@ -95,6 +99,6 @@ internal sealed class WebApp : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private ProcessResult DotNetHere(string[] arguments) =>
-        DotNet.Run(arguments, ProjectFolder, Path.Combine(_folder.Path, "packages"), Path.Combine(_folder.Path, "tmp"));
+    private ProcessResult DotNetHere(string[] arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
+        DotNet.Run(arguments, ProjectFolder, Path.Combine(_folder.Path, "packages"), Path.Combine(_folder.Path, "tmp"), environment);
 }
