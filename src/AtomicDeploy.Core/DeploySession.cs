@@ -92,6 +92,9 @@ public sealed class DeploySession : IDisposable
     /// <summary>Time since the deploy started (connection included when the caller passed its clock).</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
 
+    /// <summary>Whether this deploy holds the deploy lock now (false before PrepareRelease, after the end, or once the lock was lost).</summary>
+    public bool HoldsLock => _lock?.IsHeld == true;
+
     /// <summary>How long to wait for the lock while another deploy holds it (0: fail at once).</summary>
     public TimeSpan LockWait { get; init; } = TimeSpan.FromSeconds(60);
 
