@@ -30,10 +30,11 @@ internal static class Wait
         }
     }
 
-    /// <summary>The size of the file a deploy is writing into some release, or 0 while there is none.</summary>
+    /// <summary>The size of the file a deploy is writing into a release that is not live, or 0 while there is none.</summary>
     public static long PartialUpload(string root, string relative) =>
         Directory.Exists(Path.Combine(root, "releases"))
             ? Directory.GetDirectories(Path.Combine(root, "releases"))
+                .Where(release => new RemoteTree(root).CurrentLink != "releases/" + Path.GetFileName(release))
                 .Select(release => new FileInfo(Path.Combine(release, relative)))
                 .Where(file => file.Exists)
                 .Select(file => file.Length)
