@@ -70,8 +70,9 @@ public sealed class RemoteProcess : IDisposable
         try
         {
             _closeInput();
-            _waitForExit(TimeSpan.FromSeconds(10));
-            _reader.Wait(TimeSpan.FromSeconds(5));
+            // On a live connection this takes milliseconds; on a dead or stalled one, waiting longer brings nothing.
+            _waitForExit(TimeSpan.FromSeconds(5));
+            _reader.Wait(TimeSpan.FromSeconds(1));
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or AggregateException or Renci.SshNet.Common.SshException)
         {

@@ -5,13 +5,15 @@ namespace AtomicDeploy.Tests.Infrastructure;
 
 /// <summary>
 /// A TCP relay on 127.0.0.1 in front of the test sshd, so a test can cut a live connection the way
-/// a network failure does: both sockets reset at once, nothing more gets through.
+/// a network failure does (both sockets reset at once), or stall it as a black hole does (the
+/// connections stay open, nothing gets through).
 /// </summary>
 internal sealed class TcpProxy : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly List<Socket> _sockets = [];
     private readonly int _targetPort;
+    private volatile bool _stalled;
 
     public TcpProxy(int targetPort)
     {
@@ -21,6 +23,9 @@ internal sealed class TcpProxy : IDisposable
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>From now on, nothing is relayed either way; the connections stay open until <see cref="Cut"/>.</summary>
+    public void Stall() => _stalled = true;
 
     /// <summary>Resets every connection relayed so far.</summary>
     public void Cut()
@@ -76,13 +81,18 @@ internal sealed class TcpProxy : IDisposable
         }
     }
 
-    private static async Task PumpAsync(Socket from, Socket to)
+    private async Task PumpAsync(Socket from, Socket to)
     {
         var buffer = new byte[1 << 16];
         try
         {
             while (await from.ReceiveAsync(buffer) is var read and > 0)
             {
+                if (_stalled)
+                {
+                    continue;
+                }
+
                 await to.SendAsync(buffer.AsMemory(0, read));
             }
 
