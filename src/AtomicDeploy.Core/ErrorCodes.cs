@@ -99,6 +99,15 @@ public static class ErrorCodes
     /// <summary>A state file on the server is malformed (manifest or current link).</summary>
     public const string RemoteStateInvalid = "AD0207";
 
+    /// <summary>The server's disk (or the user's quota) is full.</summary>
+    public const string DiskFull = "AD0210";
+
+    /// <summary>The deploy lock ended during the deploy (lost connection, or removed by hand).</summary>
+    public const string LockLost = "AD0211";
+
+    /// <summary>Recorded in the history for a deploy that was killed or cut off before its switch, whose release the next deploy removed.</summary>
+    public const string Interrupted = "AD0212";
+
     /// <summary>Something failed that the product did not expect: a bug to report, with the message.</summary>
     public const string Internal = "AD0299";
 
@@ -110,6 +119,9 @@ public static class ErrorCodes
 
     /// <summary>Warning: the publish folder holds something that is not deployed (a symlink to a folder).</summary>
     public const string SourceEntrySkipped = "AD0303";
+
+    /// <summary>Warning: an earlier deploy was interrupted before its switch; its half-made release was removed.</summary>
+    public const string LeftoverRemoved = "AD0310";
 
     /// <summary><c>AtomicDeployRollbackTo</c> names no release in the deploy folder.</summary>
     public const string RollbackTargetUnknown = "AD0401";

@@ -51,6 +51,12 @@ internal sealed class WebApp : IDisposable
 
     public string ProjectFolder => Path.Combine(_folder.Path, "MyShop");
 
+    /// <summary>The app's own NuGet package folder.</summary>
+    public string PackagesFolder => Path.Combine(_folder.Path, "packages");
+
+    /// <summary>Where the dotnet CLI puts its temp files for this app.</summary>
+    public string CliTempFolder => Path.Combine(_folder.Path, "tmp");
+
     public string PublishFolder => Path.Combine(ProjectFolder, "bin", "Release", "net10.0", "publish");
 
     public void Write(string relative, string content)
@@ -100,5 +106,5 @@ internal sealed class WebApp : IDisposable
     public void Dispose() => _folder.Dispose();
 
     private ProcessResult DotNetHere(string[] arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
-        DotNet.Run(arguments, ProjectFolder, Path.Combine(_folder.Path, "packages"), Path.Combine(_folder.Path, "tmp"), environment);
+        DotNet.Run(arguments, ProjectFolder, PackagesFolder, CliTempFolder, environment);
 }
