@@ -51,7 +51,7 @@ public sealed class DeploySession : IDisposable
     private ReleaseManifest _liveManifest = ReleaseManifest.Empty;
     private ManifestDiff? _diff;
     private long _bytesSent;
-    private bool _lockHeld;
+    private DeployLock? _lock;
 
     /// <summary>
     /// Starts a session on an open shell. The session owns the shell from here on. Pass the
@@ -92,23 +92,32 @@ public sealed class DeploySession : IDisposable
     /// <summary>Time since the deploy started (connection included when the caller passed its clock).</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
 
+    /// <summary>The target's shell, for the steps around the switch (hooks, health check).</summary>
+    public IRemoteShell Shell => _shell;
+
+    /// <summary>The history line this deploy writes, with the given outcome.</summary>
+    public DeployRecord HistoryRecord(string outcome, string? error) => Record(outcome, error);
+
+    /// <summary>Whether this deploy holds the deploy lock now (false before PrepareRelease, after the end, or once the lock was lost).</summary>
+    public bool HoldsLock => _lock?.IsHeld == true;
+
+    /// <summary>How long to wait for the lock while another deploy holds it (0: fail at once).</summary>
+    public TimeSpan LockWait { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Step 1: takes the lock, creates the layout if missing, reads the live release, creates the new release.</summary>
     public string Prepare(CopyMode copyMode, DateTime utcNow, CancellationToken cancellationToken)
     {
         Expect(DeployStage.Connected, "PrepareRelease");
-        // Counted as held from here: if the state query fails after taking the lock, the clean-up
-        // releases it, and it only ever removes a lock whose owner line is this deploy's.
-        _lockHeld = true;
-        // The release is created in the same round trip when the clock's name is the newest; else below.
-        var proposed = ReleaseName.Next(utcNow, []);
-        var state = Run("read the deploy folder", RemoteScripts.ReadState(Root, _lockOwner) + RemoteScripts.CreateReleaseIfNewest(proposed, copyMode), null, cancellationToken, allowExit: RemoteScripts.LockedExitCode);
-        if (state.ExitCode == RemoteScripts.LockedExitCode)
+        _lock = DeployLock.Take(_shell, Root, _lockOwner, LockWait, _log, cancellationToken);
+        foreach (var leftover in _lock.Leftovers)
         {
-            _lockHeld = false;
-            throw new DeployException(ErrorCodes.Locked,
-                $"Another deploy to {Root} on {TargetName} holds the lock: {state.Output.Trim()}. Wait for it to finish; if it crashed, remove the lock with: dotnet msbuild -t:AtomicDeployUnlock (same properties).");
+            _log.Warning(ErrorCodes.LeftoverRemoved, $"The deploy of release {leftover} to {Root} on {TargetName} was interrupted before its switch; its half-made release was removed and the failure recorded in the history.");
         }
 
+        // The release is created in the same round trip when the clock's name is the newest; else below.
+        // Either way it is marked pending first, so a deploy killed from here on is cleaned up by the next.
+        var proposed = ReleaseName.Next(utcNow, []);
+        var state = Run("read the deploy folder", RemoteScripts.ReadState(Root) + RemoteScripts.CreateReleaseIfNewest(proposed, copyMode, PendingRelease.Mark(Root, proposed, (Record("failed", ErrorCodes.Interrupted) with { Release = proposed }).ToJsonLine())), null, cancellationToken);
         var output = state.Output;
         var created = CreatedAs(output);
         if (created is not null)
@@ -129,7 +138,7 @@ public sealed class DeploySession : IDisposable
         {
             Release = ReleaseName.Next(utcNow, _releases);
             copyFrom = PreviousRelease is not null && _liveManifest.Entries.Count > 0 ? PreviousRelease : null;
-            Run("create the release", RemoteScripts.CreateRelease(Root, Release, copyFrom, copyMode), null, cancellationToken);
+            Run("create the release", PendingRelease.Mark(Root, Release, Record("failed", ErrorCodes.Interrupted).ToJsonLine()) + RemoteScripts.CreateRelease(Root, Release, copyFrom, copyMode), null, cancellationToken);
         }
 
         Stage = DeployStage.Prepared;
@@ -226,7 +235,7 @@ public sealed class DeploySession : IDisposable
         Expect(DeployStage.Linked, "SwitchCurrent");
         try
         {
-            Run("switch current", RemoteScripts.Switch(Root, Release!, Record("success", null).ToJsonLine()), null, cancellationToken);
+            Run("switch current", RemoteScripts.Switch(Root, Release!, Record("success", null).ToJsonLine()) + PendingRelease.Clear(Root, Release!), null, cancellationToken);
         }
         catch (DeployException) when (SwitchHappened() is var switched && switched != false)
         {
@@ -248,8 +257,8 @@ public sealed class DeploySession : IDisposable
     {
         Expect(DeployStage.Switched, "PruneReleases");
         var doomed = PrunePlan.ReleasesToDelete(_releases.Append(Release!), Release, keep);
-        Run("prune old releases", RemoteScripts.Prune(Root, doomed, _lockOwner), null, cancellationToken);
-        _lockHeld = false;
+        Run("prune old releases", RemoteScripts.Prune(Root, doomed), null, cancellationToken);
+        ReleaseLock();
         Stage = DeployStage.Finished;
         if (doomed.Count > 0)
         {
@@ -265,7 +274,7 @@ public sealed class DeploySession : IDisposable
     /// </summary>
     public void Abort(DeployException reason)
     {
-        if (Stage is DeployStage.Finished or DeployStage.Aborted || !_lockHeld)
+        if (Stage is DeployStage.Finished or DeployStage.Aborted || _lock is null)
         {
             return;
         }
@@ -274,11 +283,12 @@ public sealed class DeploySession : IDisposable
         try
         {
             // After the switch the deploy is live and its history line is written: only the lock is left to release.
-            var script = beforeSwitch
-                ? RemoteScripts.Abort(Root, Release, Record("failed", reason.Code).ToJsonLine(), _lockOwner)
-                : RemoteScripts.ReleaseLock(Root, _lockOwner);
-            _shell.Run(script, null, _commandTimeout, CancellationToken.None);
-            _lockHeld = false;
+            if (beforeSwitch)
+            {
+                var clear = Release is null ? string.Empty : PendingRelease.Clear(Root, Release);
+                _shell.Run(RemoteScripts.Abort(Root, Release, Record("failed", reason.Code).ToJsonLine()) + clear, null, _commandTimeout, CancellationToken.None);
+            }
+
             if (beforeSwitch && Release is not null)
             {
                 _log.Info($"AtomicDeploy: the half-made release {Release} was removed; {(PreviousRelease is null ? "nothing was live" : $"releases/{PreviousRelease} stays live")}.");
@@ -286,10 +296,11 @@ public sealed class DeploySession : IDisposable
         }
         catch (DeployException e)
         {
-            _log.Warning(e.Code, $"Cleaning up after the failure did not finish: {e.Message} If the deploy lock is left, remove it with -t:AtomicDeployUnlock.");
+            _log.Warning(e.Code, $"Cleaning up after the failure did not finish: {e.Message} The next deploy removes the half-made release.");
         }
         finally
         {
+            ReleaseLock();
             if (beforeSwitch)
             {
                 Stage = DeployStage.Aborted;
@@ -319,6 +330,12 @@ public sealed class DeploySession : IDisposable
         output.EndsWith(RemoteScripts.CreatedMarker + "copy\n", StringComparison.Ordinal) ? "copy"
         : output.EndsWith(RemoteScripts.CreatedMarker + "empty\n", StringComparison.Ordinal) ? "empty"
         : null;
+
+    private void ReleaseLock()
+    {
+        _lock?.Dispose();
+        _lock = null;
+    }
 
     /// <summary>Whether current points at the new release: null when the server cannot be asked.</summary>
     private bool? SwitchHappened()
@@ -353,12 +370,19 @@ public sealed class DeploySession : IDisposable
         }
     }
 
-    private ShellResult Run(string what, string script, Action<Stream>? input, CancellationToken cancellationToken, int? allowExit = null)
+    private ShellResult Run(string what, string script, Action<Stream>? input, CancellationToken cancellationToken)
     {
+        _lock?.ThrowIfLost(Root, TargetName);
         var result = _shell.Run(script, input, _commandTimeout, cancellationToken);
-        if (result.ExitCode != 0 && result.ExitCode != allowExit)
+        if (result.ExitCode != 0)
         {
             var error = result.Error.Trim();
+            if (error.Contains("No space left on device", StringComparison.Ordinal) || error.Contains("Disk quota exceeded", StringComparison.Ordinal))
+            {
+                throw new DeployException(ErrorCodes.DiskFull,
+                    $"The disk holding {Root} on {TargetName} is full (or the deploy user's quota is used up): could not {what}. The live release keeps serving and the half-made release is removed, which gives its space back. Free some space (or lower AtomicDeployKeepReleases), then deploy again. {Truncate(error)}");
+            }
+
             throw new DeployException(ErrorCodes.RemoteFailed,
                 $"Could not {what} in {Root} on {TargetName} (exit code {result.ExitCode}): {(error.Length > 0 ? Truncate(error) : "no error output")}");
         }

@@ -58,6 +58,9 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
     /// <summary>Seconds one step may take on the server (default 600).</summary>
     public string? CommandTimeout { get; set; }
 
+    /// <summary>Seconds to wait for the deploy lock while another deploy holds it (default 60; 0 fails at once).</summary>
+    public string? LockTimeout { get; set; }
+
     /// <summary>The project being deployed: errors point at it, not at this package's targets file.</summary>
     public string? ProjectFile { get; set; }
 
@@ -107,7 +110,7 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
     protected DeploySession OpenSession(string root, Core.History.DeployContext context, IDeployLog log)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var session = new DeploySession(OpenShell(), root, context, log, CommandTimeoutValue, clock);
+        var session = new DeploySession(OpenShell(), root, context, log, CommandTimeoutValue, clock) { LockWait = LockWaitValue };
         SessionRegistry.Register(BuildEngine4, SessionKey(root), session);
         return session;
     }
@@ -117,6 +120,9 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
         string.IsNullOrWhiteSpace(Host)
             ? new LocalShell()
             : SshShell.Connect(SshSettings(), Environment.GetEnvironmentVariable, HomeFolder, CancellationToken);
+
+    /// <summary>How long to wait for the deploy lock while another deploy holds it (0: not at all).</summary>
+    protected TimeSpan LockWaitValue => TimeSpan.FromSeconds(WholeNumber(LockTimeout, 60, 0, ErrorCodes.TimeoutInvalid, "AtomicDeployLockTimeout"));
 
     /// <summary>How long one step may take on the target.</summary>
     protected TimeSpan CommandTimeoutValue => Seconds(CommandTimeout, 600, "AtomicDeployCommandTimeout");

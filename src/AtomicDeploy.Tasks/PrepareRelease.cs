@@ -1,5 +1,6 @@
 using AtomicDeploy.Core;
 using AtomicDeploy.Core.History;
+using AtomicDeploy.Core.Operations;
 using AtomicDeploy.Core.Planning;
 using AtomicDeploy.Core.Remote;
 using Microsoft.Build.Framework;
@@ -11,7 +12,7 @@ namespace AtomicDeploy.Tasks;
 /// Step 1: checks every setting of the deploy (so bad input never reaches a server), connects,
 /// takes the deploy lock, and creates the new release as a copy of the live one.
 /// </summary>
-public sealed class PrepareRelease : DeployTask
+public sealed class PrepareRelease : HookedDeployTask
 {
     /// <summary><c>hardlink</c> (default) or <c>copy</c>.</summary>
     public string? CopyMode { get; set; }
@@ -30,6 +31,9 @@ public sealed class PrepareRelease : DeployTask
 
     /// <summary>The app's <c>$(Version)</c>, recorded in the history.</summary>
     public string? AppVersion { get; set; }
+
+    /// <summary>Whether a lower <c>$(Version)</c> than the live release's may be deployed.</summary>
+    public bool AllowDowngrade { get; set; }
 
     /// <summary>The new release's name.</summary>
     [Output]
@@ -50,6 +54,7 @@ public sealed class PrepareRelease : DeployTask
         };
         WholeNumber(KeepReleases, 3, 1, ErrorCodes.KeepInvalid, "AtomicDeployKeepReleases");
         SharedPathList.Parse(SharedPaths);
+        HookSettings();
         if (SourceDir is not null && !Directory.Exists(SourceDir))
         {
             throw new DeployException(ErrorCodes.SourceMissing, $"The folder to deploy, '{SourceDir}', does not exist. Check AtomicDeploySourceDir, or publish first.");
@@ -62,6 +67,12 @@ public sealed class PrepareRelease : DeployTask
         var context = new DeployContext(Environment.UserName, Environment.MachineName, version, git);
 
         var session = OpenSession(root, context, log);
+        if (version is not null && !AllowDowngrade)
+        {
+            var history = ServerInspection.Read(session.Shell, root, withManifest: false, CommandTimeoutValue, CancellationToken).History;
+            DowngradeGuard.Check(version, history, AllowDowngrade, $"{root} on {session.TargetName}");
+        }
+
         ReleaseName = session.Prepare(copyMode, DateTime.UtcNow, CancellationToken);
         PreviousRelease = session.PreviousRelease ?? string.Empty;
     }

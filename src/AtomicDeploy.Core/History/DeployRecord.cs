@@ -22,7 +22,7 @@ public sealed record DeployRecord
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    /// <summary>What happened: <c>deploy</c>.</summary>
+    /// <summary>What happened: <c>deploy</c> or <c>rollback</c>.</summary>
     public required string Event { get; init; }
 
     /// <summary>The release made.</summary>
@@ -78,4 +78,17 @@ public sealed record DeployRecord
 
     /// <summary>The record as one JSON line (no newline inside: JSON escapes them).</summary>
     public string ToJsonLine() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Reads one history line, or null when it is not one (a torn or hand-edited line is skipped, not fatal).</summary>
+    public static DeployRecord? TryParse(string line)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<DeployRecord>(line, JsonOptions);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }

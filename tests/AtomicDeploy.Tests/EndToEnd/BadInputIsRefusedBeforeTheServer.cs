@@ -24,7 +24,11 @@ public sealed class BadInputIsRefusedBeforeTheServer
             (ErrorCodes.PathUnsafe, [.. good, "AtomicDeployPath=/"]),
             (ErrorCodes.PathUnsafe, [.. good, $"AtomicDeployPath={root}/../elsewhere"]),
             (ErrorCodes.KeepInvalid, [.. good, "AtomicDeployKeepReleases=0"]),
+            (ErrorCodes.PathUnsafe, [.. good, "AtomicDeployPath=//etc/"]),
             (ErrorCodes.HostInvalid, [.. good, "AtomicDeployHost=user@host:99999"]),
+            (ErrorCodes.HostInvalid, [.. good, $"AtomicDeployHost={server.User}@127.0.0.*:{server.Port}"]),
+            (ErrorCodes.SourceMissing, [.. good, $"AtomicDeploySourceDir={empty.Combine("no-publish-folder")}"]),
+            (ErrorCodes.HostKeySettingInvalid, [.. good, "AtomicDeployHostKeyFingerprint=MD5:aa:bb"]),
             (ErrorCodes.SharedPathInvalid, [.. good, "AtomicDeploySharedPaths=../outside"]),
             (ErrorCodes.HostKeyUnknown, [.. good, $"AtomicDeployKnownHostsFile={empty.Combine("known_hosts")}"]),
         ];

@@ -1,0 +1,31 @@
+using AtomicDeploy.Core.History;
+using AtomicDeploy.Core.Remote;
+
+namespace AtomicDeploy.Core.Operations;
+
+/// <summary>What a read-only look at the deploy folder found: its state and its release history.</summary>
+/// <param name="State">The current link, releases and the live release's manifest.</param>
+/// <param name="History">The releases joined with <c>log.jsonl</c>.</param>
+public sealed record ServerInspection(RemoteState State, ReleaseHistory History)
+{
+    /// <summary>
+    /// Reads the deploy folder <paramref name="root"/> in one round trip, changing nothing; the live
+    /// release's manifest and listing only <paramref name="withManifest"/> (they can be large).
+    /// </summary>
+    public static ServerInspection Read(IRemoteShell shell, string root, bool withManifest, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var result = shell.Run(ReadOnlyScripts.Inspect(root, withManifest), null, timeout, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw new DeployException(ErrorCodes.RemoteFailed, $"Could not read {root} on {shell.Name} (exit code {result.ExitCode}): {result.Error.Trim()}");
+        }
+
+        var state = RemoteState.Parse(result.Output, $"{root} on {shell.Name}");
+        var manifestAt = result.Output.IndexOf("\nmanifest\n", StringComparison.Ordinal);
+        var head = manifestAt < 0 ? result.Output : result.Output[..manifestAt];
+        var lines = head.Split('\n')
+            .Where(l => l.StartsWith(ReadOnlyScripts.HistoryPrefix, StringComparison.Ordinal))
+            .Select(l => l[ReadOnlyScripts.HistoryPrefix.Length..]);
+        return new ServerInspection(state, ReleaseHistory.From(state, lines));
+    }
+}

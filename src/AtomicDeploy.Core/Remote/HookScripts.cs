@@ -1,0 +1,74 @@
+using System.Globalization;
+using static AtomicDeploy.Core.Remote.ShellQuote;
+
+namespace AtomicDeploy.Core.Remote;
+
+/// <summary>
+/// The user's before/after-switch commands and the health check, as scripts run on the server.
+/// A command is the user's own shell text by design: it runs as given with <c>/bin/sh -c</c>.
+/// </summary>
+public static class HookScripts
+{
+    /// <summary>Exit code of <c>timeout(1)</c> when the command ran out of time.</summary>
+    public const int TimedOutExitCode = 124;
+
+    /// <summary>Exit code of <see cref="HealthCheck"/> and <see cref="HasHttpClient"/> when the server has neither curl nor wget.</summary>
+    public const int NoHttpClientExitCode = 69;
+
+    /// <summary>
+    /// Runs <paramref name="command"/> with <c>/bin/sh -c</c> in the release folder, its errors merged
+    /// into its output (one stream keeps the order for the build log), no input, killed after
+    /// <paramref name="timeout"/>. The release and deploy folder are in <c>ATOMICDEPLOY_RELEASE</c>,
+    /// <c>ATOMICDEPLOY_RELEASE_PATH</c> and <c>ATOMICDEPLOY_PATH</c>.
+    /// </summary>
+    public static string RunCommand(string root, string release, string command, TimeSpan timeout) => $"""
+        cd -- {Quote(root + "/releases/" + release)} || exit 1
+        ATOMICDEPLOY_PATH={Quote(root)} ATOMICDEPLOY_RELEASE={Quote(release)} ATOMICDEPLOY_RELEASE_PATH={Quote(root + "/releases/" + release)}
+        export ATOMICDEPLOY_PATH ATOMICDEPLOY_RELEASE ATOMICDEPLOY_RELEASE_PATH
+        exec timeout -k 5 {Seconds(timeout)} /bin/sh -c {Quote(command)} </dev/null 2>&1
+        """;
+
+    /// <summary>Exits <see cref="NoHttpClientExitCode"/> when the server has neither curl nor wget.</summary>
+    public static string HasHttpClient => $"command -v curl >/dev/null 2>&1 || command -v wget >/dev/null 2>&1 || exit {NoHttpClientExitCode}";
+
+    /// <summary>
+    /// Fetches <paramref name="url"/> on the server (curl, else wget) once a second until it answers
+    /// 2xx or <paramref name="timeout"/> has passed. Prints <c>healthy CODE</c>, or <c>unhealthy</c>
+    /// and the last response seen (status and the start of the body, or the client's error).
+    /// </summary>
+    public static string HealthCheck(string url, TimeSpan timeout)
+    {
+        var perTry = Seconds(TimeSpan.FromSeconds(Math.Min(10, timeout.TotalSeconds)));
+        return $$"""
+            set -u
+            url={{Quote(url)}}
+            if command -v curl >/dev/null 2>&1; then tool=curl; elif command -v wget >/dev/null 2>&1; then tool=wget; else exit {{NoHttpClientExitCode}}; fi
+            end=$(( $(date +%s) + {{Seconds(timeout)}} ))
+            last='no response'
+            while :; do
+              if [ "$tool" = curl ]; then
+                out=$(curl -sS -L --max-time {{perTry}} -w '\n%{http_code}' "$url" 2>&1)
+                code=$(printf '%s\n' "$out" | tail -n 1)
+                body=$(printf '%s\n' "$out" | sed '$d')
+              else
+                out=$(wget -S -O - -T {{perTry}} -t 1 --content-on-error "$url" 2>&1)
+                code=$(printf '%s\n' "$out" | sed -n 's/^ *HTTP\/[0-9.]* \([0-9][0-9][0-9]\).*/\1/p' | tail -n 1)
+                body=$out
+              fi
+              case "$code" in 2[0-9][0-9]) printf 'healthy %s\n' "$code"; exit 0;; esac
+              case "$code" in [1-5][0-9][0-9]) last="HTTP $code";; *) last='no HTTP response';; esac
+              last="$last: $(printf '%s' "$body" | head -c 300 | tr '\n\r' '  ')"
+              [ "$(date +%s)" -lt "$end" ] || break
+              sleep 1
+            done
+            printf 'unhealthy %s\n' "$last"
+            exit 1
+            """;
+    }
+
+    /// <summary>Appends a line to the history (when a failed release stays live because nothing was there before it).</summary>
+    public static string AppendHistory(string root, string historyLine) =>
+        $"cd -- {Quote(root)} && printf '%s\\n' {Quote(historyLine)} >> .atomicdeploy/log.jsonl";
+
+    private static string Seconds(TimeSpan time) => Math.Max(1, (int)Math.Ceiling(time.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+}

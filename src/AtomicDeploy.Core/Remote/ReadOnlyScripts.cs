@@ -1,0 +1,60 @@
+using static AtomicDeploy.Core.Remote.ShellQuote;
+
+namespace AtomicDeploy.Core.Remote;
+
+/// <summary>
+/// Scripts that only read the deploy folder: they take no lock, create nothing and write nothing,
+/// so the release list and a dry run leave the server exactly as it was.
+/// </summary>
+public static class ReadOnlyScripts
+{
+    /// <summary>Prefix of a history line in <see cref="Inspect"/>'s output.</summary>
+    public const string HistoryPrefix = "history ";
+
+    /// <summary>
+    /// Prints the state in <see cref="RemoteState.Parse"/>'s format (a missing deploy folder reads as
+    /// empty), with every line of <c>log.jsonl</c> prefixed <see cref="HistoryPrefix"/> before the
+    /// manifest; the live release's manifest and listing only when <paramref name="withManifest"/>.
+    /// </summary>
+    public static string Inspect(string root, bool withManifest) => $$"""
+        set -u
+        printf 'atomicdeploy-state 1\n'
+        cd -- {{Quote(root)}} 2>/dev/null || { printf 'live \n'; exit 0; }
+        live=
+        if [ -L current ]; then live=$(readlink current); elif [ -e current ]; then live='(not a symlink)'; fi
+        printf 'live %s\n' "$live"
+        for r in releases/{{ReleaseGlob}}; do
+          if [ -d "$r" ]; then printf 'release %s\n' "${r#releases/}"; fi
+        done
+        if [ -f .atomicdeploy/log.jsonl ]; then sed 's/^/{{HistoryPrefix}}/' .atomicdeploy/log.jsonl; fi
+        [ {{(withManifest ? "yes" : "no")}} = yes ] || exit 0
+        name=${live#releases/}
+        if [ "releases/$name" = "$live" ] && [ -f ".atomicdeploy/manifests/$name.json" ] && [ -d "$live" ]; then
+          printf 'manifest\n'
+          cat ".atomicdeploy/manifests/$name.json"
+          printf '\nlisting\n'
+          find "$live/" -mindepth 1 ! -type l -printf '%y %s %m %P\0'
+        fi
+        """;
+
+    /// <summary>
+    /// Lists <c>shared/</c> the way <see cref="RemoteScripts.ListShared"/> does, but against the live
+    /// release (the new one does not exist in a dry run) and without creating the declared paths:
+    /// kind, kind in the live release (<c>-</c> when absent), path, NUL-terminated.
+    /// </summary>
+    public static string ListSharedAgainstLive(string root) => $$"""
+        set -u
+        cd -- {{Quote(root)}} 2>/dev/null || exit 0
+        [ -d shared ] || exit 0
+        live=$(readlink current 2>/dev/null || true)
+        find shared -mindepth 1 \( -exec sh -c '
+          p=$2
+          s=f; if [ -d "$p" ] && [ ! -L "$p" ]; then s=d; fi
+          r="$1/${p#shared/}"
+          t=-; if [ -n "$1" ]; then if [ -L "$r" ]; then t=f; elif [ -d "$r" ]; then t=d; elif [ -e "$r" ]; then t=f; fi; fi
+          printf "%s%s%s\0" "$s" "$t" "${p#shared/}"
+          [ "$s$t" = dd ]' sh "$live" {} \; -o -prune \)
+        """;
+
+    private static string ReleaseGlob => string.Concat(Enumerable.Repeat("[0-9]", 14));
+}

@@ -1,0 +1,59 @@
+using AtomicDeploy.Core.Operations;
+
+namespace AtomicDeploy.Tests.Ssh;
+
+/// <summary>A dry run reads the server and prints the plan, and leaves the server byte for byte as it was.</summary>
+[TestClass]
+public sealed class DryRunOverSsh
+{
+    [TestMethod]
+    public void The_plan_names_the_changes_links_and_prunes_and_the_tree_is_unchanged()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1").Write("old.txt", "old").Write("same.txt", "same");
+        var releases = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            source.Write("app.dll", $"v{i}");
+            releases.Add(EngineDeploy.Deploy(server, root, source.Path, shared: ["App_Data/"]));
+        }
+
+        source.Write("app.dll", "v-next").Delete("old.txt").Write("new.txt", "new");
+        var before = RemoteTree.Snapshot(root);
+        var log = new RecordingLog();
+
+        Plan(server, root, source.Path, log, ["App_Data/", "appsettings.Production.json"]);
+
+        CollectionAssert.AreEqual(before, RemoteTree.Snapshot(root), "nothing changed on the server");
+        var all = string.Join('\n', log.Lines);
+        CollectionAssert.IsSubsetOf(new[] { "  would add     new.txt", "  would change  app.dll", "  would remove  old.txt", "  would link    App_Data -> ../../shared/App_Data", "  would link    appsettings.Production.json -> ../../shared/appsettings.Production.json" }, log.Lines, all);
+        var summary = log.Lines.Single(l => l.StartsWith("AtomicDeploy: DRY RUN", StringComparison.Ordinal));
+        StringAssert.Contains(summary, "nothing was changed");
+        StringAssert.Contains(summary, "(1 added, 1 changed, 1 removed, 9 B to send, 2 shared links, would prune " + releases[0] + ")");
+        Assert.IsFalse(log.Lines.Any(l => l.StartsWith("AtomicDeploy: deployed", StringComparison.Ordinal)), all);
+    }
+
+    [TestMethod]
+    public void A_dry_run_to_a_folder_that_does_not_exist_creates_nothing()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        var parent = Path.GetDirectoryName(root)!;
+        var before = RemoteTree.Snapshot(parent);
+        var log = new RecordingLog();
+
+        Plan(server, root, source.Path, log, ["App_Data/"]);
+
+        CollectionAssert.AreEqual(before, RemoteTree.Snapshot(parent));
+        Assert.IsFalse(Directory.Exists(root));
+        StringAssert.Contains(log.Lines.Single(l => l.StartsWith("AtomicDeploy: DRY RUN", StringComparison.Ordinal)), "(1 added, 0 changed, 0 removed, 2 B to send, 1 shared links, nothing pruned)");
+    }
+
+    private static void Plan(SshServer server, string root, string source, RecordingLog log, string[] shared)
+    {
+        using var shell = EngineDeploy.Connect(EngineDeploy.Settings(server));
+        DryRun.Run(shell, root, new DryRunRequest(source, null, shared, 3, "1.2.3", false, SwitchHookSettings.None), log, CheckedDeploy.Timeout, TimeSpan.Zero, CancellationToken.None);
+    }
+}

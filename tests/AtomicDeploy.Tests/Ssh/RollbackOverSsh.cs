@@ -1,0 +1,84 @@
+using System.Text.Json;
+using AtomicDeploy.Core;
+
+namespace AtomicDeploy.Tests.Ssh;
+
+/// <summary>Rolling back over SSH: to the previous good release or a named one, refused for unknown and failed ones.</summary>
+[TestClass]
+public sealed class RollbackOverSsh
+{
+    [TestMethod]
+    public void Rollback_goes_to_the_newest_good_older_release_skipping_a_failed_one_and_is_recorded()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var web = new TestWebServer(200, "ok");
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        var first = CheckedDeploy.Deploy(server, root, source.Path);
+        source.Write("app.dll", "v2");
+        web.Status = 503;
+        var refused = Assert.ThrowsExactly<DeployException>(() => CheckedDeploy.Deploy(server, root, source.Path, CheckedDeploy.Hooks(healthUrl: web.Url, healthSeconds: 2)));
+        Assert.AreEqual(ErrorCodes.HealthCheckFailed, refused.Code);
+        var failed = new RemoteTree(root).Releases.Last();
+        source.Write("app.dll", "v3");
+        var third = CheckedDeploy.Deploy(server, root, source.Path);
+        var log = new RecordingLog();
+
+        var live = CheckedDeploy.Rollback(server, root, log: log);
+
+        var tree = new RemoteTree(root);
+        Assert.AreEqual(first, live, "the failed release in between is skipped");
+        Assert.AreEqual($"releases/{first}", tree.CurrentLink);
+        Assert.AreEqual("v1", tree.CurrentFile("app.dll"));
+        Assert.IsFalse(Directory.Exists(Path.Combine(root, ".atomicdeploy", "lock")), "the lock is released");
+        var record = JsonDocument.Parse(tree.HistoryLines[^1]).RootElement;
+        Assert.AreEqual("rollback", record.GetProperty("event").GetString());
+        Assert.AreEqual(first, record.GetProperty("release").GetString());
+        Assert.AreEqual(third, record.GetProperty("previous").GetString());
+        Assert.AreEqual("tester", record.GetProperty("user").GetString());
+        Assert.IsTrue(log.Lines.Any(l => l.Contains($"current -> releases/{first}", StringComparison.Ordinal) && l.Contains($"was {third}", StringComparison.Ordinal)), string.Join('\n', log.Lines));
+
+        var toFailed = Assert.ThrowsExactly<DeployException>(() => CheckedDeploy.Rollback(server, root, failed));
+        Assert.AreEqual(ErrorCodes.RollbackTargetFailed, toFailed.Code);
+
+        Assert.AreEqual(third, CheckedDeploy.Rollback(server, root, third), "rolling forward to a named release works too");
+        Assert.AreEqual($"releases/{third}", tree.CurrentLink);
+        Assert.AreEqual("v3", tree.CurrentFile("app.dll"));
+    }
+
+    [TestMethod]
+    public void An_unknown_release_or_nothing_older_is_refused_and_the_server_is_unchanged()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        var only = CheckedDeploy.Deploy(server, root, source.Path);
+        var before = RemoteTree.Snapshot(root);
+
+        var unknown = Assert.ThrowsExactly<DeployException>(() => CheckedDeploy.Rollback(server, root, "20200101000000"));
+        var notAName = Assert.ThrowsExactly<DeployException>(() => CheckedDeploy.Rollback(server, root, "../../etc"));
+        var nothing = Assert.ThrowsExactly<DeployException>(() => CheckedDeploy.Rollback(server, root));
+
+        Assert.AreEqual(ErrorCodes.RollbackTargetUnknown, unknown.Code);
+        StringAssert.Contains(unknown.Message, only, "the message lists the releases there");
+        Assert.AreEqual(ErrorCodes.RollbackTargetUnknown, notAName.Code);
+        Assert.AreEqual(ErrorCodes.NothingToRollBackTo, nothing.Code);
+        CollectionAssert.AreEqual(before, RemoteTree.Snapshot(root), "a refused rollback changes nothing");
+    }
+
+    [TestMethod]
+    public void The_after_switch_command_runs_for_the_release_rolled_back_to()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        var first = CheckedDeploy.Deploy(server, root, source.Path);
+        source.Write("app.dll", "v2");
+        CheckedDeploy.Deploy(server, root, source.Path);
+
+        CheckedDeploy.Rollback(server, root, hooks: CheckedDeploy.Hooks(after: "cat app.dll > \"$ATOMICDEPLOY_PATH/shared/restarted-with\""));
+
+        Assert.AreEqual("v1", File.ReadAllText(Path.Combine(root, "shared", "restarted-with")));
+        Assert.AreEqual($"releases/{first}", new RemoteTree(root).CurrentLink);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using AtomicDeploy.Core;
+
+namespace AtomicDeploy.Tests.Ssh;
+
+/// <summary>The before- and after-switch commands over SSH: where they run, their output, failures and timeouts.</summary>
+[TestClass]
+public sealed class SwitchHooksOverSsh
+{
+    [TestMethod]
+    public void Both_commands_run_in_the_new_release_with_their_output_in_the_log()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        var log = new RecordingLog();
+        var hooks = CheckedDeploy.Hooks(
+            before: "pwd -P > \"$ATOMICDEPLOY_PATH/shared/before\"; readlink \"$ATOMICDEPLOY_PATH/current\" >> \"$ATOMICDEPLOY_PATH/shared/before\"; echo checking $ATOMICDEPLOY_RELEASE",
+            after: "pwd -P > \"$ATOMICDEPLOY_PATH/shared/after\"; readlink \"$ATOMICDEPLOY_PATH/current\" >> \"$ATOMICDEPLOY_PATH/shared/after\"; echo restarted; echo 'to stderr' >&2");
+
+        var release = CheckedDeploy.Deploy(server, root, source.Path, hooks, log: log);
+
+        var releasePath = ProcessRunner.Check("realpath", Path.Combine(root, "releases", release)).Trim();
+        CollectionAssert.AreEqual(new[] { releasePath }, File.ReadAllLines(Path.Combine(root, "shared", "before")), "before the switch, in the new release, with nothing live yet");
+        CollectionAssert.AreEqual(new[] { releasePath, $"releases/{release}" }, File.ReadAllLines(Path.Combine(root, "shared", "after")), "after the switch, in the new release");
+        CollectionAssert.IsSubsetOf(new[] { $"  [before-switch] checking {release}", "  [after-switch] restarted", "  [after-switch] to stderr" }, log.Lines, string.Join('\n', log.Lines));
+    }
+
+    [TestMethod]
+    public void A_failing_before_switch_command_aborts_with_nothing_switched()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        var live = CheckedDeploy.Deploy(server, root, source.Path);
+        source.Write("app.dll", "v2");
+
+        var failure = Assert.ThrowsExactly<DeployException>(() => CheckedDeploy.Deploy(server, root, source.Path, CheckedDeploy.Hooks(before: "echo migrations failed; exit 3")));
+
+        Assert.AreEqual(ErrorCodes.BeforeSwitchFailed, failure.Code);
+        StringAssert.Contains(failure.Message, "exit code 3");
+        StringAssert.Contains(failure.Message, "migrations failed");
+        var tree = new RemoteTree(root);
+        Assert.AreEqual($"releases/{live}", tree.CurrentLink);
+        CollectionAssert.AreEqual(new[] { live }, tree.Releases, "the half-made release is removed");
+        var record = JsonDocument.Parse(tree.HistoryLines[^1]).RootElement;
+        Assert.AreEqual("failed", record.GetProperty("outcome").GetString());
+        Assert.AreEqual(ErrorCodes.BeforeSwitchFailed, record.GetProperty("error").GetString());
+    }
+
+    [TestMethod]
+    public void A_before_switch_command_that_hangs_is_stopped_at_the_hook_timeout()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var failure = Assert.ThrowsExactly<DeployException>(() => CheckedDeploy.Deploy(server, root, source.Path, CheckedDeploy.Hooks(before: "sleep 60", hookSeconds: 2)));
+
+        Assert.AreEqual(ErrorCodes.BeforeSwitchFailed, failure.Code);
+        StringAssert.Contains(failure.Message, "did not finish within 2 s");
+        Assert.IsLessThan(50, clock.Elapsed.TotalSeconds, "the command was stopped, not waited for");
+        Assert.IsNull(new RemoteTree(root).CurrentLink);
+        Assert.IsEmpty(new RemoteTree(root).Releases);
+    }
+}
