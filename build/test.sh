@@ -4,10 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The tests start their own sshd on 127.0.0.1, make keys with ssh-keygen, and commit a sample
-# app with git; install whatever of these is missing (Debian's packages).
+# The tests start their own sshd and nginx on 127.0.0.1, make keys with ssh-keygen, and commit a
+# sample app with git; install whatever of these is missing (Debian's packages).
 missing=""
 [ -x /usr/sbin/sshd ] || missing="$missing openssh-server"
+[ -x /usr/sbin/nginx ] || missing="$missing nginx-light"
 command -v ssh-keygen >/dev/null 2>&1 || missing="$missing openssh-client"
 command -v git >/dev/null 2>&1 || missing="$missing git"
 if [ -n "$missing" ]; then

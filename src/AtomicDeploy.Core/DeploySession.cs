@@ -43,7 +43,7 @@ public sealed class DeploySession : IDisposable
 {
     private readonly IRemoteShell _shell;
     private readonly DeployContext _context;
-    private readonly IDeployLog _log;
+    private readonly StepLog _log;
     private readonly TimeSpan _commandTimeout;
     private readonly string _lockOwner;
     private readonly Stopwatch _clock;
@@ -51,7 +51,7 @@ public sealed class DeploySession : IDisposable
     private ReleaseManifest _liveManifest = ReleaseManifest.Empty;
     private ManifestDiff? _diff;
     private long _bytesSent;
-    private bool _lockHeld;
+    private DeployLock? _lock;
     private bool _stateRead;
 
     /// <summary>
@@ -64,10 +64,13 @@ public sealed class DeploySession : IDisposable
         _shell = shell;
         Root = root;
         _context = context;
-        _log = log;
+        _log = new StepLog(log);
         _commandTimeout = commandTimeout;
         _lockOwner = $"{context.User}@{context.Machine} pid {Environment.ProcessId} since {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} ({Guid.NewGuid():N})";
     }
+
+    /// <summary>Sends the session's lines from now on to <paramref name="log"/> (the log of the task running the next step).</summary>
+    public void LogTo(IDeployLog log) => _log.LogTo(log);
 
     /// <summary>The deploy folder on the target.</summary>
     public string Root { get; }
@@ -99,9 +102,48 @@ public sealed class DeploySession : IDisposable
     /// <summary>The history line this deploy writes, with the given outcome.</summary>
     public DeployRecord HistoryRecord(string outcome, string? error) => Record(outcome, error);
 
+    /// <summary>Whether this deploy holds the deploy lock now (false before PrepareRelease, after the end, or once the lock was lost).</summary>
+    public bool HoldsLock => _lock?.IsHeld == true;
+
+    /// <summary>How long to wait for the lock while another deploy holds it (0: fail at once).</summary>
+    public TimeSpan LockWait { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Step 1: takes the lock, creates the layout if missing, reads the live release, creates the new release.</summary>
-    public string Prepare(CopyMode copyMode, DateTime utcNow, CancellationToken cancellationToken) =>
-        Prepare(copyMode, ReleaseName.Next(utcNow, Lock(cancellationToken)), cancellationToken);
+    public string Prepare(CopyMode copyMode, DateTime utcNow, CancellationToken cancellationToken)
+    {
+        Expect(DeployStage.Connected, "PrepareRelease");
+        TakeLock(cancellationToken);
+
+        // The release is created in the same round trip when the clock's name is the newest; else below.
+        // Either way it is marked pending first, so a deploy killed from here on is cleaned up by the next.
+        var proposed = ReleaseName.Next(utcNow, []);
+        var state = Run("read the deploy folder", RemoteScripts.ReadState(Root) + RemoteScripts.CreateReleaseIfNewest(proposed, copyMode, PendingRelease.Mark(Root, proposed, (Record("failed", ErrorCodes.Interrupted) with { Release = proposed }).ToJsonLine())), null, cancellationToken);
+        var output = state.Output;
+        var created = CreatedAs(output);
+        if (created is not null)
+        {
+            // Known before the state is parsed, so a failure there still removes the new release.
+            Release = proposed;
+            output = output[..output.LastIndexOf(RemoteScripts.CreatedMarker, StringComparison.Ordinal)];
+        }
+
+        TakeState(RemoteState.Parse(output, $"{Root} on {TargetName}"));
+        _stateRead = true;
+        var copyFrom = created == "copy" ? PreviousRelease : null;
+        if (created == "copy" && PreviousRelease is null)
+        {
+            // current named a folder that only looks like a release: the new one starts empty.
+            Run("create the release", RemoteScripts.RecreateEmpty(Root, Release!), null, cancellationToken);
+        }
+        else if (created is null)
+        {
+            Release = ReleaseName.Next(utcNow, _releases);
+            copyFrom = PreviousRelease is not null && _liveManifest.Entries.Count > 0 ? PreviousRelease : null;
+            CreateRelease(copyFrom, copyMode, cancellationToken);
+        }
+
+        return Prepared(copyFrom, copyMode);
+    }
 
     /// <summary>
     /// Step 1 with a given release name (a fleet's, the same on every host): it must be later than
@@ -117,12 +159,8 @@ public sealed class DeploySession : IDisposable
 
         Release = release;
         var copyFrom = PreviousRelease is not null && _liveManifest.Entries.Count > 0 ? PreviousRelease : null;
-        Run("create the release", RemoteScripts.CreateRelease(Root, Release, copyFrom, copyMode), null, cancellationToken);
-        Stage = DeployStage.Prepared;
-        _log.Info(copyFrom is null
-            ? $"AtomicDeploy: release {Release} created empty in {Root} on {TargetName} (no live release to copy)."
-            : $"AtomicDeploy: release {Release} created in {Root} on {TargetName} as a {(copyMode == CopyMode.HardLink ? "hard-link" : "full")} copy of {copyFrom}.");
-        return Release;
+        CreateRelease(copyFrom, copyMode, cancellationToken);
+        return Prepared(copyFrom, copyMode);
     }
 
     /// <summary>
@@ -137,20 +175,33 @@ public sealed class DeploySession : IDisposable
             return _releases;
         }
 
-        // Counted as held from here: if the state query fails after taking the lock, the clean-up
-        // releases it, and it only ever removes a lock whose owner line is this deploy's.
-        _lockHeld = true;
-        var state = Run("read the deploy folder", RemoteScripts.ReadState(Root, _lockOwner), null, cancellationToken, allowExit: RemoteScripts.LockedExitCode);
-        if (state.ExitCode == RemoteScripts.LockedExitCode)
-        {
-            _lockHeld = false;
-            throw new DeployException(ErrorCodes.Locked,
-                $"Another deploy to {Root} on {TargetName} holds the lock: {state.Output.Trim()}. Wait for it to finish; if it crashed, remove the lock with: dotnet msbuild -t:AtomicDeployUnlock (same properties).");
-        }
-
+        TakeLock(cancellationToken);
+        var state = Run("read the deploy folder", RemoteScripts.ReadState(Root), null, cancellationToken);
         TakeState(RemoteState.Parse(state.Output, $"{Root} on {TargetName}"));
         _stateRead = true;
         return _releases;
+    }
+
+    private void TakeLock(CancellationToken cancellationToken)
+    {
+        _lock = DeployLock.Take(_shell, Root, _lockOwner, LockWait, _log, cancellationToken);
+        foreach (var leftover in _lock.Leftovers)
+        {
+            _log.Warning(ErrorCodes.LeftoverRemoved, $"The deploy of release {leftover} to {Root} on {TargetName} was interrupted before its switch; its half-made release was removed and the failure recorded in the history.");
+        }
+    }
+
+    /// <summary>Creates <see cref="Release"/>, marked pending first so that a killed deploy's release is removed by the next.</summary>
+    private void CreateRelease(string? copyFrom, CopyMode copyMode, CancellationToken cancellationToken) =>
+        Run("create the release", PendingRelease.Mark(Root, Release!, Record("failed", ErrorCodes.Interrupted).ToJsonLine()) + RemoteScripts.CreateRelease(Root, Release!, copyFrom, copyMode), null, cancellationToken);
+
+    private string Prepared(string? copyFrom, CopyMode copyMode)
+    {
+        Stage = DeployStage.Prepared;
+        _log.Info(copyFrom is null
+            ? $"AtomicDeploy: release {Release} created empty in {Root} on {TargetName} (no live release to copy)."
+            : $"AtomicDeploy: release {Release} created in {Root} on {TargetName} as a {(copyMode == CopyMode.HardLink ? "hard-link" : "full")} copy of {copyFrom}.");
+        return Release!;
     }
 
     /// <summary>
@@ -160,7 +211,7 @@ public sealed class DeploySession : IDisposable
     public ManifestDiff Upload(string sourceDir, Func<string, FileInfo, bool>? include, CancellationToken cancellationToken)
     {
         Expect(DeployStage.Prepared, "UploadChanged");
-        return UploadScanned(sourceDir, PublishFolderScanner.Scan(sourceDir, include, _log, cancellationToken), cancellationToken);
+        return UploadScanned(sourceDir, PublishFolderScanner.Scan(sourceDir, include, _liveManifest, _log, cancellationToken), cancellationToken);
     }
 
     /// <summary>Step 2 with the publish folder already hashed into <paramref name="next"/> (a fleet hashes it once for all hosts).</summary>
@@ -184,11 +235,10 @@ public sealed class DeploySession : IDisposable
             _log.Detail($"  removed {path}");
         }
 
-        var manifestJson = next.ToJson(Release!);
         Run("upload the changed files", RemoteScripts.Upload(Root, Release!), input =>
         {
             var counter = new CountingStream(input);
-            ReleaseArchive.Write(counter, sourceDir, Release!, diff, manifestJson, _log, cancellationToken);
+            ReleaseArchive.Write(counter, sourceDir, Release!, diff, next, _log, cancellationToken);
             _bytesSent = counter.BytesWritten;
         }, cancellationToken);
 
@@ -247,7 +297,7 @@ public sealed class DeploySession : IDisposable
         Expect(DeployStage.Linked, "SwitchCurrent");
         try
         {
-            Run("switch current", RemoteScripts.Switch(Root, Release!, Record("success", null).ToJsonLine()), null, cancellationToken);
+            Run("switch current", RemoteScripts.Switch(Root, Release!, Record("success", null).ToJsonLine()) + PendingRelease.Clear(Root, Release!), null, cancellationToken);
         }
         catch (DeployException) when (SwitchHappened() is var switched && switched != false)
         {
@@ -269,8 +319,8 @@ public sealed class DeploySession : IDisposable
     {
         Expect(DeployStage.Switched, "PruneReleases");
         var doomed = PrunePlan.ReleasesToDelete(_releases.Append(Release!), Release, keep);
-        Run("prune old releases", RemoteScripts.Prune(Root, doomed, _lockOwner), null, cancellationToken);
-        _lockHeld = false;
+        Run("prune old releases", RemoteScripts.Prune(Root, doomed), null, cancellationToken);
+        ReleaseLock();
         Stage = DeployStage.Finished;
         if (doomed.Count > 0)
         {
@@ -286,7 +336,7 @@ public sealed class DeploySession : IDisposable
     /// </summary>
     public void Abort(DeployException reason)
     {
-        if (Stage is DeployStage.Finished or DeployStage.Aborted || !_lockHeld)
+        if (Stage is DeployStage.Finished or DeployStage.Aborted || _lock is null)
         {
             return;
         }
@@ -295,11 +345,12 @@ public sealed class DeploySession : IDisposable
         try
         {
             // After the switch the deploy is live and its history line is written: only the lock is left to release.
-            var script = beforeSwitch
-                ? RemoteScripts.Abort(Root, Release, Record("failed", reason.Code).ToJsonLine(), _lockOwner)
-                : RemoteScripts.ReleaseLock(Root, _lockOwner);
-            _shell.Run(script, null, _commandTimeout, CancellationToken.None);
-            _lockHeld = false;
+            if (beforeSwitch)
+            {
+                var clear = Release is null ? string.Empty : PendingRelease.Clear(Root, Release);
+                _shell.Run(RemoteScripts.Abort(Root, Release, Record("failed", reason.Code).ToJsonLine()) + clear, null, _commandTimeout, CancellationToken.None);
+            }
+
             if (beforeSwitch && Release is not null)
             {
                 _log.Info($"AtomicDeploy: the half-made release {Release} was removed; {(PreviousRelease is null ? "nothing was live" : $"releases/{PreviousRelease} stays live")}.");
@@ -307,10 +358,11 @@ public sealed class DeploySession : IDisposable
         }
         catch (DeployException e)
         {
-            _log.Warning(e.Code, $"Cleaning up after the failure did not finish: {e.Message} If the deploy lock is left, remove it with -t:AtomicDeployUnlock.");
+            _log.Warning(e.Code, $"Cleaning up after the failure did not finish: {e.Message} The next deploy removes the half-made release.");
         }
         finally
         {
+            ReleaseLock();
             if (beforeSwitch)
             {
                 Stage = DeployStage.Aborted;
@@ -333,6 +385,18 @@ public sealed class DeploySession : IDisposable
         {
             _shell.Dispose();
         }
+    }
+
+    /// <summary><c>copy</c> or <c>empty</c> when the state query created the release (its marker ends the output), else null.</summary>
+    private static string? CreatedAs(string output) =>
+        output.EndsWith(RemoteScripts.CreatedMarker + "copy\n", StringComparison.Ordinal) ? "copy"
+        : output.EndsWith(RemoteScripts.CreatedMarker + "empty\n", StringComparison.Ordinal) ? "empty"
+        : null;
+
+    private void ReleaseLock()
+    {
+        _lock?.Dispose();
+        _lock = null;
     }
 
     /// <summary>Whether current points at the new release: null when the server cannot be asked.</summary>
@@ -368,12 +432,19 @@ public sealed class DeploySession : IDisposable
         }
     }
 
-    private ShellResult Run(string what, string script, Action<Stream>? input, CancellationToken cancellationToken, int? allowExit = null)
+    private ShellResult Run(string what, string script, Action<Stream>? input, CancellationToken cancellationToken)
     {
+        _lock?.ThrowIfLost(Root, TargetName);
         var result = _shell.Run(script, input, _commandTimeout, cancellationToken);
-        if (result.ExitCode != 0 && result.ExitCode != allowExit)
+        if (result.ExitCode != 0)
         {
             var error = result.Error.Trim();
+            if (error.Contains("No space left on device", StringComparison.Ordinal) || error.Contains("Disk quota exceeded", StringComparison.Ordinal))
+            {
+                throw new DeployException(ErrorCodes.DiskFull,
+                    $"The disk holding {Root} on {TargetName} is full (or the deploy user's quota is used up): could not {what}. The live release keeps serving and the half-made release is removed, which gives its space back. Free some space (or lower AtomicDeployKeepReleases), then deploy again. {Truncate(error)}");
+            }
+
             throw new DeployException(ErrorCodes.RemoteFailed,
                 $"Could not {what} in {Root} on {TargetName} (exit code {result.ExitCode}): {(error.Length > 0 ? Truncate(error) : "no error output")}");
         }

@@ -48,11 +48,35 @@ public static class ErrorCodes
     /// <summary>No credential was found: no key file, no key in the environment, no password.</summary>
     public const string NoCredential = "AD0105";
 
-    /// <summary>A private key could not be read: missing file, bad format or wrong passphrase.</summary>
+    /// <summary>A private key is not in a format that can be read (not an OpenSSH, PEM or PuTTY private key).</summary>
     public const string KeyUnreadable = "AD0106";
 
-    /// <summary>The server refused every credential offered.</summary>
+    /// <summary>The server refused both the key and the password offered.</summary>
     public const string AuthenticationFailed = "AD0107";
+
+    /// <summary>known_hosts trusts a certificate authority for the host; host certificates are not supported.</summary>
+    public const string HostKeyCertificateUnsupported = "AD0108";
+
+    /// <summary>The key file named by <c>AtomicDeployPrivateKeyFile</c> does not exist or cannot be opened.</summary>
+    public const string KeyFileMissing = "AD0109";
+
+    /// <summary>The private key is encrypted and no passphrase is set.</summary>
+    public const string PassphraseMissing = "AD0110";
+
+    /// <summary>The private key is encrypted and the passphrase set does not open it.</summary>
+    public const string PassphraseWrong = "AD0111";
+
+    /// <summary>The server refused the key: it is not authorised for the user.</summary>
+    public const string KeyRefused = "AD0112";
+
+    /// <summary>The server refused the password.</summary>
+    public const string PasswordRefused = "AD0113";
+
+    /// <summary>The server accepts none of the kinds of credential offered (e.g. only keys, and only a password was given).</summary>
+    public const string NoAcceptedMethod = "AD0114";
+
+    /// <summary>The known_hosts file cannot be read, or (with <c>AcceptNew</c>) a new host cannot be recorded in it.</summary>
+    public const string KnownHostsUnusable = "AD0115";
 
     /// <summary>Another deploy holds the lock of this deploy path.</summary>
     public const string Locked = "AD0201";
@@ -75,6 +99,15 @@ public static class ErrorCodes
     /// <summary>A state file on the server is malformed (manifest or current link).</summary>
     public const string RemoteStateInvalid = "AD0207";
 
+    /// <summary>The server's disk (or the user's quota) is full.</summary>
+    public const string DiskFull = "AD0210";
+
+    /// <summary>The deploy lock ended during the deploy (lost connection, or removed by hand).</summary>
+    public const string LockLost = "AD0211";
+
+    /// <summary>Recorded in the history for a deploy that was killed or cut off before its switch, whose release the next deploy removed.</summary>
+    public const string Interrupted = "AD0212";
+
     /// <summary>Something failed that the product did not expect: a bug to report, with the message.</summary>
     public const string Internal = "AD0299";
 
@@ -86,6 +119,9 @@ public static class ErrorCodes
 
     /// <summary>Warning: the publish folder holds something that is not deployed (a symlink to a folder).</summary>
     public const string SourceEntrySkipped = "AD0303";
+
+    /// <summary>Warning: an earlier deploy was interrupted before its switch; its half-made release was removed.</summary>
+    public const string LeftoverRemoved = "AD0310";
 
     /// <summary><c>AtomicDeployRollbackTo</c> names no release in the deploy folder.</summary>
     public const string RollbackTargetUnknown = "AD0401";
@@ -125,6 +161,12 @@ public static class ErrorCodes
 
     /// <summary>Warning: after putting the previous release back, the after-switch command failed for it too.</summary>
     public const string SwitchBackCommandFailed = "AD0450";
+
+    /// <summary>
+    /// MSBuild on .NET Framework older than 18 (Visual Studio 2022 or older) cannot run the tasks;
+    /// raised by the package's targets before any task runs.
+    /// </summary>
+    public const string MSBuildTooOld = "AD0500";
 
     /// <summary>Every code above, for tests and documentation checks.</summary>
     public static IReadOnlyList<string> All { get; } =

@@ -59,6 +59,9 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
     /// <summary>Seconds one step may take on the server (default 600).</summary>
     public string? CommandTimeout { get; set; }
 
+    /// <summary>Seconds to wait for the deploy lock while another deploy holds it (default 60; 0 fails at once).</summary>
+    public string? LockTimeout { get; set; }
+
     /// <summary>The project being deployed: errors point at it, not at this package's targets file.</summary>
     public string? ProjectFile { get; set; }
 
@@ -99,10 +102,14 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
     protected abstract void Run(string root, IDeployLog log);
 
     /// <summary>The session PrepareRelease opened in this build for this target, or a coded error.</summary>
-    protected DeploySession CurrentSession(string root) =>
-        SessionRegistry.Find<DeploySession>(BuildEngine4, SessionKey(root))
-        ?? throw new DeployException(ErrorCodes.NoPreparedRelease,
-            $"No release is being prepared for {DescribeTarget(root)} in this build: run PrepareRelease (with the same host and path) before this task.");
+    protected DeploySession CurrentSession(string root)
+    {
+        var session = SessionRegistry.Find<DeploySession>(BuildEngine4, SessionKey(root))
+            ?? throw new DeployException(ErrorCodes.NoPreparedRelease,
+                $"No release is being prepared for {DescribeTarget(root)} in this build: run PrepareRelease (with the same host and path) before this task.");
+        session.LogTo(new MsBuildDeployLog(Log, ProjectFile));
+        return session;
+    }
 
     /// <summary>The fleet PrepareRelease opened in this build when <c>AtomicDeployHost</c> names several hosts; null for one host.</summary>
     protected FleetSession? CurrentFleet(string root)
@@ -124,7 +131,7 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
         var hosts = FleetHosts.Settings(HostEntries, SshSettings);
         var fleet = FleetSession.Open(
             hosts.Select(h => (h.Host.ToString(), (Func<IRemoteShell>)(() => SshShell.Connect(h, Environment.GetEnvironmentVariable, HomeFolder, CancellationToken)))).ToArray(),
-            root, context, log, CommandTimeoutValue, parallelism);
+            root, context, log, new RemoteTimeouts(CommandTimeoutValue, LockWaitValue), parallelism);
         SessionRegistry.Register(BuildEngine4, SessionKey(root), fleet);
         return fleet;
     }
@@ -136,7 +143,7 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
     protected DeploySession OpenSession(string root, Core.History.DeployContext context, IDeployLog log)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var session = new DeploySession(OpenShell(), root, context, log, CommandTimeoutValue, clock);
+        var session = new DeploySession(OpenShell(), root, context, log, CommandTimeoutValue, clock) { LockWait = LockWaitValue };
         SessionRegistry.Register(BuildEngine4, SessionKey(root), session);
         return session;
     }
@@ -146,6 +153,9 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
         string.IsNullOrWhiteSpace(Host)
             ? new LocalShell()
             : SshShell.Connect(SshSettings(), Environment.GetEnvironmentVariable, HomeFolder, CancellationToken);
+
+    /// <summary>How long to wait for the deploy lock while another deploy holds it (0: not at all).</summary>
+    protected TimeSpan LockWaitValue => TimeSpan.FromSeconds(WholeNumber(LockTimeout, 60, 0, ErrorCodes.TimeoutInvalid, "AtomicDeployLockTimeout"));
 
     /// <summary>How long one step may take on the target.</summary>
     protected TimeSpan CommandTimeoutValue => Seconds(CommandTimeout, 600, "AtomicDeployCommandTimeout");

@@ -1,6 +1,7 @@
 using AtomicDeploy.Core;
 using AtomicDeploy.Core.History;
 using AtomicDeploy.Core.Operations;
+using AtomicDeploy.Core.Remote;
 using Microsoft.Build.Framework;
 
 namespace AtomicDeploy.Tasks;
@@ -25,6 +26,6 @@ public sealed class RollbackRelease : HookedDeployTask
         ValidateConnection();
         using var shell = OpenShell();
         var context = new DeployContext(Environment.UserName, Environment.MachineName, null, null);
-        LiveRelease = Rollback.Run(shell, root, RollbackTo, context, hooks, log, CommandTimeoutValue, CancellationToken);
+        LiveRelease = Rollback.Run(shell, root, RollbackTo, context, hooks, log, new RemoteTimeouts(CommandTimeoutValue, LockWaitValue), CancellationToken);
     }
 }

@@ -43,7 +43,7 @@ public sealed class FleetSession : IDisposable
     /// Connects to every host (verifying its host key and logging in), at most <paramref name="parallelism"/>
     /// at a time. If any host cannot be reached, every connection is closed and nothing was changed anywhere.
     /// </summary>
-    public static FleetSession Open(IReadOnlyList<(string Name, Func<IRemoteShell> Connect)> hosts, string root, DeployContext context, IDeployLog log, TimeSpan commandTimeout, int parallelism)
+    public static FleetSession Open(IReadOnlyList<(string Name, Func<IRemoteShell> Connect)> hosts, string root, DeployContext context, IDeployLog log, RemoteTimeouts timeouts, int parallelism)
     {
         var clock = Stopwatch.StartNew();
         var sink = new FleetLog(log);
@@ -52,7 +52,7 @@ public sealed class FleetSession : IDisposable
         {
             var hostLog = new HostLog(sink, hosts[i].Name);
             var hostClock = Stopwatch.StartNew();
-            opened[i] = new FleetHost(hosts[i].Name, new DeploySession(hosts[i].Connect(), root, context, hostLog, commandTimeout, hostClock), hostLog);
+            opened[i] = new FleetHost(hosts[i].Name, new DeploySession(hosts[i].Connect(), root, context, hostLog, timeouts.Command, hostClock) { LockWait = timeouts.LockWait }, hostLog);
         });
         if (failures.Count > 0)
         {

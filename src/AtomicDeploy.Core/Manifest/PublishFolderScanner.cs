@@ -16,7 +16,17 @@ public static class PublishFolderScanner
     /// A symlink to a file is deployed as the file it points to; a
     /// symlink to a folder is skipped with a warning (following it could loop or leave the folder).
     /// </summary>
-    public static ReleaseManifest Scan(string root, Func<string, FileInfo, bool>? include, IDeployLog log, CancellationToken cancellationToken)
+    public static ReleaseManifest Scan(string root, Func<string, FileInfo, bool>? include, IDeployLog log, CancellationToken cancellationToken) =>
+        Scan(root, include, null, log, cancellationToken);
+
+    /// <summary>
+    /// Scans <paramref name="root"/> for a deploy over <paramref name="live"/>, reading as little as
+    /// possible: a file with the same path, size and last write time as the live one takes its hash
+    /// without being read (rsync's quick check); a file that is new or whose size changed is sent
+    /// whatever its content, so its hash is left <see cref="ManifestEntry.HashedWhileSending"/> and
+    /// computed from the one read that sends it. Only files of unchanged size but new time are hashed here.
+    /// </summary>
+    public static ReleaseManifest Scan(string root, Func<string, FileInfo, bool>? include, ReleaseManifest? live, IDeployLog log, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(root))
         {
@@ -40,6 +50,11 @@ public static class PublishFolderScanner
         }
 
         var hashed = new ConcurrentBag<ManifestEntry>();
+        if (live is not null)
+        {
+            files = files.Where(file => !KnownWithoutReading(file.Path, file.Info, live, hashed)).ToList();
+        }
+
         try
         {
             Hash(files, hashed, cancellationToken);
@@ -53,6 +68,25 @@ public static class PublishFolderScanner
         return new ReleaseManifest(directories.Concat(hashed));
     }
 
+    /// <summary>Adds the entry of a file that needs no reading now, and says whether it did.</summary>
+    private static bool KnownWithoutReading(string path, FileInfo info, ReleaseManifest live, ConcurrentBag<ManifestEntry> entries)
+    {
+        var modified = info.LastWriteTimeUtc.Ticks;
+        if (!live.ByPath.TryGetValue(path, out var old) || old.IsDirectory || old.Size != info.Length)
+        {
+            entries.Add(new ManifestEntry(path, false, info.Length, ManifestEntry.HashedWhileSending, ModeOf(info)) { Modified = modified });
+            return true;
+        }
+
+        if (old.Modified == modified && old.Sha256.Length == 64)
+        {
+            entries.Add(new ManifestEntry(path, false, info.Length, old.Sha256, ModeOf(info)) { Modified = modified });
+            return true;
+        }
+
+        return false;
+    }
+
     private static void Hash(List<(string Path, FileInfo Info)> files, ConcurrentBag<ManifestEntry> hashed, CancellationToken cancellationToken) =>
         Parallel.ForEach(
             files,
@@ -61,7 +95,7 @@ public static class PublishFolderScanner
             {
                 using var stream = new FileStream(file.Info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
                 var hash = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
-                hashed.Add(new ManifestEntry(file.Path, false, stream.Length, hash, ModeOf(file.Info)));
+                hashed.Add(new ManifestEntry(file.Path, false, stream.Length, hash, ModeOf(file.Info)) { Modified = file.Info.LastWriteTimeUtc.Ticks });
             });
 
     private static void Walk(DirectoryInfo directory, string prefix, List<ManifestEntry> directories, List<(string, FileInfo)> files, IDeployLog log)

@@ -38,10 +38,14 @@ public sealed class ReleaseManifest
     /// <summary>Number of files (folders not counted).</summary>
     public int FileCount => Entries.Count(e => !e.IsDirectory);
 
+    /// <summary>This manifest with the hashes computed while sending filled in.</summary>
+    public ReleaseManifest WithHashes(IReadOnlyDictionary<string, string> hashes) =>
+        new(Entries.Select(e => e.Sha256 == ManifestEntry.HashedWhileSending && !e.IsDirectory && hashes.TryGetValue(e.Path, out var hash) ? e with { Sha256 = hash } : e));
+
     /// <summary>Serialises the manifest.</summary>
     public byte[] ToJson(string release) =>
         JsonSerializer.SerializeToUtf8Bytes(
-            new Document(1, release, Entries.Select(e => new Item(e.Path, e.IsDirectory ? "d" : "f", e.IsDirectory ? null : e.Size, e.IsDirectory ? null : e.Sha256, e.Mode)).ToArray()),
+            new Document(1, release, Entries.Select(e => new Item(e.Path, e.IsDirectory ? "d" : "f", e.IsDirectory ? null : e.Size, e.IsDirectory ? null : e.Sha256, e.Mode, e.Modified)).ToArray()),
             JsonOptions);
 
     /// <summary>
@@ -84,7 +88,7 @@ public sealed class ReleaseManifest
                 throw Invalid($"the entry '{item.Path}' is incomplete");
             }
 
-            entries.Add(new ManifestEntry(path, isDirectory, item.Size ?? 0, item.Sha256 ?? string.Empty, item.Mode));
+            entries.Add(new ManifestEntry(path, isDirectory, item.Size ?? 0, item.Sha256 ?? string.Empty, item.Mode) { Modified = item.Modified });
         }
 
         if (entries.Select(e => e.Path).Distinct(StringComparer.Ordinal).Count() != entries.Count)
@@ -100,5 +104,5 @@ public sealed class ReleaseManifest
 
     private sealed record Document(int Format, string Release, Item[] Entries);
 
-    private sealed record Item(string Path, string Type, long? Size, string? Sha256, int Mode);
+    private sealed record Item(string Path, string Type, long? Size, string? Sha256, int Mode, long? Modified = null);
 }

@@ -13,28 +13,18 @@ namespace AtomicDeploy.Core.Operations;
 public static class Rollback
 {
     /// <summary>Rolls back the deploy folder <paramref name="root"/>; returns the release now live.</summary>
-    public static string Run(IRemoteShell shell, string root, string? rollbackTo, DeployContext context, SwitchHookSettings hooks, IDeployLog log, TimeSpan timeout, CancellationToken cancellationToken)
+    public static string Run(IRemoteShell shell, string root, string? rollbackTo, DeployContext context, SwitchHookSettings hooks, IDeployLog log, RemoteTimeouts timeouts, CancellationToken cancellationToken)
     {
+        var timeout = timeouts.Command;
         var clock = Stopwatch.StartNew();
         var where = $"{root} on {shell.Name}";
 
         // Chosen once before the lock so a refused rollback changes nothing (taking the lock creates
         // the layout), and again under it, in case a deploy finished in between.
         Choose(ServerInspection.Read(shell, root, withManifest: false, timeout, cancellationToken).History, rollbackTo, where);
-        var owner = $"{context.User}@{context.Machine} pid {Environment.ProcessId} rollback since {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} ({Guid.NewGuid():N})";
-        var locked = shell.Run(RemoteScripts.ReadState(root, owner), null, timeout, cancellationToken);
-        if (locked.ExitCode == RemoteScripts.LockedExitCode)
+        var owner = $"{context.User}@{context.Machine} pid {Environment.ProcessId} rollback since {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}";
+        using (DeployLock.Take(shell, root, owner, timeouts.LockWait, log, cancellationToken))
         {
-            throw new DeployException(ErrorCodes.Locked, $"A deploy to {where} holds the lock: {locked.Output.Trim()}. Wait for it to finish, then roll back.");
-        }
-
-        try
-        {
-            if (locked.ExitCode != 0)
-            {
-                throw new DeployException(ErrorCodes.RemoteFailed, $"Could not take the deploy lock of {where} (exit code {locked.ExitCode}): {locked.Error.Trim()}");
-            }
-
             var history = ServerInspection.Read(shell, root, withManifest: false, timeout, cancellationToken).History;
             var target = Choose(history, rollbackTo, where);
             var live = history.Live?.Name;
@@ -70,10 +60,6 @@ public static class Rollback
             }
 
             return target.Name;
-        }
-        finally
-        {
-            shell.Run(RemoteScripts.ReleaseLock(root, owner), null, timeout, CancellationToken.None);
         }
     }
 

@@ -60,9 +60,16 @@ public sealed record HostAddress(string User, string Host, int Port)
             throw Invalid(text, $"the user name '{user}' is empty or holds characters a user name cannot have");
         }
 
-        if (host.Length == 0 || host.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '/' or '@' or '[' or ']' or '\'' or '"' or ';' or '`' or '$'))
+        if (host.Length == 0 || host.StartsWith('-') || host.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '/' or '@' or '[' or ']' or '\'' or '"' or ';' or '`' or '$' or '\\'))
         {
-            throw Invalid(text, "the host name is empty or holds characters a host name cannot have");
+            throw Invalid(text, "the host name is empty, starts with '-' or holds characters a host name cannot have");
+        }
+
+        // known_hosts reads these as patterns and separators: a host named with them could match
+        // entries recorded for other hosts, or be recorded as a pattern trusting them.
+        if (host.Any(c => c is '*' or '?' or '!' or ',' or '|' or '#'))
+        {
+            throw Invalid(text, "the host name holds a character known_hosts reads as a pattern (* ? ! , | #)");
         }
 
         if (port is < 1 or > 65535)

@@ -19,4 +19,10 @@ public interface IRemoteShell : IDisposable
     /// a <see cref="DeployException"/>.
     /// </summary>
     ShellResult Run(string script, Action<Stream>? writeInput, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts <paramref name="script"/> with <c>sh</c> and leaves it running beside later calls until
+    /// the returned process is disposed (its standard input closes) or the connection ends.
+    /// </summary>
+    RemoteProcess Start(string script);
 }

@@ -11,26 +11,23 @@ public sealed class LocalShell : IRemoteShell
     /// <inheritdoc />
     public ShellResult Run(string script, Action<Stream>? writeInput, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("/bin/sh")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-
-        using var process = Process.Start(start)
+        using var process = Process.Start(ShellStart(script))
             ?? throw new DeployException(ErrorCodes.RemoteFailed, "Could not start /bin/sh for the local target.");
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
         try
         {
-            using (var input = new BufferedStream(process.StandardInput.BaseStream, 1 << 16))
+            using (var input = new BufferedStream(new StopWhenEnded(process.StandardInput.BaseStream, process.WaitForExitAsync(CancellationToken.None), cancellationToken), 1 << 16))
             {
                 writeInput?.Invoke(input);
             }
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled mid-input: the script sees its input end unfinished and fails; it must be
+            // gone before the clean-up removes what it was writing.
+            process.WaitForExit(TimeSpan.FromSeconds(30));
+            throw new DeployException(ErrorCodes.Cancelled, "The deploy was cancelled.");
         }
         catch (IOException) when (process.WaitForExit(TimeSpan.FromSeconds(5)))
         {
@@ -58,6 +55,31 @@ public sealed class LocalShell : IRemoteShell
         }
 
         return new ShellResult(process.ExitCode, output.GetAwaiter().GetResult(), error.GetAwaiter().GetResult());
+    }
+
+    private static ProcessStartInfo ShellStart(string script)
+    {
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        return start;
+    }
+
+    /// <inheritdoc />
+    public RemoteProcess Start(string script)
+    {
+        // The script's input is a pipe from this process: if the build is killed, the pipe closes
+        // and the script ends, as it does on a server when the SSH connection dies.
+        var process = Process.Start(ShellStart(script))
+            ?? throw new DeployException(ErrorCodes.RemoteFailed, "Could not start /bin/sh for the local target.");
+        _ = process.StandardError.ReadToEndAsync();
+        return new RemoteProcess(process.StandardOutput.BaseStream, null, process.StandardInput.Close, process.WaitForExit, process.Dispose);
     }
 
     /// <inheritdoc />

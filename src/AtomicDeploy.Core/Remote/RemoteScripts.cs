@@ -12,24 +12,15 @@ namespace AtomicDeploy.Core.Remote;
 /// </summary>
 public static class RemoteScripts
 {
-    /// <summary>Exit code of <see cref="ReadState"/> when another deploy holds the lock.</summary>
-    public const int LockedExitCode = 75;
-
     private const string Preamble = "set -eu\numask 022\n";
 
     /// <summary>
-    /// Creates the layout if missing, takes the deploy lock (an atomic <c>mkdir</c>) and prints the
-    /// state: the <c>current</c> link, the releases, the live release's manifest (one JSON line) and
+    /// Creates the layout if missing and prints the state (run under the <see cref="DeployLock"/>): the <c>current</c> link, the releases, the live release's manifest (one JSON line) and
     /// what the live release really holds (kind, size, mode and path of each entry, NUL-terminated).
     /// </summary>
-    public static string ReadState(string root, string lockOwner) => Preamble + $$"""
+    public static string ReadState(string root) => Preamble + $$"""
         mkdir -p -- {{Quote(root)}}/releases {{Quote(root)}}/shared {{Quote(root)}}/.atomicdeploy/manifests
         cd -- {{Quote(root)}}
-        if ! mkdir .atomicdeploy/lock 2>/dev/null; then
-          cat .atomicdeploy/lock/owner 2>/dev/null || echo 'unknown (no owner file)'
-          exit {{LockedExitCode}}
-        fi
-        printf '%s\n' {{Quote(lockOwner)}} > .atomicdeploy/lock/owner
         printf 'atomicdeploy-state 1\n'
         live=
         if [ -L current ]; then live=$(readlink current); elif [ -e current ]; then live='(not a symlink)'; fi
@@ -62,6 +53,50 @@ public static class RemoteScripts
             {create}
             """;
     }
+
+    /// <summary>Marker line that <see cref="CreateReleaseIfNewest"/> prints after the state when it created the release.</summary>
+    public const string CreatedMarker = "\natomicdeploy-created ";
+
+    /// <summary>
+    /// Appended to <see cref="ReadState"/> (after the lock is taken) so a deploy creates its release
+    /// in the same round trip: creates <paramref name="release"/> as <see cref="CreateRelease"/> would,
+    /// but only when no release of that name or later exists and <c>current</c> is a symlink or
+    /// absent (after running <paramref name="markPending"/>), then prints <see cref="CreatedMarker"/> and <c>copy</c> or <c>empty</c>. Otherwise it
+    /// does nothing and the caller creates the release with a later name in a second round trip.
+    /// </summary>
+    public static string CreateReleaseIfNewest(string release, CopyMode mode, string markPending) => $$"""
+
+        new={{release}}
+        ok=yes
+        for r in releases/{{ReleaseGlob}}; do
+          if [ -d "$r" ] && [ "${r#releases/}" -ge "$new" ]; then ok=; fi
+        done
+        if [ -e current ] && [ ! -L current ]; then ok=; fi
+        if [ -n "$ok" ]; then
+          {{markPending}}
+          from=
+          if [ -L current ]; then
+            l=$(readlink current); n=${l#releases/}
+            case "$n" in {{ReleaseGlob}}) ;; *) n=;; esac
+            if [ -n "$n" ] && [ "releases/$n" = "$l" ] && [ -d "$l" ] && [ -f ".atomicdeploy/manifests/$n.json" ]; then from=$l; fi
+          fi
+          if [ -n "$from" ]; then
+            cp {{(mode == CopyMode.HardLink ? "-al" : "-a")}} -- "$from" "releases/$new"
+            find "releases/$new" -type l -exec rm -f -- {} +
+            printf '\natomicdeploy-created copy\n'
+          else
+            mkdir -- "releases/$new"
+            printf '\natomicdeploy-created empty\n'
+          fi
+        fi
+        """;
+
+    /// <summary>Replaces a release just made by <see cref="CreateReleaseIfNewest"/> with an empty one.</summary>
+    public static string RecreateEmpty(string root, string release) => Preamble + $"""
+        cd -- {Quote(root)}
+        rm -rf -- {Quote("releases/" + release)}
+        mkdir -- {Quote("releases/" + release)}
+        """;
 
     /// <summary>
     /// Receives a <see cref="Upload.ReleaseArchive"/> stream on standard input: deletes the listed
@@ -144,8 +179,8 @@ public static class RemoteScripts
         printf '%s\n' {Quote(historyLine)} >> .atomicdeploy/log.jsonl || echo 'warning: the history line could not be written' >&2
         """;
 
-    /// <summary>Deletes the given releases and their manifests (never the one <c>current</c> points at), then releases the lock.</summary>
-    public static string Prune(string root, IEnumerable<string> releases, string lockOwner)
+    /// <summary>Deletes the given releases and their manifests (never the one <c>current</c> points at).</summary>
+    public static string Prune(string root, IEnumerable<string> releases)
     {
         var script = new StringBuilder(Preamble).Append(CultureInfo.InvariantCulture, $"cd -- {Quote(root)}\nlive=$(readlink current 2>/dev/null || true)\n");
         foreach (var release in releases)
@@ -153,14 +188,14 @@ public static class RemoteScripts
             script.Append(CultureInfo.InvariantCulture, $"if [ \"$live\" != {Quote("releases/" + release)} ]; then rm -rf -- {Quote("releases/" + release)} {Quote(".atomicdeploy/manifests/" + release + ".json")}; fi\n");
         }
 
-        return script.Append(ReleaseOwnLock(lockOwner)).ToString();
+        return script.ToString();
     }
 
     /// <summary>
     /// Undoes a deploy that failed before its switch: removes the half-made release (unless
-    /// <c>current</c> points at it), records the failure, and releases the lock if this deploy holds it.
+    /// <c>current</c> points at it) and records the failure.
     /// </summary>
-    public static string Abort(string root, string? release, string historyLine, string lockOwner)
+    public static string Abort(string root, string? release, string historyLine)
     {
         var script = new StringBuilder("set -u\n").Append(CultureInfo.InvariantCulture, $"cd -- {Quote(root)} || exit 0\n");
         if (release is not null)
@@ -179,31 +214,36 @@ public static class RemoteScripts
 
         return script
             .Append(CultureInfo.InvariantCulture, $"printf '%s\\n' {Quote(historyLine)} >> .atomicdeploy/log.jsonl\n")
-            .Append(ReleaseOwnLock(lockOwner))
             .ToString();
     }
 
     /// <summary>
-    /// Removes the deploy lock whoever holds it (for a lock a crashed deploy left), printing
-    /// <c>removed</c> and its owner, or <c>none</c>.
+    /// Removes the deploy lock whoever holds it, printing <c>removed</c> and its owner for each lock
+    /// removed, or <c>none</c>: a folder lock left by an older version, and a <see cref="DeployLock"/>
+    /// held by a deploy that hangs (its holding command is stopped, which frees the lock).
     /// </summary>
     public static string Unlock(string root) => $$"""
         cd -- {{Quote(root)}} 2>/dev/null || { echo none; exit 0; }
+        found=
         if [ -d .atomicdeploy/lock ]; then
-          printf 'removed '
-          cat .atomicdeploy/lock/owner 2>/dev/null || echo 'unknown (no owner file)'
+          printf 'removed %s\n' "$(cat .atomicdeploy/lock/owner 2>/dev/null || echo 'unknown (no owner file)')"
           rm -rf .atomicdeploy/lock
-        else
-          echo none
+          found=1
         fi
+        if [ -f .atomicdeploy/deploy.lock ]; then
+          exec 9>>.atomicdeploy/deploy.lock
+          if ! flock -n 9; then
+            owner=$(cat .atomicdeploy/deploy.lock)
+            pid=${owner##*(server pid }
+            pid=${pid%)}
+            case "$pid" in ''|*[!0-9]*) ;; *) kill "$pid" 2>/dev/null || true ;; esac
+            if ! flock -w 10 9; then echo "the lock held by $owner could not be freed" >&2; exit 1; fi
+            printf 'removed %s\n' "$owner"
+            found=1
+          fi
+        fi
+        if [ -z "$found" ]; then echo none; fi
         """;
-
-    /// <summary>Releases the lock of the deploy folder <paramref name="root"/> if, and only if, <paramref name="lockOwner"/> holds it.</summary>
-    public static string ReleaseLock(string root, string lockOwner) =>
-        $"cd -- {Quote(root)} || exit 0\n" + ReleaseOwnLock(lockOwner);
-
-    private static string ReleaseOwnLock(string lockOwner) =>
-        $"if [ \"$(cat .atomicdeploy/lock/owner 2>/dev/null)\" = {Quote(lockOwner)} ]; then rm -rf .atomicdeploy/lock; fi\n";
 
     private static string ReleaseGlob => string.Concat(Enumerable.Repeat("[0-9]", 14));
 }

@@ -52,13 +52,15 @@ internal sealed class CountingStream(Stream inner) : ForwardingWriteStream(inner
 }
 
 /// <summary>
-/// Stops writing once a remote command has ended: data sent on a channel the server has closed
-/// makes OpenSSH drop the whole connection.
+/// Stops writing once a remote command has ended (data sent on a channel the server has closed
+/// makes OpenSSH drop the whole connection), or as soon as the deploy is cancelled, even in the
+/// middle of a large file.
 /// </summary>
-internal sealed class StopWhenEnded(Stream inner, Task execution) : ForwardingWriteStream(inner)
+internal sealed class StopWhenEnded(Stream inner, Task execution, CancellationToken cancellationToken) : ForwardingWriteStream(inner)
 {
     protected override void BeforeWrite(int count)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         if (execution.IsCompleted)
         {
             throw new IOException("The remote command has ended and reads no more input.");

@@ -65,8 +65,11 @@ public sealed class HostKeyCheck
             return "unknown";
         }
 
+        // The server writes this name; it goes into known_hosts and messages, so only a plain
+        // algorithm name is taken (a newline in it could otherwise add a line to known_hosts).
         var length = (key[0] << 24) | (key[1] << 16) | (key[2] << 8) | key[3];
-        return length > 0 && length <= key.Length - 4 ? Encoding.ASCII.GetString(key, 4, length) : "unknown";
+        var name = length > 0 && length <= Math.Min(64, key.Length - 4) ? Encoding.ASCII.GetString(key, 4, length) : string.Empty;
+        return name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '@' or '_' or '+') ? name : "unknown";
     }
 
     /// <summary>
@@ -76,7 +79,7 @@ public sealed class HostKeyCheck
     /// </summary>
     public IReadOnlyList<string> PreferredAlgorithms(IEnumerable<string> algorithms)
     {
-        var known = _pinned.Count > 0 ? [] : KnownHosts.Load(_knownHostsFile).KeyTypesFor(_host.KnownHostsName);
+        var known = _pinned.Count > 0 ? [] : LoadKnownHosts().KeyTypesFor(_host.KnownHostsName);
         return algorithms
             .Where(a => !a.Contains("-cert-", StringComparison.Ordinal))
             .OrderBy(a => known.Contains(KeyTypeOfAlgorithm(a), StringComparer.Ordinal) ? 0 : 1)
@@ -104,7 +107,17 @@ public sealed class HostKeyCheck
             return false;
         }
 
-        var knownHosts = KnownHosts.Load(_knownHostsFile);
+        KnownHosts knownHosts;
+        try
+        {
+            knownHosts = LoadKnownHosts();
+        }
+        catch (DeployException e)
+        {
+            Refusal = e;
+            return false;
+        }
+
         var line = KnownHosts.LineFor(_host.KnownHostsName, keyType, key);
         switch (knownHosts.Verify(_host.KnownHostsName, keyType, key))
         {
@@ -118,11 +131,15 @@ public sealed class HostKeyCheck
                 Refusal = new DeployException(ErrorCodes.HostKeyChanged,
                     $"The host key of {_host.KnownHostsName} has CHANGED: the server offers {keyType} {fingerprint}, but {_knownHostsFile} records other keys for it ({string.Join(", ", knownHosts.KeyTypesFor(_host.KnownHostsName))}). If the change is expected, replace those entries with: {line}");
                 return false;
+            case HostKeyVerdict.CertificateAuthorityOnly:
+                // AcceptNew does not apply: the file says how this host is to be trusted, and it is not by a bare key.
+                Refusal = new DeployException(ErrorCodes.HostKeyCertificateUnsupported,
+                    $"{_knownHostsFile} trusts a @cert-authority for {_host.KnownHostsName}, and host certificates are not supported. The server offers {keyType} {fingerprint}; check it with the server's administrator, then add this line to {_knownHostsFile}: {line}   or pin it with -p:AtomicDeployHostKeyFingerprint={fingerprint}");
+                return false;
             default:
-                if (_policy == HostKeyPolicy.AcceptNew)
+                if (_policy == HostKeyPolicy.AcceptNew && keyType != "unknown")
                 {
-                    Record(line);
-                    return true;
+                    return Record(line);
                 }
 
                 Refusal = new DeployException(ErrorCodes.HostKeyUnknown,
@@ -131,15 +148,38 @@ public sealed class HostKeyCheck
         }
     }
 
-    private void Record(string line)
+    private KnownHosts LoadKnownHosts()
     {
-        var folder = Path.GetDirectoryName(_knownHostsFile);
-        if (!string.IsNullOrEmpty(folder))
+        try
         {
-            Directory.CreateDirectory(folder);
+            return KnownHosts.Load(_knownHostsFile);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DeployException(ErrorCodes.KnownHostsUnusable,
+                $"The known_hosts file '{_knownHostsFile}' cannot be read ({e.GetType().Name}). Check AtomicDeployKnownHostsFile and the file's permissions.");
+        }
+    }
 
-        var needsNewLine = File.Exists(_knownHostsFile) && new FileInfo(_knownHostsFile).Length > 0 && !File.ReadAllText(_knownHostsFile).EndsWith('\n');
-        File.AppendAllText(_knownHostsFile, (needsNewLine ? "\n" : string.Empty) + line + "\n");
+    private bool Record(string line)
+    {
+        try
+        {
+            var folder = Path.GetDirectoryName(_knownHostsFile);
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            var needsNewLine = File.Exists(_knownHostsFile) && new FileInfo(_knownHostsFile).Length > 0 && !File.ReadAllText(_knownHostsFile).EndsWith('\n');
+            File.AppendAllText(_knownHostsFile, (needsNewLine ? "\n" : string.Empty) + line + "\n");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Refusal = new DeployException(ErrorCodes.KnownHostsUnusable,
+                $"AtomicDeployHostKeyPolicy=AcceptNew could not record the new host in '{_knownHostsFile}' ({e.GetType().Name}), so the host is not trusted. Check the file's permissions, or add this line yourself: {line}");
+            return false;
+        }
     }
 }

@@ -15,8 +15,11 @@ public enum HostKeyVerdict
     /// <summary>Other keys are recorded for the host, and not this one: possibly an attack.</summary>
     Changed,
 
-    /// <summary>The key is marked <c>@revoked</c>.</summary>
+    /// <summary>The key is marked <c>@revoked</c> on a line whose patterns match the host.</summary>
     Revoked,
+
+    /// <summary>No key is recorded for the host, but a <c>@cert-authority</c> line matches it: the host expects certificates, which are not supported.</summary>
+    CertificateAuthorityOnly,
 }
 
 /// <summary>One line of an OpenSSH known_hosts file.</summary>
@@ -29,7 +32,9 @@ public sealed record KnownHostsEntry(string Marker, string Patterns, string KeyT
 /// <summary>
 /// An OpenSSH known_hosts file: plain and hashed (<c>|1|salt|hash</c>) host names, <c>[host]:port</c>
 /// for other ports, <c>*</c>/<c>?</c> wildcards, <c>!</c> negation, several keys per host and
-/// <c>@revoked</c> markers. <c>@cert-authority</c> lines are read but never trust a key here.
+/// <c>@revoked</c> markers (for the hosts their patterns match, as OpenSSH applies them).
+/// <c>@cert-authority</c> lines never trust a key here: host certificates are not supported, and a
+/// host that only such a line covers is reported rather than silently treated as unknown.
 /// </summary>
 public sealed class KnownHosts
 {
@@ -70,8 +75,8 @@ public sealed class KnownHosts
         return new KnownHosts(entries);
     }
 
-    /// <summary>Reads a known_hosts file; a missing file is an empty one.</summary>
-    public static KnownHosts Load(string path) => File.Exists(path) ? Parse(File.ReadAllText(path)) : new KnownHosts([]);
+    /// <summary>Reads a known_hosts file; a missing file is an empty one, anything else that cannot be read throws.</summary>
+    public static KnownHosts Load(string path) => Path.Exists(path) ? Parse(File.ReadAllText(path)) : new KnownHosts([]);
 
     /// <summary>Key types recorded (unrevoked) for <paramref name="hostName"/>.</summary>
     public IReadOnlyList<string> KeyTypesFor(string hostName) =>
@@ -80,8 +85,10 @@ public sealed class KnownHosts
     /// <summary>Judges the key <paramref name="key"/> of type <paramref name="keyType"/> offered by <paramref name="hostName"/> (written as in known_hosts).</summary>
     public HostKeyVerdict Verify(string hostName, string keyType, byte[] key)
     {
+        // Only lines whose patterns match the host count, @revoked ones included, as in OpenSSH;
+        // a revoked key wins over the same key listed as trusted.
         var matching = _entries.Where(e => Matches(e.Patterns, hostName)).ToArray();
-        if (_entries.Any(e => e.Marker == "@revoked" && e.Key.AsSpan().SequenceEqual(key)))
+        if (matching.Any(e => e.Marker == "@revoked" && e.Key.AsSpan().SequenceEqual(key)))
         {
             return HostKeyVerdict.Revoked;
         }
@@ -94,7 +101,12 @@ public sealed class KnownHosts
 
         // Any key recorded for the host, of whatever type, makes an unrecorded key a changed one:
         // a stranger could otherwise offer a type the entries do not cover.
-        return plain.Length > 0 ? HostKeyVerdict.Changed : HostKeyVerdict.Unknown;
+        if (plain.Length > 0)
+        {
+            return HostKeyVerdict.Changed;
+        }
+
+        return matching.Any(e => e.Marker == "@cert-authority") ? HostKeyVerdict.CertificateAuthorityOnly : HostKeyVerdict.Unknown;
     }
 
     /// <summary>The line to add to known_hosts for a key, as <c>ssh-keyscan</c> would print it.</summary>

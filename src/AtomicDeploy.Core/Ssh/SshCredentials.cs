@@ -1,46 +1,60 @@
-using System.Text;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 
 namespace AtomicDeploy.Core.Ssh;
 
 /// <summary>
-/// Finds the credentials to offer: key text from the environment (CI), else the key file named or
-/// the first default one found, and a password from the environment. Secrets are read here and
-/// nowhere else, and never appear in a message.
+/// The credentials to offer one server, and what to say when it refuses them. Key text from the
+/// environment (CI) comes first, else the key file named, else every default key file found, in
+/// OpenSSH's order; a password from the environment comes last. Secrets are read here and nowhere
+/// else, and never appear in a message: messages name where a secret came from, never the secret.
 /// </summary>
-public static class SshCredentials
+public sealed class SshCredentials
 {
     private static readonly string[] DefaultKeyFiles = ["id_ed25519", "id_ecdsa", "id_rsa"];
 
-    /// <summary>Builds the authentication methods for <paramref name="settings"/>, in the order they are tried.</summary>
-    public static AuthenticationMethod[] Build(SshSettings settings, Func<string, string?> environment, string homeFolder)
+    private SshCredentials(IReadOnlyList<AuthenticationMethod> methods, IReadOnlyList<string> keySources, string? passwordSource)
     {
-        var user = settings.Host.User;
-        var passphrase = NonEmpty(environment(settings.PassphraseVariable));
-        var methods = new List<AuthenticationMethod>();
+        Methods = methods;
+        KeySources = keySources;
+        PasswordSource = passwordSource;
+    }
 
-        var keyText = NonEmpty(environment(settings.PrivateKeyVariable));
-        if (keyText is not null)
+    /// <summary>The authentication methods, in the order they are tried.</summary>
+    public IReadOnlyList<AuthenticationMethod> Methods { get; }
+
+    /// <summary>Where each key offered came from, for messages.</summary>
+    public IReadOnlyList<string> KeySources { get; }
+
+    /// <summary>The variable the password came from, or null when none is offered.</summary>
+    public string? PasswordSource { get; }
+
+    /// <summary>Finds and reads the credentials for <paramref name="settings"/>, or throws a coded error.</summary>
+    public static SshCredentials Build(SshSettings settings, Func<string, string?> environment, string homeFolder)
+    {
+        var passphrase = NonEmpty(environment(settings.PassphraseVariable));
+        var keys = new List<(string Source, IPrivateKeySource Key)>();
+
+        if (NonEmpty(environment(settings.PrivateKeyVariable)) is { } keyText)
         {
-            methods.Add(new PrivateKeyAuthenticationMethod(user, ReadKey(() => new MemoryStream(Encoding.UTF8.GetBytes(keyText.Replace("\r\n", "\n", StringComparison.Ordinal))), passphrase, $"the key text in the environment variable {settings.PrivateKeyVariable}")));
+            var source = $"the key text in the environment variable {settings.PrivateKeyVariable}";
+            keys.Add((source, PrivateKeyReader.Read(keyText, passphrase, source, settings.PassphraseVariable)));
         }
         else if (settings.PrivateKeyFile is { Length: > 0 } keyFile)
         {
-            if (!File.Exists(keyFile))
-            {
-                throw new DeployException(ErrorCodes.KeyUnreadable, $"The private key file '{keyFile}' (AtomicDeployPrivateKeyFile) does not exist.");
-            }
-
-            methods.Add(new PrivateKeyAuthenticationMethod(user, ReadKey(() => File.OpenRead(keyFile), passphrase, $"the key file '{keyFile}'")));
+            var source = $"the key file '{keyFile}'";
+            keys.Add((source, PrivateKeyReader.Read(ReadKeyFile(keyFile), passphrase, source, settings.PassphraseVariable)));
         }
         else
         {
-            var found = DefaultKeyFiles.Select(name => Path.Combine(homeFolder, ".ssh", name)).FirstOrDefault(File.Exists);
-            if (found is not null)
-            {
-                methods.Add(new PrivateKeyAuthenticationMethod(user, ReadKey(() => File.OpenRead(found), passphrase, $"the key file '{found}'")));
-            }
+            keys.AddRange(DefaultKeys(homeFolder, passphrase, settings.PassphraseVariable));
+        }
+
+        var user = settings.Host.User;
+        var methods = new List<AuthenticationMethod>();
+        if (keys.Count > 0)
+        {
+            methods.Add(new PrivateKeyAuthenticationMethod(user, keys.Select(k => k.Key).ToArray()));
         }
 
         var password = NonEmpty(environment(settings.PasswordVariable));
@@ -55,28 +69,68 @@ public static class SshCredentials
                 $"No SSH credential was found for {settings.Host}: set AtomicDeployPrivateKeyFile, put a key in ~/.ssh (id_ed25519, id_ecdsa or id_rsa), or set the environment variable {settings.PrivateKeyVariable} (key text) or {settings.PasswordVariable}.");
         }
 
-        return methods.ToArray();
+        return new SshCredentials(methods.ToArray(), keys.Select(k => k.Source).ToArray(), password is null ? null : $"the password in the environment variable {settings.PasswordVariable}");
     }
 
-    private static PrivateKeyFile ReadKey(Func<Stream> open, string? passphrase, string source)
+    /// <summary>The coded error for a server that refused these credentials: the key, the password, both, or the kinds offered.</summary>
+    public DeployException Refused(string host, SshAuthenticationException e)
+    {
+        var offered = string.Join(" and ", KeySources.Concat(PasswordSource is null ? [] : [PasswordSource]));
+
+        // SSH.NET says "No suitable authentication method" when the server accepts none of the
+        // kinds offered; its message lists the kinds the server accepts, which are not secret.
+        if (e.Message.StartsWith("No suitable authentication method", StringComparison.Ordinal))
+        {
+            return new DeployException(ErrorCodes.NoAcceptedMethod,
+                $"{host} accepts none of the kinds of credential offered ({offered}); the server said: {e.Message} Offer what it accepts, e.g. a key the user's ~/.ssh/authorized_keys lists.", e);
+        }
+
+        return (KeySources.Count > 0, PasswordSource is not null) switch
+        {
+            (true, false) => new DeployException(ErrorCodes.KeyRefused,
+                $"{host} refused {offered}: the key is not authorised for user '{Methods[0].Username}'. Add its public key to that user's ~/.ssh/authorized_keys on the server, or check the user name (AtomicDeployUser or user@ in AtomicDeployHost).", e),
+            (false, true) => new DeployException(ErrorCodes.PasswordRefused,
+                $"{host} refused {offered} for user '{Methods[0].Username}'. Check the password and the user name, and that the server allows password logins.", e),
+            _ => new DeployException(ErrorCodes.AuthenticationFailed,
+                $"{host} refused every credential offered ({offered}) for user '{Methods[0].Username}'. Check the user name, that the public key is in that user's ~/.ssh/authorized_keys, and the password.", e),
+        };
+    }
+
+    private static List<(string Source, IPrivateKeySource Key)> DefaultKeys(string homeFolder, string? passphrase, string passphraseVariable)
+    {
+        // As OpenSSH does, every default key found is offered in turn. One that cannot be read
+        // (say, encrypted without a passphrase) is left out when another can be offered.
+        var found = DefaultKeyFiles.Select(name => Path.Combine(homeFolder, ".ssh", name)).Where(File.Exists).ToArray();
+        var keys = new List<(string Source, IPrivateKeySource Key)>();
+        DeployException? firstFailure = null;
+        foreach (var file in found)
+        {
+            try
+            {
+                var source = $"the key file '{file}'";
+                keys.Add((source, PrivateKeyReader.Read(ReadKeyFile(file), passphrase, source, passphraseVariable)));
+            }
+            catch (DeployException e)
+            {
+                firstFailure ??= e;
+            }
+        }
+
+        return keys.Count == 0 && firstFailure is not null ? throw firstFailure : keys;
+    }
+
+    private static string ReadKeyFile(string path)
     {
         try
         {
-            using var stream = open();
-            return passphrase is null ? new PrivateKeyFile(stream) : new PrivateKeyFile(stream, passphrase);
+            return File.ReadAllText(path);
         }
-        catch (SshPassPhraseNullOrEmptyException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DeployException(ErrorCodes.KeyUnreadable, $"{Capitalise(source)} is encrypted: put its passphrase in the environment variable named by AtomicDeployPassphraseVariable (ATOMICDEPLOY_SSH_PASSPHRASE by default).");
-        }
-        catch (Exception e) when (e is SshException or ArgumentException or InvalidOperationException or FormatException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or NotSupportedException)
-        {
-            // The library's message may quote key material; only its type is kept.
-            throw new DeployException(ErrorCodes.KeyUnreadable, $"{Capitalise(source)} cannot be read as an OpenSSH private key ({e.GetType().Name}): check the file, its format, and the passphrase if it is encrypted.");
+            throw new DeployException(ErrorCodes.KeyFileMissing,
+                $"The private key file '{path}' (AtomicDeployPrivateKeyFile) does not exist or cannot be read ({e.GetType().Name}). Check the path and that this user may read it.");
         }
     }
-
-    private static string Capitalise(string text) => char.ToUpperInvariant(text[0]) + text[1..];
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -28,8 +28,8 @@ public sealed class SshShell : IRemoteShell
     /// <summary>Connects, verifies the host key and authenticates, or throws a coded error.</summary>
     public static SshShell Connect(SshSettings settings, Func<string, string?> environment, string homeFolder, CancellationToken cancellationToken)
     {
-        var methods = SshCredentials.Build(settings, environment, homeFolder);
-        var info = new ConnectionInfo(settings.Host.Host, settings.Host.Port, settings.Host.User, methods)
+        var credentials = SshCredentials.Build(settings, environment, homeFolder);
+        var info = new ConnectionInfo(settings.Host.Host, settings.Host.Port, settings.Host.User, credentials.Methods.ToArray())
         {
             Timeout = settings.ConnectTimeout,
         };
@@ -58,8 +58,7 @@ public sealed class SshShell : IRemoteShell
         catch (SshAuthenticationException e)
         {
             client.Dispose();
-            throw new DeployException(ErrorCodes.AuthenticationFailed,
-                $"{settings.Host} refused every credential offered ({string.Join(", ", methods.Select(m => m.Name))}). Check that the public key is in the user's ~/.ssh/authorized_keys on the server, and the user name.", e);
+            throw credentials.Refused(settings.Host.ToString(), e);
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
@@ -77,22 +76,26 @@ public sealed class SshShell : IRemoteShell
     /// <inheritdoc />
     public ShellResult Run(string script, Action<Stream>? writeInput, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        // The deploy user's login shell gets one line of plain words whatever it is (sh, bash, zsh,
-        // fish, csh): it starts /bin/sh, which decodes and runs the script. The script first prints
-        // a marker, so anything a login file printed before it is cut off.
-        var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes($"printf '%s' '{OutputMarker}'\n{script}"));
-        using var command = _client.CreateCommand($"exec /bin/sh -c 'eval \"$(echo {encoded} | base64 -d)\"'");
+        using var command = _client.CreateCommand(Command($"printf '%s' '{OutputMarker}'\n{script}"));
         command.CommandTimeout = timeout;
         try
         {
-            var execution = command.ExecuteAsync(cancellationToken);
+            // A command fed with input is cancelled through its input (checked at every write), so
+            // it always ends before the clean-up runs; the others are stopped by a signal.
+            var execution = command.ExecuteAsync(writeInput is null ? cancellationToken : CancellationToken.None);
             if (writeInput is not null)
             {
                 try
                 {
                     using var input = command.CreateInputStream();
-                    using var buffered = new BufferedStream(new StopWhenEnded(input, execution), 1 << 17);
+                    using var buffered = new BufferedStream(new StopWhenEnded(input, execution, cancellationToken), 1 << 17);
                     writeInput(buffered);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The input is closed unfinished: the script fails on it and ends.
+                    Ended(execution, TimeSpan.FromSeconds(30));
+                    throw;
                 }
                 catch (Exception e) when (e is SshException or ObjectDisposedException or IOException or InvalidOperationException && Ended(execution))
                 {
@@ -127,7 +130,40 @@ public sealed class SshShell : IRemoteShell
     }
 
     /// <inheritdoc />
+    public RemoteProcess Start(string script)
+    {
+        var command = _client.CreateCommand(Command($"printf '%s\\n' '{OutputMarker}'\n{script}"));
+        command.CommandTimeout = Timeout.InfiniteTimeSpan;
+        try
+        {
+            var execution = command.ExecuteAsync(CancellationToken.None);
+            var input = command.CreateInputStream();
+            return new RemoteProcess(command.OutputStream, OutputMarker, () => CloseInput(input), wait => Ended(execution, wait), command.Dispose);
+        }
+        catch (Exception e) when (e is SshConnectionException or SocketException or IOException or SshException || (e is ObjectDisposedException && !_client.IsConnected))
+        {
+            command.Dispose();
+            throw new DeployException(ErrorCodes.ConnectionLost, $"The connection to {Name} was lost ({e.GetType().Name}). Nothing was changed; deploy again.", e);
+        }
+    }
+
+    /// <inheritdoc />
     public void Dispose() => _client.Dispose();
+
+    /// <summary>SSH.NET sends the end of the input only after some data: one newline, which the script ignores.</summary>
+    private static void CloseInput(Stream input)
+    {
+        input.WriteByte((byte)'\n');
+        input.Dispose();
+    }
+
+    /// <summary>
+    /// The deploy user's login shell gets one line of plain words whatever it is (sh, bash, zsh,
+    /// fish, csh): it starts /bin/sh, which decodes and runs the script. The script first prints
+    /// a marker, so anything a login file printed before it is cut off.
+    /// </summary>
+    private static string Command(string script) =>
+        $"exec /bin/sh -c 'eval \"$(echo {Convert.ToBase64String(Encoding.UTF8.GetBytes(script))} | base64 -d)\"'";
 
     private static bool Ended(Task execution) => Ended(execution, TimeSpan.FromSeconds(5));
 

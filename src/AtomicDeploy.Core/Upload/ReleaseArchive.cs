@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Formats.Tar;
-using System.IO.Compression;
 using System.Text;
 using AtomicDeploy.Core.Manifest;
 
@@ -17,11 +16,13 @@ public static class ReleaseArchive
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Writes the stream for <paramref name="diff"/>, reading files from <paramref name="sourceDir"/>.
+    /// Writes the stream for <paramref name="diff"/>, reading files from <paramref name="sourceDir"/>,
+    /// and ends it with <paramref name="next"/> as the release's manifest: the hashes it leaves
+    /// <see cref="ManifestEntry.HashedWhileSending"/> are computed from the same read that sends the file.
     /// An upload that takes longer than two seconds reports its progress (files, bytes, rate) every
     /// two seconds at high importance, so it shows at the default verbosity of <c>dotnet publish</c>.
     /// </summary>
-    public static long Write(Stream output, string sourceDir, string release, ManifestDiff diff, byte[] manifestJson, IDeployLog log, CancellationToken cancellationToken)
+    public static long Write(Stream output, string sourceDir, string release, ManifestDiff diff, ReleaseManifest next, IDeployLog log, CancellationToken cancellationToken)
     {
         var deletions = string.Join('\0', diff.ToDelete);
         var header = Convert.ToBase64String(Encoding.UTF8.GetBytes(deletions)) + "\n";
@@ -29,15 +30,33 @@ public static class ReleaseArchive
 
         var toSend = diff.ToSend;
         var totalBytes = toSend.Sum(e => e.Size);
+
+        // Finished only on success: a failed upload must not end with a well-formed archive, or the
+        // server would unpack a truncated release and report success.
+        var gzip = new AdaptiveGzipStream(output);
+        try
+        {
+            WriteEntries(gzip, sourceDir, release, toSend, next, log, cancellationToken);
+        }
+        catch
+        {
+            gzip.Spoil();
+            throw;
+        }
+
+        gzip.Finish();
+        return totalBytes;
+    }
+
+    private static void WriteEntries(Stream gzip, string sourceDir, string release, IReadOnlyList<ManifestEntry> toSend, ReleaseManifest next, IDeployLog log, CancellationToken cancellationToken)
+    {
+        var totalBytes = toSend.Sum(e => e.Size);
         var sentBytes = 0L;
         var sentFiles = 0;
         var clock = Stopwatch.StartNew();
         var nextReport = ProgressInterval;
-
-        // Disposed only on success: a failed upload must not end with a well-formed archive, or the
-        // server would unpack a truncated release and report success.
-        var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true);
         var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true);
+        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in toSend)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -51,7 +70,7 @@ public static class ReleaseArchive
             var file = Path.Combine(sourceDir, entry.Path);
             try
             {
-                using var content = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+                using var content = new HashingReadStream(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
                 if (content.Length != entry.Size)
                 {
                     throw Changed(entry.Path, null);
@@ -60,9 +79,10 @@ public static class ReleaseArchive
                 tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name)
                 {
                     Mode = (UnixFileMode)entry.Mode,
-                    ModificationTime = File.GetLastWriteTimeUtc(file),
+                    ModificationTime = entry.Modified is { } ticks ? new DateTime(ticks, DateTimeKind.Utc) : File.GetLastWriteTimeUtc(file),
                     DataStream = content,
                 });
+                hashes[entry.Path] = content.Hash();
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
             {
@@ -78,6 +98,7 @@ public static class ReleaseArchive
             }
         }
 
+        var manifestJson = next.WithHashes(hashes).ToJson(release);
         using (var manifest = new MemoryStream(manifestJson, writable: false))
         {
             tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, $".atomicdeploy/manifests/{release}.json")
@@ -88,8 +109,6 @@ public static class ReleaseArchive
         }
 
         tar.Dispose();
-        gzip.Dispose();
-        return sentBytes;
     }
 
     private static DeployException Changed(string path, Exception? inner) =>

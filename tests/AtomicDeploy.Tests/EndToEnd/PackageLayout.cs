@@ -30,4 +30,38 @@ public sealed class PackageLayout
         Assert.AreEqual("true", metadata.Elements().Single(e => e.Name.LocalName == "developmentDependency").Value);
         Assert.IsFalse(metadata.Elements().Any(e => e.Name.LocalName == "dependencies" && e.Descendants().Any(d => d.Name.LocalName == "dependency")), "the package brings no NuGet dependencies into the app");
     }
+
+    [TestMethod]
+    public void The_package_names_its_licence_readme_repository_and_description()
+    {
+        using var package = PackageFeed.OpenPackage();
+        using var nuspec = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        var metadata = XDocument.Load(nuspec).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        XElement Element(string name) => metadata.Elements().Single(e => e.Name.LocalName == name);
+
+        Assert.AreEqual("MIT", Element("license").Value);
+        Assert.AreEqual("expression", Element("license").Attribute("type")?.Value);
+        Assert.AreEqual("README.md", Element("readme").Value);
+        Assert.IsNotNull(package.GetEntry("README.md"), "the readme is packed");
+        Assert.AreEqual("https://github.com/atomicdeploy/AtomicDeploy", Element("repository").Attribute("url")?.Value);
+        Assert.AreEqual("git", Element("repository").Attribute("type")?.Value);
+        Assert.AreEqual("https://github.com/atomicdeploy/AtomicDeploy", Element("projectUrl").Value);
+        StringAssert.StartsWith(Element("description").Value, "Zero-downtime deploys from dotnet publish");
+        Assert.AreEqual("true", Element("developmentDependency").Value);
+    }
+
+    [TestMethod]
+    public void buildMultiTargeting_imports_the_build_files()
+    {
+        using var package = PackageFeed.OpenPackage();
+
+        foreach (var extension in new[] { "props", "targets" })
+        {
+            using var reader = new StreamReader(package.GetEntry($"buildMultiTargeting/AtomicDeploy.Tasks.{extension}")!.Open());
+            var import = XDocument.Load(reader).Root!.Elements().Single(e => e.Name.LocalName == "Import");
+
+            Assert.AreEqual($"..\\build\\AtomicDeploy.Tasks.{extension}", import.Attribute("Project")?.Value);
+            Assert.IsNotNull(package.GetEntry($"build/AtomicDeploy.Tasks.{extension}"), "the imported file is packed");
+        }
+    }
 }

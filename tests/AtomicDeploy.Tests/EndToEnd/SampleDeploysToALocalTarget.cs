@@ -24,4 +24,24 @@ public sealed class SampleDeploysToALocalTarget
         StringAssert.Contains(tree.CurrentFile("wwwroot/index.html"), "Hello from HelloWeb");
         Assert.AreEqual("../../shared/App_Data", new FileInfo(tree.ReleasePath(release, "App_Data")).LinkTarget);
     }
+
+    [TestMethod]
+    public void The_sample_Production_profile_turns_the_deploy_on_by_itself()
+    {
+        using var target = new TempFolder();
+        var root = target.Combine("HelloWeb-production");
+
+        // Only the path is overridden, so the test does not write into the repository's artifacts folder.
+        var result = DotNet.Run(
+            ["publish", Repository.Combine("samples", "HelloWeb"), "-p:PublishProfile=Production", $"-p:AtomicDeployPath={root}"],
+            Repository.Root,
+            null,
+            target.Combine("tmp"));
+
+        Assert.AreEqual(0, result.ExitCode, result.All);
+        var tree = new RemoteTree(root);
+        var release = tree.Releases.Single();
+        StringAssert.Contains(result.Output, $"AtomicDeploy: deployed release {release} to {root} on this machine");
+        Assert.AreEqual("../../shared/appsettings.Production.json", new FileInfo(tree.ReleasePath(release, "appsettings.Production.json")).LinkTarget, "the profile's shared paths are used");
+    }
 }

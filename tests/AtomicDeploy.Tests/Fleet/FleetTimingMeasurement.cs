@@ -87,7 +87,7 @@ public sealed class FleetTimingMeasurement
 
     private static void DeployFleet(IReadOnlyList<SshSettings> hosts, string root, string source)
     {
-        using var fleet = FleetSession.Open(hosts.Select(h => (h.Host.ToString(), (Func<IRemoteShell>)(() => EngineDeploy.Connect(h)))).ToArray(), root, EngineDeploy.Context, new RecordingLog(), CheckedDeploy.Timeout, int.MaxValue);
+        using var fleet = FleetSession.Open(hosts.Select(h => (h.Host.ToString(), (Func<IRemoteShell>)(() => EngineDeploy.Connect(h)))).ToArray(), root, EngineDeploy.Context, new RecordingLog(), new RemoteTimeouts(CheckedDeploy.Timeout, TimeSpan.FromSeconds(10)), int.MaxValue);
         fleet.Prepare(CopyMode.HardLink, DateTime.UtcNow, CancellationToken.None);
         fleet.Upload(source, null, CancellationToken.None);
         fleet.LinkShared([], CancellationToken.None);

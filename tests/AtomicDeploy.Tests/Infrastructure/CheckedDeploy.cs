@@ -45,7 +45,7 @@ internal static class CheckedDeploy
     public static string Rollback(SshServer server, string root, string? to = null, RecordingLog? log = null, SwitchHookSettings? hooks = null)
     {
         using var shell = EngineDeploy.Connect(EngineDeploy.Settings(server));
-        return Core.Operations.Rollback.Run(shell, root, to, EngineDeploy.Context, hooks ?? SwitchHookSettings.None, log ?? new RecordingLog(), Timeout, CancellationToken.None);
+        return Core.Operations.Rollback.Run(shell, root, to, EngineDeploy.Context, hooks ?? SwitchHookSettings.None, log ?? new RecordingLog(), new RemoteTimeouts(Timeout, TimeSpan.FromSeconds(10)), CancellationToken.None);
     }
 
     public static SwitchHookSettings Hooks(string? before = null, string? after = null, int hookSeconds = 60, string? healthUrl = null, int healthSeconds = 5) =>

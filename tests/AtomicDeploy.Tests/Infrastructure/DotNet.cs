@@ -27,7 +27,15 @@ internal static class DotNet
         return environment;
     }
 
-    /// <summary>Runs the dotnet CLI (no build node left behind) in this environment, for at most five minutes.</summary>
-    public static ProcessResult Run(IEnumerable<string> arguments, string workingDirectory, string? packagesFolder, string tempFolder) =>
-        ProcessRunner.Run("dotnet", [.. arguments, "-nodeReuse:false"], workingDirectory, Environment(packagesFolder, tempFolder), TimeSpan.FromMinutes(5));
+    /// <summary>Runs the dotnet CLI (no build node left behind) in this environment, plus <paramref name="extra"/> variables, for at most five minutes.</summary>
+    public static ProcessResult Run(IEnumerable<string> arguments, string workingDirectory, string? packagesFolder, string tempFolder, IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var environment = Environment(packagesFolder, tempFolder);
+        foreach (var (name, value) in extra ?? new Dictionary<string, string?>())
+        {
+            environment[name] = value;
+        }
+
+        return ProcessRunner.Run("dotnet", [.. arguments, "-nodeReuse:false"], workingDirectory, environment, TimeSpan.FromMinutes(5));
+    }
 }

@@ -12,12 +12,16 @@ internal static class EngineDeploy
     public static readonly DeployContext Context = new("tester", "test-machine", "1.2.3", null);
 
     public static SshSettings Settings(SshServer server, string? knownHosts = null, string? keyFile = null, IReadOnlyList<string>? pinned = null, HostKeyPolicy policy = HostKeyPolicy.Strict) =>
+        Settings(server.User, server.Port, knownHosts ?? server.KnownHostsFile, keyFile ?? server.ClientKeyFile, pinned, policy);
+
+    /// <summary>Settings for a server reached on another port (the benchmark's shaped link, or a server another process started).</summary>
+    public static SshSettings Settings(string user, int port, string knownHosts, string keyFile, IReadOnlyList<string>? pinned = null, HostKeyPolicy policy = HostKeyPolicy.Strict) =>
         new(
-            new HostAddress(server.User, "127.0.0.1", server.Port),
-            knownHosts ?? server.KnownHostsFile,
+            new HostAddress(user, "127.0.0.1", port),
+            knownHosts,
             pinned ?? [],
             policy,
-            keyFile ?? server.ClientKeyFile,
+            keyFile,
             "ATOMICDEPLOY_TEST_UNSET_KEY",
             "ATOMICDEPLOY_TEST_UNSET_PASSPHRASE",
             "ATOMICDEPLOY_TEST_UNSET_PASSWORD",
@@ -30,16 +34,23 @@ internal static class EngineDeploy
     public static string Deploy(SshServer server, string root, string source, RecordingLog? log = null, string[]? shared = null, int keep = 3) =>
         Deploy(Connect(Settings(server)), root, source, log, shared, keep);
 
-    public static string Deploy(IRemoteShell shell, string root, string source, RecordingLog? log = null, string[]? shared = null, int keep = 3)
+    /// <summary>A whole deploy on an open shell; <paramref name="stepDone"/> hears each step's task name as it ends (the benchmark times them).</summary>
+    public static string Deploy(IRemoteShell shell, string root, string source, RecordingLog? log = null, string[]? shared = null, int keep = 3, Action<string>? stepDone = null)
     {
         using var session = new DeploySession(shell, root, Context, log ?? new RecordingLog(), TimeSpan.FromMinutes(2));
+        stepDone ??= _ => { };
         try
         {
             var release = session.Prepare(CopyMode.HardLink, DateTime.UtcNow, CancellationToken.None);
+            stepDone("PrepareRelease");
             session.Upload(source, null, CancellationToken.None);
+            stepDone("UploadChanged");
             session.LinkShared(shared ?? [], CancellationToken.None);
+            stepDone("LinkShared");
             session.Switch(CancellationToken.None);
+            stepDone("SwitchCurrent");
             session.Prune(keep, CancellationToken.None);
+            stepDone("PruneReleases");
             return release;
         }
         catch (DeployException e)

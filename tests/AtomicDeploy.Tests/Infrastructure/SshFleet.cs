@@ -57,7 +57,7 @@ internal sealed class SshFleet : IDisposable
     {
         log ??= new RecordingLog();
         var hosts = _servers.Select(s => (s.HostSpec, (Func<IRemoteShell>)(() => EngineDeploy.Connect(EngineDeploy.Settings(s))))).ToArray();
-        using var fleet = FleetSession.Open(hosts, Root, EngineDeploy.Context, log, CheckedDeploy.Timeout, parallelism);
+        using var fleet = FleetSession.Open(hosts, Root, EngineDeploy.Context, log, new RemoteTimeouts(CheckedDeploy.Timeout, TimeSpan.FromSeconds(10)), parallelism);
         try
         {
             var release = fleet.Prepare(CopyMode.HardLink, DateTime.UtcNow, CancellationToken.None);

@@ -17,7 +17,7 @@ internal sealed class SshServer : IDisposable
     private readonly TempFolder _folder = new("atomicdeploy-sshd-");
     private readonly Process _process;
 
-    private SshServer(string user, string loginShell, string? ownDiskAt = null)
+    private SshServer(string user, string loginShell, string? password = null, string? ownDiskAt = null)
     {
         if (!File.Exists(SshdPath))
         {
@@ -26,6 +26,12 @@ internal sealed class SshServer : IDisposable
 
         IsRoot = Environment.UserName == "root";
         User = IsRoot ? EnsureTestUser(user, loginShell) : Environment.UserName;
+        if (password is not null)
+        {
+            // sshd without PAM checks the password against /etc/shadow.
+            ProcessRunner.Check("sh", "-c", "printf '%s:%s\\n' \"$1\" \"$2\" | chpasswd", "sh", User, password);
+        }
+
         File.SetUnixFileMode(_folder.Path, (UnixFileMode)0b111_101_101);
 
         HostKeyFile = _folder.Combine("host_ed25519");
@@ -51,7 +57,7 @@ internal sealed class SshServer : IDisposable
             AuthorizedKeysFile {_folder.Combine("authorized_keys")}
             AllowUsers {User}
             PermitRootLogin no
-            PasswordAuthentication no
+            PasswordAuthentication {(password is null ? "no" : "yes")}
             KbdInteractiveAuthentication no
             PubkeyAuthentication yes
             UsePAM no
@@ -131,15 +137,27 @@ internal sealed class SshServer : IDisposable
 
     public static SshServer Start() => new(TestUser, "/bin/sh");
 
+    /// <summary>A server that also accepts password logins, for a (root-made) user of its own with this password.</summary>
+    public static SshServer StartWithPassword(string user, string password) => new(user, "/bin/sh", password);
+
     /// <summary>A server whose (root-made) deploy user has another login shell; the caller sets up its rc files.</summary>
     public static SshServer StartWithLoginShell(string user, string loginShell) => new(user, loginShell);
 
     /// <summary>A server (started as root) whose logins see its own <see cref="Disk"/> at <paramref name="commonPath"/>.</summary>
-    public static SshServer StartWithOwnDisk(string commonPath) => new(TestUser, "/bin/sh", commonPath);
+    public static SshServer StartWithOwnDisk(string commonPath) => new(TestUser, "/bin/sh", ownDiskAt: commonPath);
 
     /// <summary>Lets the client key of <paramref name="other"/> log in here too (a fleet deploys with one key).</summary>
     public void Authorize(SshServer other) =>
-        File.AppendAllText(_folder.Combine("authorized_keys"), File.ReadAllText(other.ClientKeyFile + ".pub"));
+        Authorize(other.ClientKeyFile + ".pub");
+
+    /// <summary>Lets the key whose public half is in <paramref name="publicKeyFile"/> log in too.</summary>
+    public void Authorize(string publicKeyFile)
+    {
+        lock (Log)
+        {
+            File.AppendAllText(_folder.Combine("authorized_keys"), File.ReadAllText(publicKeyFile).TrimEnd() + "\n");
+        }
+    }
 
     /// <summary>A fresh folder the deploy user owns, to deploy into.</summary>
     public string NewDeployFolder()

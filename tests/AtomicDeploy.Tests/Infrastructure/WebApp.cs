@@ -51,6 +51,12 @@ internal sealed class WebApp : IDisposable
 
     public string ProjectFolder => Path.Combine(_folder.Path, "MyShop");
 
+    /// <summary>The app's own NuGet package folder.</summary>
+    public string PackagesFolder => Path.Combine(_folder.Path, "packages");
+
+    /// <summary>Where the dotnet CLI puts its temp files for this app.</summary>
+    public string CliTempFolder => Path.Combine(_folder.Path, "tmp");
+
     public string PublishFolder => Path.Combine(ProjectFolder, "bin", "Release", "net10.0", "publish");
 
     public void Write(string relative, string content)
@@ -76,9 +82,16 @@ internal sealed class WebApp : IDisposable
     public ProcessResult Publish(params string[] properties) =>
         DotNetHere(["publish", "-c", "Release", .. properties.Select(p => "-p:" + p)]);
 
+    /// <summary>Runs <c>dotnet publish -c Release</c> with these environment variables set (secrets, as CI sets them) and the given command-line arguments.</summary>
+    public ProcessResult PublishWith(IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        DotNetHere(["publish", "-c", "Release", .. arguments], environment);
+
     /// <summary>Runs one target with <c>dotnet msbuild</c> and the given MSBuild properties.</summary>
     public ProcessResult RunTarget(string target, params string[] properties) =>
         DotNetHere(["msbuild", $"-t:{target}", "-p:Configuration=Release", .. properties.Select(p => "-p:" + p)]);
+
+    /// <summary>Runs the dotnet CLI in the app's folder with exactly these arguments.</summary>
+    public ProcessResult Run(params string[] arguments) => DotNetHere(arguments);
 
     /// <summary>The properties that point a publish at the test sshd, as a user would set them.</summary>
     public static string[] ServerProperties(SshServer server, string root) =>
@@ -92,6 +105,6 @@ internal sealed class WebApp : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private ProcessResult DotNetHere(string[] arguments) =>
-        DotNet.Run(arguments, ProjectFolder, Path.Combine(_folder.Path, "packages"), Path.Combine(_folder.Path, "tmp"));
+    private ProcessResult DotNetHere(string[] arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
+        DotNet.Run(arguments, ProjectFolder, PackagesFolder, CliTempFolder, environment);
 }

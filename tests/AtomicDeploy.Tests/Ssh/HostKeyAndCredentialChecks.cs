@@ -78,16 +78,53 @@ public sealed class HostKeyAndCredentialChecks
     }
 
     [TestMethod]
-    public void A_key_the_server_does_not_know_is_refused_as_authentication_failure()
+    public void A_revoked_key_is_refused_for_the_host_its_line_names_and_only_there()
     {
         var server = SharedServer.Instance;
         using var folder = new TempFolder();
-        var strangerKey = folder.Combine("stranger");
-        ProcessRunner.Check("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", strangerKey);
+        var knownHosts = folder.Combine("known_hosts");
+        var trusted = $"[127.0.0.1]:{server.Port} {server.HostKeyType} {server.HostKeyBase64}\n";
+        File.WriteAllText(knownHosts, trusted + $"@revoked [127.0.0.1]:{server.Port} {server.HostKeyType} {server.HostKeyBase64}\n");
 
-        var failure = Assert.ThrowsExactly<DeployException>(() => EngineDeploy.Connect(EngineDeploy.Settings(server, keyFile: strangerKey)));
+        var failure = Assert.ThrowsExactly<DeployException>(() => EngineDeploy.Connect(EngineDeploy.Settings(server, knownHosts: knownHosts, policy: HostKeyPolicy.AcceptNew)));
 
-        Assert.AreEqual(ErrorCodes.AuthenticationFailed, failure.Code);
+        Assert.AreEqual(ErrorCodes.HostKeyRevoked, failure.Code);
+        StringAssert.Contains(failure.Message, ServerFingerprint(server));
+        File.WriteAllText(knownHosts, trusted + $"@revoked old.example.com {server.HostKeyType} {server.HostKeyBase64}\n");
+        using var shell = EngineDeploy.Connect(EngineDeploy.Settings(server, knownHosts: knownHosts));
+        Assert.AreEqual(0, shell.Run("true", null, TimeSpan.FromSeconds(10), CancellationToken.None).ExitCode);
+    }
+
+    [TestMethod]
+    public void A_host_known_only_through_a_cert_authority_is_reported_as_unsupported_even_with_AcceptNew()
+    {
+        var server = SharedServer.Instance;
+        using var folder = new TempFolder();
+        var knownHosts = folder.Combine("known_hosts");
+        var caLine = $"@cert-authority [127.0.0.1]:* {server.HostKeyType} {server.HostKeyBase64}\n";
+        File.WriteAllText(knownHosts, caLine);
+
+        var failure = Assert.ThrowsExactly<DeployException>(() => EngineDeploy.Connect(EngineDeploy.Settings(server, knownHosts: knownHosts, policy: HostKeyPolicy.AcceptNew)));
+
+        Assert.AreEqual(ErrorCodes.HostKeyCertificateUnsupported, failure.Code);
+        StringAssert.Contains(failure.Message, ServerFingerprint(server));
+        StringAssert.Contains(failure.Message, $"[127.0.0.1]:{server.Port} ssh-ed25519 {server.HostKeyBase64}");
+        Assert.AreEqual(caLine, File.ReadAllText(knownHosts), "nothing was recorded");
+    }
+
+    [TestMethod]
+    public void A_server_that_accepts_the_connection_and_never_answers_times_out_as_unreachable()
+    {
+        var server = SharedServer.Instance;
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        var settings = EngineDeploy.Settings(server) with { Host = new(server.User, "127.0.0.1", port), ConnectTimeout = TimeSpan.FromSeconds(2) };
+
+        var failure = Assert.ThrowsExactly<DeployException>(() => EngineDeploy.Connect(settings));
+
+        Assert.AreEqual(ErrorCodes.Unreachable, failure.Code);
+        StringAssert.Contains(failure.Message, "within 2 s");
     }
 
     [TestMethod]

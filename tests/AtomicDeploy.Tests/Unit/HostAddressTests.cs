@@ -67,6 +67,16 @@ public sealed class HostAddressTests
     [DataRow("example.com/x")]
     [DataRow("exa\tmple.com")]
     [DataRow("example.com\nevil")]
+    [DataRow("*.example.com")]
+    [DataRow("web?.example.com")]
+    [DataRow("!example.com")]
+    [DataRow("example.com,evil.example.com")]
+    [DataRow("deploy@web*:2222")]
+    [DataRow("[web*]:2222")]
+    [DataRow("|1|c2FsdA==|aGFzaA==")]
+    [DataRow("example.com#comment")]
+    [DataRow("-example.com")]
+    [DataRow("exa\\mple.com")]
     public void A_host_string_that_cannot_be_a_host_is_refused(string text)
     {
         var error = Assert.ThrowsExactly<DeployException>(() => HostAddress.Parse(text, "deploy", 22));

@@ -110,6 +110,40 @@ public sealed class HostKeyCheckTests
         CollectionAssert.AreEqual(new[] { "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa", "ssh-ed25519", "ecdsa-sha2-nistp256" }, order.ToArray());
     }
 
+    [TestMethod]
+    public void AcceptNew_never_records_a_key_whose_type_name_could_add_a_line_to_known_hosts()
+    {
+        using var folder = new TempFolder();
+        var knownHosts = folder.Combine("known_hosts");
+        var type = Encoding.ASCII.GetBytes("ssh-ed25519\n* ssh-ed25519");
+        byte[] blob = [0, 0, 0, (byte)type.Length, .. type, 0, 0, 0, 1, 7];
+        var check = new HostKeyCheck(new AtomicDeploy.Core.Planning.HostAddress("deploy", "web1", 22), knownHosts, [], HostKeyPolicy.AcceptNew);
+
+        Assert.AreEqual("unknown", HostKeyCheck.KeyTypeOf(blob));
+        Assert.IsFalse(check.Trust(blob));
+        Assert.AreEqual(ErrorCodes.HostKeyUnknown, check.Refusal!.Code);
+        Assert.IsFalse(File.Exists(knownHosts));
+    }
+
+    [TestMethod]
+    public void A_known_hosts_file_that_cannot_be_read_or_written_refuses_the_host_with_its_own_code()
+    {
+        using var folder = new TempFolder();
+        var host = new AtomicDeploy.Core.Planning.HostAddress("deploy", "web1", 22);
+        byte[] blob = [0, 0, 0, 11, .. Encoding.ASCII.GetBytes("ssh-ed25519"), 0, 0, 0, 1, 7];
+        Directory.CreateDirectory(folder.Combine("a-folder"));
+        File.WriteAllText(folder.Combine("a-file"), "not a folder");
+        var unreadable = new HostKeyCheck(host, folder.Combine("a-folder"), [], HostKeyPolicy.Strict);
+        var unwritable = new HostKeyCheck(host, folder.Combine("a-file", "known_hosts"), [], HostKeyPolicy.AcceptNew);
+
+        Assert.IsFalse(unreadable.Trust(blob));
+        Assert.IsFalse(unwritable.Trust(blob));
+
+        Assert.AreEqual(ErrorCodes.KnownHostsUnusable, unreadable.Refusal!.Code);
+        Assert.AreEqual(ErrorCodes.KnownHostsUnusable, unwritable.Refusal!.Code);
+        StringAssert.Contains(unwritable.Refusal.Message, "web1 ssh-ed25519 ");
+    }
+
     private static string Run(string program, params string[] arguments)
     {
         var start = new ProcessStartInfo(program)

@@ -174,12 +174,38 @@ public sealed class KnownHostsTests
     }
 
     [TestMethod]
-    public void A_cert_authority_line_does_not_trust_the_key_itself()
+    public void A_cert_authority_line_does_not_trust_the_key_itself_and_is_reported_for_the_hosts_it_matches()
     {
         var knownHosts = KnownHosts.Parse("@cert-authority " + Line("*.example.com", Ed25519, ServerKey));
 
-        Assert.AreEqual(HostKeyVerdict.Unknown, knownHosts.Verify("web.example.com", Ed25519, ServerKey));
+        Assert.AreEqual(HostKeyVerdict.CertificateAuthorityOnly, knownHosts.Verify("web.example.com", Ed25519, ServerKey));
+        Assert.AreEqual(HostKeyVerdict.Unknown, knownHosts.Verify("example.org", Ed25519, ServerKey));
         Assert.IsEmpty(knownHosts.KeyTypesFor("web.example.com"));
+    }
+
+    [TestMethod]
+    public void A_plain_entry_beside_a_cert_authority_line_decides()
+    {
+        var knownHosts = KnownHosts.Parse(string.Join('\n',
+            "@cert-authority " + Line("*.example.com", Ed25519, OtherKey),
+            Line("web.example.com", Ed25519, ServerKey)));
+
+        Assert.AreEqual(HostKeyVerdict.Trusted, knownHosts.Verify("web.example.com", Ed25519, ServerKey));
+        Assert.AreEqual(HostKeyVerdict.Changed, knownHosts.Verify("web.example.com", Ed25519, Blob(Ed25519, 9)));
+    }
+
+    [TestMethod]
+    public void A_revoked_line_applies_only_to_the_hosts_its_patterns_match()
+    {
+        var knownHosts = KnownHosts.Parse(string.Join('\n',
+            "@revoked " + Line("old.example.com", Ed25519, ServerKey),
+            Line("web.example.com", Ed25519, ServerKey),
+            "@revoked " + Line("*.example.net,!safe.example.net", Ed25519, OtherKey)));
+
+        Assert.AreEqual(HostKeyVerdict.Trusted, knownHosts.Verify("web.example.com", Ed25519, ServerKey));
+        Assert.AreEqual(HostKeyVerdict.Revoked, knownHosts.Verify("old.example.com", Ed25519, ServerKey));
+        Assert.AreEqual(HostKeyVerdict.Revoked, knownHosts.Verify("a.example.net", Ed25519, OtherKey));
+        Assert.AreEqual(HostKeyVerdict.Unknown, knownHosts.Verify("safe.example.net", Ed25519, OtherKey));
     }
 
     [TestMethod]

@@ -20,7 +20,7 @@ public sealed class ReleaseArchiveTests
         var diff = ManifestDiff.Compute(live, next);
         using var output = new MemoryStream();
 
-        ReleaseArchive.Write(output, source.Path, "20261127121500", diff, next.ToJson("20261127121500"), new RecordingLog(), CancellationToken.None);
+        ReleaseArchive.Write(output, source.Path, "20261127121500", diff, next, new RecordingLog(), CancellationToken.None);
 
         var bytes = output.ToArray();
         var newline = Array.IndexOf(bytes, (byte)'\n');
@@ -45,7 +45,7 @@ public sealed class ReleaseArchiveTests
         using var output = new MemoryStream();
 
         var failure = Assert.ThrowsExactly<DeployException>(() =>
-            ReleaseArchive.Write(output, source.Path, "20261127121500", ManifestDiff.Compute(ReleaseManifest.Empty, next), next.ToJson("20261127121500"), new RecordingLog(), CancellationToken.None));
+            ReleaseArchive.Write(output, source.Path, "20261127121500", ManifestDiff.Compute(ReleaseManifest.Empty, next), next, new RecordingLog(), CancellationToken.None));
 
         Assert.AreEqual(ErrorCodes.SourceMissing, failure.Code);
         StringAssert.Contains(failure.Message, "second.dll");
@@ -68,7 +68,7 @@ public sealed class ReleaseArchiveTests
         var log = new RecordingLog();
         using var slowLink = new SlowStream(TimeSpan.FromMilliseconds(25));
 
-        ReleaseArchive.Write(slowLink, source.Path, "20261127121500", ManifestDiff.Compute(ReleaseManifest.Empty, next), next.ToJson("20261127121500"), log, CancellationToken.None);
+        ReleaseArchive.Write(slowLink, source.Path, "20261127121500", ManifestDiff.Compute(ReleaseManifest.Empty, next), next, log, CancellationToken.None);
 
         var progress = log.Lines.Where(l => l.StartsWith("  uploaded ", StringComparison.Ordinal)).ToArray();
         Assert.IsNotEmpty(progress, "progress is reported during a slow upload");

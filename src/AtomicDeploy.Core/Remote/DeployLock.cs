@@ -1,0 +1,127 @@
+using System.Globalization;
+using static AtomicDeploy.Core.Remote.ShellQuote;
+
+namespace AtomicDeploy.Core.Remote;
+
+/// <summary>
+/// The deploy lock: a <c>flock</c> on <c>.atomicdeploy/deploy.lock</c>, held by a command that runs
+/// on its own channel of the deploy's connection for the whole deploy. The kernel releases it when
+/// that command ends: when the deploy closes it, or when the connection dies with a killed build.
+/// So a lock can never outlive its deploy, and two live deploys never interleave. A lock left by an
+/// older version (a <c>.atomicdeploy/lock</c> folder) still refuses the deploy until
+/// <c>AtomicDeployUnlock</c> removes it.
+/// </summary>
+public sealed class DeployLock : IDisposable
+{
+    /// <summary>Exit code of the lock command when the lock stays held by someone else.</summary>
+    public const int HeldExitCode = 75;
+
+    private readonly RemoteProcess _holder;
+
+    private DeployLock(RemoteProcess holder, IReadOnlyList<string> leftovers)
+    {
+        _holder = holder;
+        Leftovers = leftovers;
+    }
+
+    /// <summary>Half-made releases of interrupted deploys that were removed on taking the lock.</summary>
+    public IReadOnlyList<string> Leftovers { get; }
+
+    /// <summary>False once the command holding the lock has ended (the connection died, or the lock was removed by hand).</summary>
+    public bool IsHeld => !_holder.HasEnded;
+
+    /// <summary>
+    /// Takes the lock of <paramref name="root"/>, waiting at most <paramref name="wait"/> for a deploy
+    /// that holds it (saying who it is), then removes what interrupted deploys left.
+    /// </summary>
+    public static DeployLock Take(IRemoteShell shell, string root, string owner, TimeSpan wait, IDeployLog log, CancellationToken cancellationToken)
+    {
+        var holder = shell.Start(Script(root, owner, (int)Math.Ceiling(wait.TotalSeconds)));
+        try
+        {
+            var leftovers = new List<string>();
+            var lineWait = wait + TimeSpan.FromSeconds(30);
+            while (holder.ReadLine(lineWait, cancellationToken) is { } line)
+            {
+                var (word, rest) = Split(line);
+                switch (word)
+                {
+                    case "waiting":
+                        log.Summary($"AtomicDeploy: waiting up to {wait.TotalSeconds:0} s for the deploy lock of {root} on {shell.Name}, held by {rest}");
+                        break;
+                    case "held":
+                        throw new DeployException(ErrorCodes.Locked,
+                            $"Another deploy to {root} on {shell.Name} holds the lock: {rest}. {(wait > TimeSpan.Zero ? $"It did not end within {wait.TotalSeconds:0} s (AtomicDeployLockTimeout); w" : "W")}ait for it to finish. The lock ends with that deploy's connection; if its process hangs, stop it, or remove the lock with: dotnet msbuild -t:AtomicDeployUnlock (same properties).");
+                    case "legacy":
+                        throw new DeployException(ErrorCodes.Locked,
+                            $"{root} on {shell.Name} holds a deploy lock left by an older version of AtomicDeploy: {rest}. If no deploy is running, remove it with: dotnet msbuild -t:AtomicDeployUnlock (same properties).");
+                    case "leftover":
+                        leftovers.Add(rest);
+                        break;
+                    case "locked":
+                        return new DeployLock(holder, leftovers);
+                }
+            }
+
+            throw new DeployException(ErrorCodes.RemoteFailed, $"Could not take the deploy lock of {root} on {shell.Name}: the lock command ended early. Check that flock (util-linux) is installed there and the deploy user can write {root}.");
+        }
+        catch
+        {
+            holder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Throws a coded error if the lock is no longer held: nothing more may be changed on the server.</summary>
+    public void ThrowIfLost(string root, string target)
+    {
+        if (!IsHeld)
+        {
+            throw new DeployException(ErrorCodes.LockLost,
+                $"The deploy lock of {root} on {target} was lost (the connection dropped, or the lock was removed by hand); nothing more is changed. Deploy again.");
+        }
+    }
+
+    /// <summary>Releases the lock: closes the command holding it and waits (bounded) until it has ended.</summary>
+    public void Dispose() => _holder.Dispose();
+
+    /// <summary>
+    /// The lock command. It prints <c>waiting OWNER</c> while it waits, <c>held OWNER</c> or
+    /// <c>legacy OWNER</c> before exiting when it cannot take the lock, <c>leftover NAME</c> for each
+    /// half-made release it removes, then <c>locked</c>, and holds the lock until its input ends.
+    /// The shell holds the lock and its output; <c>cat</c> only waits for the end of the input, so
+    /// stopping the shell (<c>AtomicDeployUnlock</c>) frees the lock and ends the output at once.
+    /// The release markers it reads are written by <see cref="PendingRelease"/>.
+    /// </summary>
+    public static string Script(string root, string owner, int waitSeconds) => "set -eu\numask 022\n" + $$"""
+        mkdir -p -- {{Quote(root)}}/.atomicdeploy
+        cd -- {{Quote(root)}}
+        legacy() {
+          if [ -d .atomicdeploy/lock ]; then
+            printf 'legacy %s\n' "$(cat .atomicdeploy/lock/owner 2>/dev/null || echo 'unknown (no owner file)')"
+            exit {{HeldExitCode}}
+          fi
+        }
+        legacy
+        exec 9>>.atomicdeploy/deploy.lock
+        if ! flock -n 9; then
+          wait={{waitSeconds.ToString(CultureInfo.InvariantCulture)}}
+          if [ "$wait" -gt 0 ]; then printf 'waiting %s\n' "$(cat .atomicdeploy/deploy.lock)"; fi
+          if [ "$wait" -eq 0 ] || ! flock -w "$wait" 9; then
+            printf 'held %s\n' "$(cat .atomicdeploy/deploy.lock)"
+            exit {{HeldExitCode}}
+          fi
+        fi
+        legacy
+        printf '%s (server pid %s)\n' {{Quote(owner)}} "$$" > .atomicdeploy/deploy.lock || true
+        {{PendingRelease.CleanUp}}
+        printf 'locked\n'
+        cat >/dev/null 2>&1 9>&-
+        """;
+
+    private static (string Word, string Text) Split(string line)
+    {
+        var space = line.IndexOf(' ', StringComparison.Ordinal);
+        return space < 0 ? (line, string.Empty) : (line[..space], line[(space + 1)..]);
+    }
+}

@@ -1,0 +1,44 @@
+using static AtomicDeploy.Core.Remote.ShellQuote;
+
+namespace AtomicDeploy.Core.Remote;
+
+/// <summary>
+/// Marks a release as unfinished from its creation until the switch: a file
+/// <c>.atomicdeploy/pending/NAME</c> holding the history line of its failure. A deploy killed
+/// before its switch cannot clean up after itself; the next deploy, once it holds the lock, removes
+/// every marked release that is not live and appends its failure line to the history, so a
+/// half-made release is never left behind and never taken for a finished one.
+/// </summary>
+public static class PendingRelease
+{
+    /// <summary>Marks <paramref name="release"/> as unfinished (run before the release is created).</summary>
+    public static string Mark(string root, string release, string failureLine) => $"""
+        mkdir -p -- {Quote(root)}/.atomicdeploy/pending
+        printf '%s\n' {Quote(failureLine)} > {Quote(root + "/.atomicdeploy/pending/" + release)}
+
+        """;
+
+    /// <summary>Marks <paramref name="release"/> as finished (run once <c>current</c> points at it, or once it is removed).</summary>
+    public static string Clear(string root, string release) =>
+        $"\nrm -f -- {Quote(root + "/.atomicdeploy/pending/" + release)}\n";
+
+    /// <summary>
+    /// Shell lines, run in the deploy folder under the lock: remove each marked release that
+    /// <c>current</c> does not point at (folders made writable first, as in an abort), record its
+    /// failure, and print <c>leftover NAME</c>.
+    /// </summary>
+    public static string CleanUp => """
+        live=$(readlink current 2>/dev/null || true)
+        for marker in .atomicdeploy/pending/*; do
+          [ -f "$marker" ] || continue
+          r=${marker##*/}
+          if [ "$live" != "releases/$r" ]; then
+            if [ -d "releases/$r" ]; then find "releases/$r" -type d ! -perm -u+rwx -exec chmod u+rwx {} \; 2>/dev/null || true; fi
+            rm -rf -- "releases/$r" ".atomicdeploy/manifests/$r.json" ".current.$r.tmp" ".atomicdeploy/deletions.$r"
+            cat -- "$marker" >> .atomicdeploy/log.jsonl || true
+            printf 'leftover %s\n' "$r"
+          fi
+          rm -f -- "$marker"
+        done
+        """;
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.IO.Compression;
+
+namespace AtomicDeploy.Core.Upload;
+
+/// <summary>
+/// Compresses what is written as a series of gzip members (gunzip and <c>tar -z</c> read them as
+/// one stream), choosing each member's level from how the last one went: when most of its time
+/// was spent waiting for the connection to take the bytes, the link is the bottleneck and the next
+/// member is compressed harder (fewer bytes to send); otherwise the CPU is, and it is compressed
+/// fastest. So a slow link gets level 6's size, and a fast link is never held back by compression.
+/// </summary>
+internal sealed class AdaptiveGzipStream(Stream output) : Stream
+{
+    private const long MemberInput = 4 << 20;
+
+    private GZipStream? _member;
+    private long _memberWritten;
+    private long _memberStarted;
+    private TimeSpan _waitedBefore;
+    private TimeSpan _waited;
+    private CompressionLevel _level = CompressionLevel.Fastest;
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    /// <summary>How many members were compressed at the harder level (for tests and the log).</summary>
+    public int HarderMembers { get; private set; }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        while (buffer.Length > 0)
+        {
+            if (_member is null)
+            {
+                _member = new GZipStream(new WaitTimer(output, this), _level, leaveOpen: false);
+                _memberWritten = 0;
+                _memberStarted = Stopwatch.GetTimestamp();
+                _waitedBefore = _waited;
+                HarderMembers += _level == CompressionLevel.Optimal ? 1 : 0;
+            }
+
+            var count = (int)Math.Min(buffer.Length, MemberInput - _memberWritten);
+            _member.Write(buffer[..count]);
+            _memberWritten += count;
+            buffer = buffer[count..];
+            if (_memberWritten == MemberInput)
+            {
+                EndMember();
+            }
+        }
+    }
+
+    /// <summary>Completes the last member. Not called after a failure, so the stream stays unfinished.</summary>
+    public void Finish()
+    {
+        if (_member is not null)
+        {
+            EndMember();
+        }
+    }
+
+    /// <summary>
+    /// Makes sure the stream cannot be read as a complete gzip stream, whatever member boundary it
+    /// stopped at: a failed upload must never unpack as a shorter, well-formed archive.
+    /// </summary>
+    public void Spoil() => output.Write([0x1f, 0x8b, 0x08, 0x00]);
+
+    public override void Flush() => output.Flush();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    private void EndMember()
+    {
+        _member!.Dispose();
+        _member = null;
+        var took = Stopwatch.GetElapsedTime(_memberStarted);
+        _level = _waited - _waitedBefore > took / 2 ? CompressionLevel.Optimal : CompressionLevel.Fastest;
+    }
+
+    /// <summary>Passes compressed bytes on, adding the time the connection took to accept them.</summary>
+    private sealed class WaitTimer(Stream inner, AdaptiveGzipStream owner) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            var started = Stopwatch.GetTimestamp();
+            inner.Write(buffer);
+            owner._waited += Stopwatch.GetElapsedTime(started);
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using AtomicDeploy.Benchmarks;
+using AtomicDeploy.Tests.Infrastructure;
+
+// The benchmark of issue #6: AtomicDeploy against the rsync script through a shaped link to a
+// real sshd. Run it with build/bench.sh (which installs rsync and builds in Release).
+if (args.Length > 0 && args[0] == MemoryProbe.ChildCommand)
+{
+    return MemoryProbe.Child(args[1..]);
+}
+
+var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal))
+    .ToDictionary(p => p.a[2..], p => p.i + 1 < args.Length && !args[p.i + 1].StartsWith("--", StringComparison.Ordinal) ? args[p.i + 1] : "true");
+string Option(string name, string fallback) => options.TryGetValue(name, out var value) ? value : fallback;
+var repo = Option("repo", Directory.GetCurrentDirectory());
+var runs = int.Parse(Option("runs", "5"), CultureInfo.InvariantCulture);
+var firstRuns = int.Parse(Option("first-runs", "3"), CultureInfo.InvariantCulture);
+var work = Option("work", Path.Combine(repo, "artifacts", "bench"));
+var output = Option("out", Path.Combine(repo, "docs", "benchmarks.md"));
+var oneWayDelay = TimeSpan.FromMilliseconds(double.Parse(Option("delay-ms", "25"), CultureInfo.InvariantCulture));
+var megabits = long.Parse(Option("mbit", "100"), CultureInfo.InvariantCulture);
+
+Directory.CreateDirectory(work);
+var data = Dataset.Build(Path.Combine(work, "dataset"));
+var datasetText = $"a real self-contained `dotnet publish` of a minimal ASP.NET Core app (linux-x64) plus {Dataset.StaticFiles:N0} small static files made from a fixed seed (text assets and random-byte images, 0.5 to 8 KB): {data.Files.Count:N0} files, {data.Bytes / 1048576.0:0} MB";
+var linkText = $"a user-space TCP proxy on 127.0.0.1 in front of sshd: {oneWayDelay.TotalMilliseconds:0} ms added each way ({2 * oneWayDelay.TotalMilliseconds:0} ms round trip) and {megabits} Mbit/s each way (a delay queue plus a token bucket per direction, order kept)";
+var machine = $"{Environment.ProcessorCount} cores ({CpuModel()}), {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}; server, link and client all on this machine";
+Console.WriteLine($"Dataset: {data.Files.Count} files, {data.Bytes / 1048576.0:0} MB. Link: {2 * oneWayDelay.TotalMilliseconds:0} ms RTT, {megabits} Mbit/s.");
+
+using var server = SshServer.Start();
+using var link = new ShapedLink(server.Port, oneWayDelay, megabits * 1_000_000);
+var knownHosts = Path.Combine(work, "known_hosts");
+File.WriteAllText(knownHosts, $"[127.0.0.1]:{link.Port} {server.HostKeyType} {server.HostKeyBase64}\n");
+
+var engine = new EngineContender(server, link.Port, knownHosts) { ShowSteps = options.ContainsKey("steps") };
+var rsync = new RsyncContender(server, link.Port, knownHosts);
+var only = Option("only", string.Empty);
+var results = Scenarios.Run(data, engine, rsync, runs, firstRuns, only).ToList();
+var memory = options.ContainsKey("skip-memory") ? null : MemoryProbe.Measure(server, work);
+
+Console.WriteLine();
+Console.WriteLine(Report.Table(results));
+Console.WriteLine(Report.Verdicts(results, memory));
+if (only.Length == 0)
+{
+    var command = "./build/bench.sh" + (runs != 5 || firstRuns != 3 ? $" --runs {runs} --first-runs {firstRuns}" : string.Empty);
+    File.WriteAllText(output, Report.Markdown(command, machine, datasetText, linkText, runs, firstRuns, results, memory) + "\n");
+    Console.WriteLine($"Wrote {Path.GetRelativePath(repo, output)}.");
+}
+
+return 0;
+
+static string CpuModel() =>
+    File.Exists("/proc/cpuinfo")
+        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
+        : "unknown CPU";

@@ -1,0 +1,57 @@
+using AtomicDeploy.Core.History;
+using AtomicDeploy.Core.Remote;
+
+namespace AtomicDeploy.Tests.Unit;
+
+[TestClass]
+public sealed class ReleaseHistoryTests
+{
+    private const string A = "20261101000000";
+    private const string B = "20261102000000";
+    private const string C = "20261103000000";
+
+    [TestMethod]
+    public void A_release_takes_the_outcome_of_its_last_deploy_line_and_rollback_lines_do_not_change_it()
+    {
+        var history = ReleaseHistory.From(State(live: A, A, B, C), [
+            Line("deploy", A, "success", "1.0.0"),
+            Line("deploy", B, "success", "1.1.0"),
+            Line("deploy", B, "failed", "1.1.0"),
+            Line("rollback", A, "success", "1.0.0"),
+            "{torn line",
+        ]);
+
+        CollectionAssert.AreEqual(new[] { C, B, A }, history.Releases.Select(r => r.Name).ToArray(), "newest first");
+        Assert.AreEqual("failed", history.Find(B)!.Outcome);
+        Assert.AreEqual("unknown", history.Find(C)!.Outcome, "a folder with no history line");
+        Assert.AreEqual(A, history.Live!.Name);
+        Assert.AreEqual("1.0.0", history.Live.Version);
+        Assert.HasCount(4, history.Records, "the torn line is skipped");
+    }
+
+    [TestMethod]
+    public void The_previous_good_release_is_the_newest_older_one_that_succeeded()
+    {
+        var history = ReleaseHistory.From(State(live: C, A, B, C), [
+            Line("deploy", A, "success", null),
+            Line("deploy", B, "failed", null),
+            Line("deploy", C, "success", null),
+        ]);
+
+        Assert.AreEqual(A, history.PreviousGood()!.Name);
+        Assert.IsNull(ReleaseHistory.From(State(live: A, A), [Line("deploy", A, "success", null)]).PreviousGood());
+    }
+
+    private static RemoteState State(string live, params string[] releases) => new($"releases/{live}", live, releases, null, string.Empty);
+
+    private static string Line(string kind, string release, string outcome, string? version) => new DeployRecord
+    {
+        Event = kind,
+        Release = release,
+        Time = DateTime.UtcNow,
+        User = "u",
+        Machine = "m",
+        Version = version,
+        Outcome = outcome,
+    }.ToJsonLine();
+}
