@@ -4,13 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The tests start their own sshd and nginx on 127.0.0.1, make keys with ssh-keygen, and commit a
-# sample app with git; install whatever of these is missing (Debian's packages).
+# The tests start their own sshd and nginx on 127.0.0.1, make keys with ssh-keygen, commit a
+# sample app with git, and the server side of the health check fetches its URL with curl; fleet
+# tests use unshare and mount (util-linux, mount). Install whatever of these is missing (Debian's packages).
 missing=""
 [ -x /usr/sbin/sshd ] || missing="$missing openssh-server"
 [ -x /usr/sbin/nginx ] || missing="$missing nginx-light"
 command -v ssh-keygen >/dev/null 2>&1 || missing="$missing openssh-client"
 command -v git >/dev/null 2>&1 || missing="$missing git"
+command -v curl >/dev/null 2>&1 || missing="$missing curl"
+command -v flock >/dev/null 2>&1 || missing="$missing util-linux"
+command -v mount >/dev/null 2>&1 || missing="$missing mount"
 if [ -n "$missing" ]; then
   echo "Installing what the tests need:$missing"
   sudo_cmd=""

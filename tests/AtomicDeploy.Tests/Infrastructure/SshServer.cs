@@ -128,10 +128,30 @@ internal sealed class SshServer : IDisposable
     {
         get
         {
-            lock (Log)
+            // sshd's log is read in the background: wait (bounded) until the count stops growing.
+            var count = CountAcceptedLogins();
+            var stableSince = DateTime.UtcNow;
+            var deadline = DateTime.UtcNow.AddSeconds(3);
+            while (DateTime.UtcNow < deadline && DateTime.UtcNow - stableSince < TimeSpan.FromMilliseconds(500))
             {
-                return Log.Count(line => line.Contains("Accepted publickey for", StringComparison.Ordinal));
+                Thread.Sleep(50);
+                var now = CountAcceptedLogins();
+                if (now != count)
+                {
+                    count = now;
+                    stableSince = DateTime.UtcNow;
+                }
             }
+
+            return count;
+        }
+    }
+
+    private int CountAcceptedLogins()
+    {
+        lock (Log)
+        {
+            return Log.Count(line => line.Contains("Accepted publickey for", StringComparison.Ordinal));
         }
     }
 
