@@ -438,15 +438,15 @@ public sealed class DeploySession : IDisposable
         var result = _shell.Run(script, input, _commandTimeout, cancellationToken);
         if (result.ExitCode != 0)
         {
-            var error = result.Error.Trim();
+            var error = ServerText.OneLine(result.Error);
             if (error.Contains("No space left on device", StringComparison.Ordinal) || error.Contains("Disk quota exceeded", StringComparison.Ordinal))
             {
                 throw new DeployException(ErrorCodes.DiskFull,
-                    $"The disk holding {Root} on {TargetName} is full (or the deploy user's quota is used up): could not {what}. The live release keeps serving and the half-made release is removed, which gives its space back. Free some space (or lower AtomicDeployKeepReleases), then deploy again. {Truncate(error)}");
+                    $"The disk holding {Root} on {TargetName} is full (or the deploy user's quota is used up): could not {what}. The live release keeps serving and the half-made release is removed, which gives its space back. Free some space (or lower AtomicDeployKeepReleases), then deploy again. {error}");
             }
 
             throw new DeployException(ErrorCodes.RemoteFailed,
-                $"Could not {what} in {Root} on {TargetName} (exit code {result.ExitCode}): {(error.Length > 0 ? Truncate(error) : "no error output")}");
+                $"Could not {what} in {Root} on {TargetName} (exit code {result.ExitCode}): {(error.Length > 0 ? error : "no error output")}");
         }
 
         return result;
@@ -482,8 +482,6 @@ public sealed class DeploySession : IDisposable
         Outcome = outcome,
         Error = error,
     };
-
-    private static string Truncate(string text) => text.Length <= 2000 ? text : text[..2000] + " ...";
 
     /// <summary>Formats a byte count for the log.</summary>
     public static string Format(long bytes) => bytes switch

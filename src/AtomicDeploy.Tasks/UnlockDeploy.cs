@@ -22,7 +22,7 @@ public sealed class UnlockDeploy : DeployTask
         var output = result.Output.Trim();
         if (result.ExitCode != 0)
         {
-            throw new DeployException(ErrorCodes.RemoteFailed, $"Could not remove the lock in {root} on {shell.Name} (exit code {result.ExitCode}): {result.Error.Trim()}");
+            throw new DeployException(ErrorCodes.RemoteFailed, $"Could not remove the lock in {root} on {shell.Name} (exit code {result.ExitCode}): {ServerText.OneLine(result.Error)}");
         }
 
         if (output.StartsWith("removed ", StringComparison.Ordinal))

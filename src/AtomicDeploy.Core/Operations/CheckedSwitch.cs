@@ -46,7 +46,7 @@ public static class CheckedSwitch
             var result = session.Shell.Run(RemoteScripts.Switch(session.Root, previous, failed.ToJsonLine() + "\n" + back.ToJsonLine()), null, TimeSpan.FromSeconds(60), CancellationToken.None);
             if (result.ExitCode != 0)
             {
-                throw new DeployException(ErrorCodes.RemoteFailed, result.Error.Trim());
+                throw new DeployException(ErrorCodes.RemoteFailed, ServerText.OneLine(result.Error));
             }
         }
         catch (DeployException e)

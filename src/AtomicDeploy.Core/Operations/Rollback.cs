@@ -50,7 +50,7 @@ public static class Rollback
             var switched = shell.Run(RemoteScripts.Switch(root, target.Name, record.ToJsonLine()), null, timeout, cancellationToken);
             if (switched.ExitCode != 0)
             {
-                throw new DeployException(ErrorCodes.RemoteFailed, $"Could not switch current to releases/{target.Name} in {where} (exit code {switched.ExitCode}): {switched.Error.Trim()}");
+                throw new DeployException(ErrorCodes.RemoteFailed, $"Could not switch current to releases/{target.Name} in {where} (exit code {switched.ExitCode}): {ServerText.OneLine(switched.Error)}");
             }
 
             log.Summary($"AtomicDeploy: rolled back {where}: current -> releases/{target.Name} (version {target.Version ?? "unknown"}), was {live ?? "nothing"}, in {clock.Elapsed.TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s.");

@@ -17,7 +17,7 @@ public sealed record ServerInspection(RemoteState State, ReleaseHistory History)
         var result = shell.Run(ReadOnlyScripts.Inspect(root, withManifest), null, timeout, cancellationToken);
         if (result.ExitCode != 0)
         {
-            throw new DeployException(ErrorCodes.RemoteFailed, $"Could not read {root} on {shell.Name} (exit code {result.ExitCode}): {result.Error.Trim()}");
+            throw new DeployException(ErrorCodes.RemoteFailed, $"Could not read {root} on {shell.Name} (exit code {result.ExitCode}): {ServerText.OneLine(result.Error)}");
         }
 
         var state = RemoteState.Parse(result.Output, $"{root} on {shell.Name}");
