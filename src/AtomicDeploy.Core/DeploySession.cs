@@ -220,19 +220,9 @@ public sealed class DeploySession : IDisposable
         Expect(DeployStage.Prepared, "UploadChanged");
         var diff = ManifestDiff.Compute(_liveManifest, next);
         _log.Info($"AtomicDeploy: {next.FileCount} files published; sending {diff.FilesAdded} added and {diff.FilesChanged} changed ({Format(diff.BytesToSend)}), removing {diff.Removed.Count}, keeping {diff.Unchanged} unchanged.");
-        foreach (var entry in diff.Added.Where(e => !e.IsDirectory))
+        foreach (var (verb, path) in diff.Files())
         {
-            _log.Detail($"  added   {entry.Path}");
-        }
-
-        foreach (var entry in diff.Changed.Concat(diff.ModeChanged).Where(e => !e.IsDirectory))
-        {
-            _log.Detail($"  changed {entry.Path}");
-        }
-
-        foreach (var path in diff.Removed)
-        {
-            _log.Detail($"  removed {path}");
+            _log.Detail($"  {(verb == "add" ? "added" : verb + "d"),-7} {path}");
         }
 
         Run("upload the changed files", RemoteScripts.Upload(Root, Release!), input =>

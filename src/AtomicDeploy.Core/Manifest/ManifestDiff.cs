@@ -52,6 +52,12 @@ public sealed class ManifestDiff
     /// <summary>Bytes of file content to send.</summary>
     public long BytesToSend => ToSend.Sum(e => e.Size);
 
+    /// <summary>Every file this diff adds, changes or removes, with what happens to it (<c>add</c>, <c>change</c>, <c>remove</c>), for the build log.</summary>
+    public IEnumerable<(string Verb, string Path)> Files() =>
+        Added.Where(e => !e.IsDirectory).Select(e => ("add", e.Path))
+            .Concat(Changed.Concat(ModeChanged).Where(e => !e.IsDirectory).Select(e => ("change", e.Path)))
+            .Concat(Removed.Select(path => ("remove", path)));
+
     /// <summary>Compares the live manifest with the new one.</summary>
     public static ManifestDiff Compute(ReleaseManifest live, ReleaseManifest next)
     {

@@ -33,19 +33,9 @@ public static class DryRun
         var next = PublishFolderScanner.Scan(request.SourceDir, request.Include, log, cancellationToken);
         var diff = ManifestDiff.Compute(live, next);
         log.Info($"AtomicDeploy (dry run): {next.FileCount} files published; would send {diff.FilesAdded} added and {diff.FilesChanged} changed ({DeploySession.Format(diff.BytesToSend)} before compression), remove {diff.Removed.Count}, keep {diff.Unchanged} unchanged.");
-        foreach (var entry in diff.Added.Where(e => !e.IsDirectory))
+        foreach (var (verb, path) in diff.Files())
         {
-            log.Info($"  would add     {entry.Path}");
-        }
-
-        foreach (var entry in diff.Changed.Concat(diff.ModeChanged).Where(e => !e.IsDirectory))
-        {
-            log.Info($"  would change  {entry.Path}");
-        }
-
-        foreach (var path in diff.Removed)
-        {
-            log.Info($"  would remove  {path}");
+            log.Info($"  would {verb,-7} {path}");
         }
 
         var links = PlanLinks(shell, root, request.SharedPaths, next, timeout, cancellationToken);
