@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace AtomicDeploy.Tests.Infrastructure;
 
@@ -25,7 +23,7 @@ internal sealed class NginxServer : IDisposable
         }
 
         File.SetUnixFileMode(_folder.Path, (UnixFileMode)0b111_101_101);
-        Port = FreePort();
+        Port = Loopback.FreePort();
         var config = _folder.Combine("nginx.conf");
         File.WriteAllText(config, $$"""
             daemon off;
@@ -61,7 +59,7 @@ internal sealed class NginxServer : IDisposable
         _process = Process.Start(start)!;
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
-        WaitUntilListening();
+        Loopback.WaitUntilListening(_process, Port, "nginx", () => ErrorLog);
     }
 
     public int Port { get; }
@@ -85,37 +83,5 @@ internal sealed class NginxServer : IDisposable
             _process.Dispose();
             _folder.Dispose();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private void WaitUntilListening()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"nginx exited with {_process.ExitCode}: {ErrorLog}");
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
-            }
-        }
-
-        throw new TimeoutException($"nginx did not listen on 127.0.0.1:{Port}: {ErrorLog}");
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Diagnostics;
 
 namespace AtomicDeploy.Tests.Infrastructure;
@@ -41,7 +39,7 @@ internal sealed class SshServer : IDisposable
         File.Copy(ClientKeyFile + ".pub", _folder.Combine("authorized_keys"));
         File.SetUnixFileMode(_folder.Combine("authorized_keys"), (UnixFileMode)0b110_100_100);
 
-        Port = FreePort();
+        Port = Loopback.FreePort();
         var hostPublicKey = File.ReadAllText(HostKeyFile + ".pub").Split(' ');
         HostKeyType = hostPublicKey[0];
         HostKeyBase64 = hostPublicKey[1];
@@ -97,7 +95,7 @@ internal sealed class SshServer : IDisposable
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (Log) { Log.Add(e.Data); } } };
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
-        WaitUntilListening();
+        Loopback.WaitUntilListening(_process, Port, "sshd", () => string.Join('\n', Log));
     }
 
     public bool IsRoot { get; }
@@ -240,37 +238,5 @@ internal sealed class SshServer : IDisposable
         // sshd without PAM refuses accounts whose password is locked ('!'); '*' allows key logins only.
         ProcessRunner.Check("usermod", "-p", "*", "-s", loginShell, user);
         return user;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private void WaitUntilListening()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"sshd exited with {_process.ExitCode}: {string.Join('\n', Log)}");
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
-            }
-        }
-
-        throw new TimeoutException($"sshd did not listen on 127.0.0.1:{Port}: {string.Join('\n', Log)}");
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace AtomicDeploy.Tests.Infrastructure;
@@ -19,7 +18,7 @@ internal sealed class TestWebServer : IDisposable
     {
         Status = status;
         Body = body;
-        Port = FreePort();
+        Port = Loopback.FreePort();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _thread = new Thread(Serve) { IsBackground = true, Name = "test web server" };
@@ -71,12 +70,5 @@ internal sealed class TestWebServer : IDisposable
             context.Response.OutputStream.Write(bytes);
             context.Response.Close();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace AtomicDeploy.Tests.Infrastructure;
+
+/// <summary>Ports on 127.0.0.1 for the servers the tests start, and waiting until one listens.</summary>
+internal static class Loopback
+{
+    /// <summary>A port on 127.0.0.1 that is free now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Waits (at most 15 s) until <paramref name="process"/> accepts connections on <paramref name="port"/>; <paramref name="log"/> explains a failure.</summary>
+    public static void WaitUntilListening(Process process, int port, string name, Func<string> log)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{name} exited with {process.ExitCode}: {log()}");
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+
+        throw new TimeoutException($"{name} did not listen on 127.0.0.1:{port}: {log()}");
+    }
+}
