@@ -2,7 +2,8 @@
 # The benchmark of the deploy step: AtomicDeploy against the rsync script users would write, both
 # through a simulated slow link (50 ms round trip, 100 Mbit/s) to a real sshd on 127.0.0.1. Prints
 # the table and writes docs/benchmarks.md. Options (passed on): --runs N (default 5),
-# --first-runs N (default 3), --only first,none,one,small,tenth (a quick look; writes no file),
+# --first-runs N (default 3), --only first,none,one,small,tenth,fleet (a quick look; writes no file; --only fleet rewrites just
+# the Fleet section), --fleet-hosts N (default 4),
 # --skip-memory, --steps (print when each engine step ends), --delay-ms 25, --mbit 100. Takes a few minutes; the dataset is cached in
 # artifacts/bench/.
 set -euo pipefail

@@ -215,7 +215,14 @@ public sealed class DeploySession : IDisposable
     }
 
     /// <summary>Step 2 with the publish folder already hashed into <paramref name="next"/> (a fleet hashes it once for all hosts).</summary>
-    public ManifestDiff UploadScanned(string sourceDir, ReleaseManifest next, CancellationToken cancellationToken)
+    public ManifestDiff UploadScanned(string sourceDir, ReleaseManifest next, CancellationToken cancellationToken) =>
+        UploadScanned(sourceDir, next, null, cancellationToken);
+
+    /// <summary>What step 2 would send for <paramref name="next"/> (a fleet compares its hosts' changes to share one stream).</summary>
+    internal ManifestDiff PlanUpload(ReleaseManifest next) => ManifestDiff.Compute(_liveManifest, next);
+
+    /// <summary>Step 2, with <paramref name="sharedArchive"/>, when given, writing the archive (one stream shared by fleet hosts with the same changes).</summary>
+    internal ManifestDiff UploadScanned(string sourceDir, ReleaseManifest next, Action<Stream>? sharedArchive, CancellationToken cancellationToken)
     {
         Expect(DeployStage.Prepared, "UploadChanged");
         var diff = ManifestDiff.Compute(_liveManifest, next);
@@ -228,7 +235,15 @@ public sealed class DeploySession : IDisposable
         Run("upload the changed files", RemoteScripts.Upload(Root, Release!), input =>
         {
             var counter = new CountingStream(input);
-            ReleaseArchive.Write(counter, sourceDir, Release!, diff, next, _log, cancellationToken);
+            if (sharedArchive is null)
+            {
+                ReleaseArchive.Write(counter, sourceDir, Release!, diff, next, _log, cancellationToken);
+            }
+            else
+            {
+                sharedArchive(counter);
+            }
+
             _bytesSent = counter.BytesWritten;
         }, cancellationToken);
 

@@ -36,16 +36,35 @@ var engine = new EngineContender(server, link.Port, knownHosts) { ShowSteps = op
 var rsync = new RsyncContender(server, link.Port, knownHosts);
 var only = Option("only", string.Empty);
 var results = Scenarios.Run(data, engine, rsync, runs, firstRuns, only).ToList();
-var memory = options.ContainsKey("skip-memory") ? null : MemoryProbe.Measure(server, work);
+var fleetHosts = int.Parse(Option("fleet-hosts", "4"), CultureInfo.InvariantCulture);
+IReadOnlyList<FleetResult> fleet = [];
+if (only.Length == 0 || only.Split(',').Contains("fleet"))
+{
+    using var bench = new FleetBench(fleetHosts, oneWayDelay, megabits * 1_000_000);
+    fleet = bench.Run(data, runs, firstRuns);
+}
+
+var memory = options.ContainsKey("skip-memory") || only == "fleet" ? null : MemoryProbe.Measure(server, work);
 
 Console.WriteLine();
 Console.WriteLine(Report.Table(results));
 Console.WriteLine(Report.Verdicts(results, memory));
+if (fleet.Count > 0)
+{
+    Console.WriteLine(FleetReport.Table(fleet));
+}
+
 if (only.Length == 0)
 {
     var command = "./build/bench.sh" + (runs != 5 || firstRuns != 3 ? $" --runs {runs} --first-runs {firstRuns}" : string.Empty);
-    File.WriteAllText(output, Report.Markdown(command, machine, datasetText, linkText, runs, firstRuns, results, memory) + "\n");
+    File.WriteAllText(output, FleetReport.Replace(Report.Markdown(command, machine, datasetText, linkText, runs, firstRuns, results, memory), FleetReport.Section(fleet, runs, firstRuns)));
     Console.WriteLine($"Wrote {Path.GetRelativePath(repo, output)}.");
+}
+else if (only == "fleet" && File.Exists(output))
+{
+    // Only the fleet section is new: the other tables stay as the last full run wrote them.
+    File.WriteAllText(output, FleetReport.Replace(File.ReadAllText(output), FleetReport.Section(fleet, runs, firstRuns)));
+    Console.WriteLine($"Updated the fleet section of {Path.GetRelativePath(repo, output)}.");
 }
 
 return 0;

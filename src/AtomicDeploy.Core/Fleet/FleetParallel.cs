@@ -19,6 +19,27 @@ internal static class FleetParallel
     }
 
     /// <summary>
+    /// Runs <paramref name="step"/> for every host at once, each on a thread of its own (never
+    /// queued behind another host's step, which hosts that wait for each other need).
+    /// </summary>
+    public static IReadOnlyList<(T Host, DeployException Error)> Together<T>(IReadOnlyList<T> hosts, Action<T> step)
+    {
+        var failures = new DeployException?[hosts.Count];
+        var threads = hosts.Select((host, i) => new Thread(() => failures[i] = Catch(() => step(host))) { IsBackground = true, Name = "fleet-host" }).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        return hosts.Select((host, i) => (host, failures[i])).Where(f => f.Item2 is not null).Select(f => (f.host, f.Item2!)).ToArray();
+    }
+
+    /// <summary>
     /// One error for the build from the hosts that failed: the first host's code, and every host's
     /// message, each named. <paramref name="aftermath"/> says what became of the fleet.
     /// </summary>

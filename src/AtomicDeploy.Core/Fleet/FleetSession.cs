@@ -85,11 +85,14 @@ public sealed class FleetSession : IDisposable
         return release;
     }
 
-    /// <summary>Step 2: hashes the publish folder once, then diffs and uploads per host.</summary>
+    /// <summary>
+    /// Step 2: hashes the publish folder once, then diffs per host; hosts with the same changes share
+    /// one compressed stream (files read and compressed once), the others get their own.
+    /// </summary>
     public void Upload(string sourceDir, Func<string, FileInfo, bool>? include, CancellationToken cancellationToken)
     {
         var next = PublishFolderScanner.Scan(sourceDir, include, Log, cancellationToken);
-        Each(h => h.Session.UploadScanned(sourceDir, next, cancellationToken));
+        Fail(FleetUpload.Run(Hosts, _parallelism, sourceDir, next, Log, cancellationToken), NoneSwitched);
     }
 
     /// <summary>Step 3 on every host.</summary>
@@ -147,7 +150,12 @@ public sealed class FleetSession : IDisposable
     /// <summary>Runs a step on every host with the given bound; failed hosts keep their failure for the history and the summary.</summary>
     internal void Each(Action<FleetHost> step, int parallelism, string aftermath)
     {
-        var failures = FleetParallel.Each(Hosts, parallelism, step);
+        Fail(FleetParallel.Each(Hosts, parallelism, step), aftermath);
+    }
+
+    /// <summary>Keeps each failed host's failure (for the history and the summary) and throws one error naming each.</summary>
+    private static void Fail(IReadOnlyList<(FleetHost Host, DeployException Error)> failures, string aftermath)
+    {
         if (failures.Count == 0)
         {
             return;

@@ -30,7 +30,36 @@ public sealed class FleetDeploysOverSsh
             Assert.IsTrue(log.Lines.Any(l => l.StartsWith($"AtomicDeploy: [{server.HostSpec}] release {second}: 0 added, 1 changed, 0 removed", StringComparison.Ordinal) && l.EndsWith(": deployed.", StringComparison.Ordinal)), string.Join('\n', log.Lines));
         }
 
+        Assert.AreEqual(2, log.Lines.Count(l => l.StartsWith("AtomicDeploy: one compressed stream for 2 hosts", StringComparison.Ordinal)), "at most two hosts at a time, so two shared streams");
+
         Assert.IsFalse(Directory.Exists(fleet.Root + "/releases"), "outside the hosts' namespaces the common path is an empty folder");
+    }
+
+    [TestMethod]
+    public void Hosts_with_the_same_changes_share_one_stream_and_a_host_with_other_changes_gets_its_own()
+    {
+        using var fleet = StartFleet(4);
+        using var source = new SourceFolder().Write("app.dll", "v1").Write("wwwroot/site.css", "body{}");
+        fleet.Deploy(source.Path);
+        using var other = new SourceFolder().Write("app.dll", "other");
+        EngineDeploy.Deploy(fleet.Servers[3], fleet.Root, other.Path);
+        source.Write("app.dll", "v2");
+        var log = new RecordingLog();
+
+        var release = fleet.Deploy(source.Path, log: log);
+
+        foreach (var server in fleet.Servers)
+        {
+            var tree = new RemoteTree(SshFleet.RootOn(server));
+            Assert.AreEqual($"releases/{release}", tree.CurrentLink, server.HostSpec);
+            Assert.AreEqual("v2", tree.CurrentFile("app.dll"));
+            Assert.AreEqual("body{}", tree.CurrentFile("wwwroot/site.css"));
+            var sent = server == fleet.Servers[3] ? "1 added, 1 changed" : "0 added, 1 changed";
+            Assert.IsTrue(log.Lines.Any(l => l.StartsWith($"AtomicDeploy: [{server.HostSpec}] release {release}: {sent}, 0 removed", StringComparison.Ordinal)), string.Join('\n', log.Lines));
+        }
+
+        var shared = string.Join(", ", fleet.Servers.Take(3).Select(s => s.HostSpec));
+        CollectionAssert.Contains(log.Lines, $"AtomicDeploy: one compressed stream for 3 hosts with the same changes ({shared}).");
     }
 
     [TestMethod]
