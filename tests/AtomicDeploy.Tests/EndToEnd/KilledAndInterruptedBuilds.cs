@@ -44,10 +44,16 @@ public sealed class KilledAndInterruptedBuilds
         Wait.WriteRandomFile(Path.Combine(app.ProjectFolder, "wwwroot", "big.bin"), 150);
         var interrupted = StopMidUpload(app, properties, root, process => ProcessRunner.Check("kill", "-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
-        StringAssert.Contains(interrupted, $"error {ErrorCodes.Cancelled}:");
+        // MSBuild turns Ctrl+C into Cancel() on the running task, which stops the upload and fails with
+        // AD0206. On a busy machine the signal can land after UploadChanged has returned: MSBuild then
+        // skips the remaining tasks and ends the build with only its own notice, and the session's
+        // clean-up at the end of the build records AD0205. Either way the build removes its release.
+        var cancelledInTask = interrupted.Contains($"error {ErrorCodes.Cancelled}:", StringComparison.Ordinal);
+        Assert.IsTrue(cancelledInTask || interrupted.Contains("Attempting to cancel the build", StringComparison.Ordinal), interrupted);
         CollectionAssert.AreEqual(new[] { live, release }, tree.Releases, "the interrupted build removed its release itself");
         Assert.AreEqual($"releases/{release}", tree.CurrentLink);
-        StringAssert.Contains(tree.HistoryLines[^1], $"\"error\":\"{ErrorCodes.Cancelled}\"");
+        StringAssert.Contains(tree.HistoryLines[^1], "\"outcome\":\"failed\"");
+        StringAssert.Contains(tree.HistoryLines[^1], $"\"error\":\"{(cancelledInTask ? ErrorCodes.Cancelled : ErrorCodes.NoPreparedRelease)}\"");
         using var shell = EngineDeploy.Connect(EngineDeploy.Settings(server));
         using var freeAtOnce = DeployLock.Take(shell, root, "test", TimeSpan.Zero, new RecordingLog(), CancellationToken.None);
         Assert.IsEmpty(freeAtOnce.Leftovers);

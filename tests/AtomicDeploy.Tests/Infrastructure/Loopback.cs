@@ -4,7 +4,7 @@ using System.Net.Sockets;
 
 namespace AtomicDeploy.Tests.Infrastructure;
 
-/// <summary>Ports on 127.0.0.1 for the servers the tests start, and waiting until one listens.</summary>
+/// <summary>The servers the tests start on 127.0.0.1: a free port, waiting until one listens, stopping it.</summary>
 internal static class Loopback
 {
     /// <summary>A port on 127.0.0.1 that is free now.</summary>
@@ -39,5 +39,23 @@ internal static class Loopback
         }
 
         throw new TimeoutException($"{name} did not listen on 127.0.0.1:{port}: {log()}");
+    }
+
+    /// <summary>Stops <paramref name="process"/> (and its children) and removes its <paramref name="folder"/>.</summary>
+    public static void Stop(Process process, IDisposable folder)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
+            }
+        }
+        finally
+        {
+            process.Dispose();
+            folder.Dispose();
+        }
     }
 }

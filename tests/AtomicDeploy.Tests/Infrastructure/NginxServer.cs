@@ -68,20 +68,5 @@ internal sealed class NginxServer : IDisposable
 
     public string ErrorLog => File.Exists(_folder.Combine("error.log")) ? File.ReadAllText(_folder.Combine("error.log")) : string.Empty;
 
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
-            }
-        }
-        finally
-        {
-            _process.Dispose();
-            _folder.Dispose();
-        }
-    }
+    public void Dispose() => Loopback.Stop(_process, _folder);
 }

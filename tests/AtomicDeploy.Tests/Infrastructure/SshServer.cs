@@ -207,22 +207,7 @@ internal sealed class SshServer : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
-            }
-        }
-        finally
-        {
-            _process.Dispose();
-            _folder.Dispose();
-        }
-    }
+    public void Dispose() => Loopback.Stop(_process, _folder);
 
     private static string EnsureTestUser(string user, string loginShell)
     {
