@@ -18,23 +18,11 @@ public static class ReadOnlyScripts
     /// </summary>
     public static string Inspect(string root, bool withManifest) => $$"""
         set -u
-        printf 'atomicdeploy-state 1\n'
-        cd -- {{Quote(root)}} 2>/dev/null || { printf 'live \n'; exit 0; }
-        live=
-        if [ -L current ]; then live=$(readlink current); elif [ -e current ]; then live='(not a symlink)'; fi
-        printf 'live %s\n' "$live"
-        for r in releases/{{ReleaseGlob}}; do
-          if [ -d "$r" ]; then printf 'release %s\n' "${r#releases/}"; fi
-        done
+        cd -- {{Quote(root)}} 2>/dev/null || { printf 'atomicdeploy-state 1\nlive \n'; exit 0; }
+        {{RemoteScripts.StateHead}}
         if [ -f .atomicdeploy/log.jsonl ]; then sed 's/^/{{HistoryPrefix}}/' .atomicdeploy/log.jsonl; fi
         [ {{(withManifest ? "yes" : "no")}} = yes ] || exit 0
-        name=${live#releases/}
-        if [ "releases/$name" = "$live" ] && [ -f ".atomicdeploy/manifests/$name.json" ] && [ -d "$live" ]; then
-          printf 'manifest\n'
-          cat ".atomicdeploy/manifests/$name.json"
-          printf '\nlisting\n'
-          find "$live/" -mindepth 1 ! -type l -printf '%y %s %m %P\0'
-        fi
+        {{RemoteScripts.LiveManifest}}
         """;
 
     /// <summary>
@@ -55,6 +43,4 @@ public static class ReadOnlyScripts
           printf "%s%s%s\0" "$s" "$t" "${p#shared/}"
           [ "$s$t" = dd ]' sh "$live" {} \; -o -prune \)
         """;
-
-    private static string ReleaseGlob => string.Concat(Enumerable.Repeat("[0-9]", 14));
 }

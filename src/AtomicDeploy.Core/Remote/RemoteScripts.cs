@@ -14,13 +14,8 @@ public static class RemoteScripts
 {
     private const string Preamble = "set -eu\numask 022\n";
 
-    /// <summary>
-    /// Creates the layout if missing and prints the state (run under the <see cref="DeployLock"/>): the <c>current</c> link, the releases, the live release's manifest (one JSON line) and
-    /// what the live release really holds (kind, size, mode and path of each entry, NUL-terminated).
-    /// </summary>
-    public static string ReadState(string root) => Preamble + $$"""
-        mkdir -p -- {{Quote(root)}}/releases {{Quote(root)}}/shared {{Quote(root)}}/.atomicdeploy/manifests
-        cd -- {{Quote(root)}}
+    /// <summary>Shell lines, run in the deploy folder, that print the state's first part: the <c>current</c> link (as <c>$live</c>) and the releases.</summary>
+    internal static string StateHead => $$"""
         printf 'atomicdeploy-state 1\n'
         live=
         if [ -L current ]; then live=$(readlink current); elif [ -e current ]; then live='(not a symlink)'; fi
@@ -28,6 +23,10 @@ public static class RemoteScripts
         for r in releases/{{ReleaseGlob}}; do
           if [ -d "$r" ]; then printf 'release %s\n' "${r#releases/}"; fi
         done
+        """;
+
+    /// <summary>Shell lines, after <see cref="StateHead"/>, that print the live release's manifest and what it really holds.</summary>
+    internal static string LiveManifest => """
         name=${live#releases/}
         if [ "releases/$name" = "$live" ] && [ -f ".atomicdeploy/manifests/$name.json" ] && [ -d "$live" ]; then
           printf 'manifest\n'
@@ -35,6 +34,17 @@ public static class RemoteScripts
           printf '\nlisting\n'
           find "$live/" -mindepth 1 ! -type l -printf '%y %s %m %P\0'
         fi
+        """;
+
+    /// <summary>
+    /// Creates the layout if missing and prints the state (run under the <see cref="DeployLock"/>): the <c>current</c> link, the releases, the live release's manifest (one JSON line) and
+    /// what the live release really holds (kind, size, mode and path of each entry, NUL-terminated).
+    /// </summary>
+    public static string ReadState(string root) => Preamble + $$"""
+        mkdir -p -- {{Quote(root)}}/releases {{Quote(root)}}/shared {{Quote(root)}}/.atomicdeploy/manifests
+        cd -- {{Quote(root)}}
+        {{StateHead}}
+        {{LiveManifest}}
         """;
 
     /// <summary>
