@@ -10,16 +10,7 @@ public sealed class SampleDeploysToALocalTarget
         using var target = new TempFolder();
         var root = target.Combine("HelloWeb");
 
-        var result = DotNet.Run(
-            ["publish", Repository.Combine("samples", "HelloWeb"), "-c", "Release", "-p:AtomicDeploy=true", $"-p:AtomicDeployPath={root}"],
-            Repository.Root,
-            null,
-            target.Combine("tmp"));
-
-        Assert.AreEqual(0, result.ExitCode, result.All);
-        var tree = new RemoteTree(root);
-        var release = tree.Releases.Single();
-        StringAssert.Contains(result.Output, $"AtomicDeploy: deployed release {release} to {root} on this machine");
+        var (tree, release) = PublishSample(target, root, "-c", "Release", "-p:AtomicDeploy=true");
         Assert.AreEqual($"releases/{release}", tree.CurrentLink);
         StringAssert.Contains(tree.CurrentFile("wwwroot/index.html"), "Hello from HelloWeb");
         Assert.AreEqual("../../shared/App_Data", new FileInfo(tree.ReleasePath(release, "App_Data")).LinkTarget);
@@ -32,8 +23,15 @@ public sealed class SampleDeploysToALocalTarget
         var root = target.Combine("HelloWeb-production");
 
         // Only the path is overridden, so the test does not write into the repository's artifacts folder.
+        var (tree, release) = PublishSample(target, root, "-p:PublishProfile=Production");
+        Assert.AreEqual("../../shared/appsettings.Production.json", new FileInfo(tree.ReleasePath(release, "appsettings.Production.json")).LinkTarget, "the profile's shared paths are used");
+    }
+
+    /// <summary>Publishes the sample with <paramref name="arguments"/> into <paramref name="root"/>, checks that one release was deployed, and returns it.</summary>
+    private static (RemoteTree Tree, string Release) PublishSample(TempFolder target, string root, params string[] arguments)
+    {
         var result = DotNet.Run(
-            ["publish", Repository.Combine("samples", "HelloWeb"), "-p:PublishProfile=Production", $"-p:AtomicDeployPath={root}"],
+            ["publish", Repository.Combine("samples", "HelloWeb"), .. arguments, $"-p:AtomicDeployPath={root}"],
             Repository.Root,
             null,
             target.Combine("tmp"));
@@ -42,6 +40,6 @@ public sealed class SampleDeploysToALocalTarget
         var tree = new RemoteTree(root);
         var release = tree.Releases.Single();
         StringAssert.Contains(result.Output, $"AtomicDeploy: deployed release {release} to {root} on this machine");
-        Assert.AreEqual("../../shared/appsettings.Production.json", new FileInfo(tree.ReleasePath(release, "appsettings.Production.json")).LinkTarget, "the profile's shared paths are used");
+        return (tree, release);
     }
 }
