@@ -1,31 +1,27 @@
-using AtomicDeploy.Core;
+using AtomicDeploy.Core.Engine;
 using Microsoft.Build.Framework;
 
 namespace AtomicDeploy.Tasks;
 
 /// <summary>
 /// Step 3: creates the declared shared paths, then links everything in <c>shared/</c> into the new
-/// release with relative symlinks, dropping down into folders the release also has.
+/// release on every host with relative symlinks, dropping down into folders the release also has.
 /// </summary>
-public sealed class LinkShared : DeployTask
+public sealed class LinkShared : DeploymentTask
 {
-    /// <summary>Paths to create in <c>shared/</c> if missing: a trailing <c>/</c> makes a folder, otherwise an empty file.</summary>
-    public string[]? SharedPaths { get; set; }
-
-    /// <summary>Links created (paths relative to the release).</summary>
+    /// <summary>Links created (paths relative to the release), on any host.</summary>
     [Output]
     public string[] Links { get; private set; } = [];
 
-    /// <inheritdoc />
-    protected override void Run(string root, IDeployLog log)
-    {
-        if (CurrentFleet(root) is { } fleet)
-        {
-            fleet.LinkShared(SharedPaths ?? [], CancellationToken);
-            return;
-        }
+    /// <summary>One item per host, with metadata <c>Links</c> (<c>;</c>-separated).</summary>
+    [Output]
+    public ITaskItem[] Hosts { get; private set; } = [];
 
-        var plan = CurrentSession(root).LinkShared(SharedPaths ?? [], CancellationToken);
-        Links = plan.Links.Select(l => l.Path).ToArray();
+    /// <inheritdoc />
+    protected override void Run(Deployment deployment)
+    {
+        deployment.LinkShared(CancellationToken);
+        Links = deployment.Hosts.SelectMany(h => h.Links).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        Hosts = HostItems.Of(deployment, h => [("Links", string.Join(';', h.Links))]);
     }
 }

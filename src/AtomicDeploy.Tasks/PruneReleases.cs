@@ -1,39 +1,28 @@
-using AtomicDeploy.Core;
+using AtomicDeploy.Core.Engine;
 using Microsoft.Build.Framework;
 
 namespace AtomicDeploy.Tasks;
 
 /// <summary>
-/// Step 5: deletes old releases (keeping the newest <see cref="KeepReleases"/>, never the live one),
-/// releases the lock, closes the connection and prints the deploy's summary.
+/// Step 5: deletes old releases on every host (keeping the newest ones, never the live one),
+/// releases the locks, prints the deploy's summary and closes the connections.
 /// </summary>
-public sealed class PruneReleases : DeployTask
+public sealed class PruneReleases : DeploymentTask
 {
-    /// <summary>Releases to keep, at least 1 (default 3).</summary>
-    public string? KeepReleases { get; set; }
-
-    /// <summary>Releases deleted.</summary>
+    /// <summary>Releases deleted, on any host.</summary>
     [Output]
     public string[] PrunedReleases { get; private set; } = [];
 
-    /// <inheritdoc />
-    protected override void Run(string root, IDeployLog log)
-    {
-        var keep = WholeNumber(KeepReleases, 3, 1, ErrorCodes.KeepInvalid, "AtomicDeployKeepReleases");
-        if (CurrentFleet(root) is { } fleet)
-        {
-            fleet.Prune(keep, CancellationToken);
-            CloseSession(root);
-            return;
-        }
+    /// <summary>One item per host, with metadata <c>PrunedReleases</c> (<c>;</c>-separated) and <c>Release</c>.</summary>
+    [Output]
+    public ITaskItem[] Hosts { get; private set; } = [];
 
-        var session = CurrentSession(root);
-        PrunedReleases = session.Prune(keep, CancellationToken).ToArray();
-        var diff = session.Diff;
-        log.Summary(
-            $"AtomicDeploy: deployed release {session.Release} to {root} on {session.TargetName} " +
-            $"({diff?.FilesAdded ?? 0} added, {diff?.FilesChanged ?? 0} changed, {diff?.Removed.Count ?? 0} removed, " +
-            $"{DeploySession.Format(session.BytesSent)} sent) in {session.Elapsed.TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s.");
-        CloseSession(root);
+    /// <inheritdoc />
+    protected override void Run(Deployment deployment)
+    {
+        deployment.Prune(CancellationToken);
+        PrunedReleases = deployment.Hosts.SelectMany(h => h.Pruned).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        Hosts = HostItems.Of(deployment, h => [("PrunedReleases", string.Join(';', h.Pruned)), ("Release", h.Release ?? string.Empty)]);
+        Close();
     }
 }

@@ -1,25 +1,14 @@
-using AtomicDeploy.Core;
-using AtomicDeploy.Core.Fleet;
-using AtomicDeploy.Core.Operations;
+using AtomicDeploy.Core.Engine;
 
 namespace AtomicDeploy.Tasks;
 
 /// <summary>
-/// Step 4: runs the before-switch command, points <c>current</c> at the new release with one atomic
-/// rename, then runs the after-switch command and the health check; if either fails, the previous
-/// release is put back and the build fails.
+/// Step 4: runs the before-switch command on every host, points <c>current</c> at the new release
+/// with one atomic rename on every host, then runs the after-switch command and the health check; if
+/// anything fails after a rename, every host is switched back to its previous release and the build fails.
 /// </summary>
-public sealed class SwitchCurrent : HookedDeployTask
+public sealed class SwitchCurrent : DeploymentTask
 {
     /// <inheritdoc />
-    protected override void Run(string root, IDeployLog log)
-    {
-        if (CurrentFleet(root) is { } fleet)
-        {
-            FleetSwitch.Run(fleet, HookSettings(), CancellationToken);
-            return;
-        }
-
-        CheckedSwitch.Run(CurrentSession(root), HookSettings(), log, CancellationToken);
-    }
+    protected override void Run(Deployment deployment) => deployment.Switch(CancellationToken);
 }

@@ -1,38 +1,28 @@
-using AtomicDeploy.Core;
-using AtomicDeploy.Core.Remote;
+using AtomicDeploy.Core.Engine;
+using AtomicDeploy.Core.Operations;
 using Microsoft.Build.Framework;
 
 namespace AtomicDeploy.Tasks;
 
 /// <summary>
-/// Removes a deploy lock that a crashed or killed deploy left behind, and says whose it was.
-/// Run it only when no deploy to the target is running.
+/// Removes a deploy lock that a crashed or killed deploy left behind, on every host, and says whose
+/// it was. Run it only when no deploy to the hosts is running.
 /// </summary>
-public sealed class UnlockDeploy : DeployTask
+public sealed class UnlockDeploy : DeploymentTask
 {
-    /// <summary>Who held the lock that was removed, or empty when there was none.</summary>
+    /// <summary>Who held the first lock that was removed, or empty when there was none (see <see cref="Hosts"/>).</summary>
     [Output]
     public string RemovedLockOwner { get; private set; } = string.Empty;
 
-    /// <inheritdoc />
-    protected override void Run(string root, IDeployLog log)
-    {
-        using var shell = OpenShell();
-        var result = shell.Run(RemoteScripts.Unlock(root), null, CommandTimeoutValue, CancellationToken);
-        var output = result.Output.Trim();
-        if (result.ExitCode != 0)
-        {
-            throw new DeployException(ErrorCodes.RemoteFailed, $"Could not remove the lock in {root} on {shell.Name} (exit code {result.ExitCode}): {ServerText.OneLine(result.Error)}");
-        }
+    /// <summary>One item per host, with metadata <c>RemovedLockOwner</c> (empty when it had no lock).</summary>
+    [Output]
+    public ITaskItem[] Hosts { get; private set; } = [];
 
-        if (output.StartsWith("removed ", StringComparison.Ordinal))
-        {
-            RemovedLockOwner = output[8..];
-            log.Summary($"AtomicDeploy: removed the deploy lock of {root} on {shell.Name}; it was held by {RemovedLockOwner}.");
-        }
-        else
-        {
-            log.Summary($"AtomicDeploy: {root} on {shell.Name} has no deploy lock; nothing to remove.");
-        }
+    /// <inheritdoc />
+    protected override void Run(Deployment deployment)
+    {
+        var removed = Unlock.Run(deployment, CancellationToken);
+        RemovedLockOwner = deployment.Hosts.Select(h => removed.GetValueOrDefault(h)).FirstOrDefault(o => o is not null) ?? string.Empty;
+        Hosts = HostItems.Of(deployment, h => [("RemovedLockOwner", removed.GetValueOrDefault(h) ?? string.Empty)]);
     }
 }

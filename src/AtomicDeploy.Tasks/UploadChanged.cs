@@ -1,69 +1,52 @@
-using AtomicDeploy.Core;
-using AtomicDeploy.Core.Manifest;
+using System.Globalization;
+using AtomicDeploy.Core.Engine;
 using Microsoft.Build.Framework;
 
 namespace AtomicDeploy.Tasks;
 
 /// <summary>
-/// Step 2: hashes what the project publishes, and sends only added and changed files to the new
-/// release as one compressed tar stream; removed files are deleted from it.
+/// Step 2: hashes what the project publishes once, and sends each host only its added and changed
+/// files as one compressed tar stream (shared by hosts with the same changes); removed files are
+/// deleted from the new release.
 /// </summary>
-public sealed class UploadChanged : DeployTask
+public sealed class UploadChanged : DeploymentTask
 {
-    /// <summary>The folder to deploy.</summary>
-    [Required]
-    public string SourceDir { get; set; } = string.Empty;
-
-    /// <summary>
-    /// The files this publish lists as its output (full paths inside <see cref="SourceDir"/>, or
-    /// relative to it). With <see cref="PublishRecordFile"/>, files that the record knows and this
-    /// publish does not list are stale and are not deployed.
-    /// </summary>
-    public string[]? PublishedFiles { get; set; }
-
-    /// <summary>The record of the files earlier publishes to this folder listed (written by the package's targets after every publish).</summary>
-    public string? PublishRecordFile { get; set; }
-
-    /// <summary>Files added.</summary>
+    /// <summary>Files added, over every host.</summary>
     [Output]
     public int FilesAdded { get; private set; }
 
-    /// <summary>Files changed (content or mode).</summary>
+    /// <summary>Files changed (content or mode), over every host.</summary>
     [Output]
     public int FilesChanged { get; private set; }
 
-    /// <summary>Entries removed.</summary>
+    /// <summary>Entries removed, over every host.</summary>
     [Output]
     public int FilesRemoved { get; private set; }
 
-    /// <summary>Bytes sent (compressed).</summary>
+    /// <summary>Bytes sent (compressed), over every host.</summary>
     [Output]
     public long BytesSent { get; private set; }
 
+    /// <summary>One item per host, with metadata <c>FilesAdded</c>, <c>FilesChanged</c>, <c>FilesRemoved</c> and <c>BytesSent</c>.</summary>
+    [Output]
+    public ITaskItem[] Hosts { get; private set; } = [];
+
     /// <inheritdoc />
-    protected override void Run(string root, IDeployLog log)
+    protected override void Run(Deployment deployment)
     {
-        var stale = string.IsNullOrEmpty(PublishRecordFile)
-            ? new HashSet<string>()
-            : PublishOutputRecord.Stale(PublishRecordFile, PublishedFiles ?? [], SourceDir);
-        foreach (var path in stale.Where(p => File.Exists(Path.Combine(SourceDir, p))).Order(StringComparer.Ordinal))
-        {
-            log.Detail($"  not deployed: {path} (left in the publish folder by an earlier publish)");
-        }
-
-        Func<string, FileInfo, bool>? include = stale.Count == 0 ? null : (path, _) => !stale.Contains(path);
-        if (CurrentFleet(root) is { } fleet)
-        {
-            fleet.Upload(SourceDir, include, CancellationToken);
-            BytesSent = fleet.Hosts.Sum(h => h.Session.BytesSent);
-            return;
-        }
-
-        var session = CurrentSession(root);
-        var diff = session.Upload(SourceDir, include, CancellationToken);
-        FilesAdded = diff.FilesAdded;
-        FilesChanged = diff.FilesChanged;
-        FilesRemoved = diff.Removed.Count;
-        BytesSent = session.BytesSent;
+        deployment.Upload(CancellationToken);
+        FilesAdded = deployment.Hosts.Sum(h => h.Diff?.FilesAdded ?? 0);
+        FilesChanged = deployment.Hosts.Sum(h => h.Diff?.FilesChanged ?? 0);
+        FilesRemoved = deployment.Hosts.Sum(h => h.Diff?.Removed.Count ?? 0);
+        BytesSent = deployment.Hosts.Sum(h => h.BytesSent);
+        Hosts = HostItems.Of(deployment, h =>
+        [
+            ("FilesAdded", Text(h.Diff?.FilesAdded ?? 0)),
+            ("FilesChanged", Text(h.Diff?.FilesChanged ?? 0)),
+            ("FilesRemoved", Text(h.Diff?.Removed.Count ?? 0)),
+            ("BytesSent", Text(h.BytesSent)),
+        ]);
     }
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using AtomicDeploy.Core;
-using AtomicDeploy.Core.Fleet;
+using AtomicDeploy.Core.Engine;
 using AtomicDeploy.Core.Operations;
 using AtomicDeploy.Core.Planning;
 using AtomicDeploy.Core.Remote;
@@ -20,7 +20,7 @@ internal sealed record FleetResult(string Name, string Description, int Hosts, I
 
 /// <summary>
 /// A fleet of real sshd servers on 127.0.0.1, each behind its own shaped link and each with its own
-/// disk under the same deploy path (so one <see cref="FleetSession"/> reaches them all, as with real
+/// disk under the same deploy path (so one <see cref="Deployment"/> reaches them all, as with real
 /// hosts). Deploys go through the fleet engine exactly as the tasks run it, to one host or to all.
 /// </summary>
 internal sealed class FleetBench : IDisposable
@@ -113,25 +113,12 @@ internal sealed class FleetBench : IDisposable
     private TimeSpan Deploy(int hosts, string source)
     {
         var clock = Stopwatch.StartNew();
-        var targets = Enumerable.Range(0, hosts).Select(i =>
-        {
-            var settings = EngineDeploy.Settings(_servers[i].User, _links[i].Port, _knownHosts, _servers[i].ClientKeyFile);
-            return (_servers[i].HostSpec, (Func<IRemoteShell>)(() => EngineDeploy.Connect(settings)));
-        }).ToArray();
-        using var fleet = FleetSession.Open(targets, Root, EngineDeploy.Context, new RecordingLog(), new RemoteTimeouts(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(10)), int.MaxValue);
-        try
-        {
-            fleet.Prepare(CopyMode.HardLink, DateTime.UtcNow, CancellationToken.None);
-            fleet.Upload(source, null, CancellationToken.None);
-            fleet.LinkShared([], CancellationToken.None);
-            FleetSwitch.Run(fleet, SwitchHookSettings.None, CancellationToken.None);
-            fleet.Prune(3, CancellationToken.None);
-        }
-        catch (DeployException e)
-        {
-            fleet.Abort(e);
-            throw;
-        }
+        var targets = Enumerable.Range(0, hosts)
+            .Select(i => new DeployTarget(_servers[i].HostSpec, EngineDeploy.Settings(_servers[i].User, _links[i].Port, _knownHosts, _servers[i].ClientKeyFile)))
+            .ToArray();
+        var settings = EngineDeploy.Deploy(Root, source, hosts: targets, timeout: TimeSpan.FromMinutes(5), lockWait: TimeSpan.FromSeconds(10));
+        using var deployment = Deployment.Open(settings, new RecordingLog(), t => EngineDeploy.Connect(t.Ssh!));
+        deployment.Run(DateTime.UtcNow, CancellationToken.None);
 
         return clock.Elapsed;
     }

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
+using AtomicDeploy.Core.Engine;
 using AtomicDeploy.Core.History;
 using AtomicDeploy.Core.Planning;
 using AtomicDeploy.Core.Remote;
@@ -6,82 +9,134 @@ using AtomicDeploy.Core.Remote;
 namespace AtomicDeploy.Core.Operations;
 
 /// <summary>
-/// Switches <c>current</c> back to an older release with the deploy's own switch (one atomic rename),
-/// under the deploy lock, and records it in the history. Goes to the newest good release older than
-/// the live one, or to the one named; an unknown or failed release is refused with nothing changed.
+/// Switches <c>current</c> back to an older release on every host with the deploy's own switch (one
+/// atomic rename), under the deploy lock, and records it in each history. Every host goes to the same
+/// release: the newest good one older than the live one on every host, or the one named. A release
+/// that any host lacks, or has as failed, is refused on all with nothing changed.
 /// </summary>
 public static class Rollback
 {
-    /// <summary>Rolls back the deploy folder <paramref name="root"/>; returns the release now live.</summary>
-    public static string Run(IRemoteShell shell, string root, string? rollbackTo, DeployContext context, SwitchHookSettings hooks, IDeployLog log, RemoteTimeouts timeouts, CancellationToken cancellationToken)
+    private const string NothingChanged = "Nothing was changed on any host.";
+
+    /// <summary>Rolls back every host of <paramref name="deployment"/> (opened, not prepared); returns the release now live.</summary>
+    public static string Run(Deployment deployment, string? rollbackTo, CancellationToken cancellationToken)
     {
-        var timeout = timeouts.Command;
+        var settings = deployment.Settings;
         var clock = Stopwatch.StartNew();
-        var where = $"{root} on {shell.Name}";
 
-        // Chosen once before the lock so a refused rollback changes nothing (taking the lock creates
-        // the layout), and again under it, in case a deploy finished in between.
-        Choose(ServerInspection.Read(shell, root, withManifest: false, timeout, cancellationToken).History, rollbackTo, where);
-        var owner = $"{context.User}@{context.Machine} pid {Environment.ProcessId} rollback since {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}";
-        using (DeployLock.Take(shell, root, owner, timeouts.LockWait, log, cancellationToken))
+        // Chosen once before the locks so a refused rollback changes nothing (taking a lock creates
+        // the layout), and again under them, in case a deploy finished in between.
+        Choose(Histories(deployment, cancellationToken), rollbackTo, settings.Root);
+        var owner = $"{settings.Context.User}@{settings.Context.Machine} pid {Environment.ProcessId} rollback since {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}";
+        var locks = new ConcurrentBag<DeployLock>();
+        try
         {
-            var history = ServerInspection.Read(shell, root, withManifest: false, timeout, cancellationToken).History;
-            var target = Choose(history, rollbackTo, where);
-            var live = history.Live?.Name;
-            if (target.Live)
+            deployment.Each(h => locks.Add(DeployLock.Take(h.Shell, settings.Root, owner, settings.Timeouts.LockWait, h.Log, cancellationToken)), NothingChanged);
+            var histories = Histories(deployment, cancellationToken);
+            var target = Choose(histories, rollbackTo, settings.Root);
+            if (histories.Values.All(h => h.Live?.Name == target))
             {
-                log.Summary($"AtomicDeploy: release {target.Name} is already live in {where}; nothing to roll back.");
-                return target.Name;
+                deployment.Log.Summary($"AtomicDeploy: release {target} is already live in {settings.Root} on {Hosts(deployment)}; nothing to roll back.");
+                return target;
             }
 
-            var record = new DeployRecord
+            var switched = new ConcurrentDictionary<HostDeploy, string?>();
+            try
             {
-                Event = "rollback",
-                Release = target.Name,
-                Previous = live,
-                Time = DateTime.UtcNow,
-                User = context.User,
-                Machine = context.Machine,
-                Version = target.Version,
-                Commit = target.Commit,
-                DurationMs = clock.ElapsedMilliseconds,
-                Outcome = "success",
-            };
-            var switched = shell.Run(RemoteScripts.Switch(root, target.Name, record.ToJsonLine()), null, timeout, cancellationToken);
-            if (switched.ExitCode != 0)
+                deployment.Each(h => switched[h] = SwitchHost(h, histories[h], target, settings, clock, cancellationToken), "Every host that had switched was switched back.");
+            }
+            catch (DeployException)
             {
-                throw new DeployException(ErrorCodes.RemoteFailed, $"Could not switch current to releases/{target.Name} in {where} (exit code {switched.ExitCode}): {ServerText.OneLine(switched.Error)}");
+                // All or nothing: the hosts that did switch go back to what they had.
+                foreach (var (host, was) in switched.Where(s => s.Value is not null))
+                {
+                    host.Shell.Run(RemoteScripts.Switch(settings.Root, was!), null, settings.Timeouts.Command, CancellationToken.None);
+                }
+
+                throw;
             }
 
-            log.Summary($"AtomicDeploy: rolled back {where}: current -> releases/{target.Name} (version {target.Version ?? "unknown"}), was {live ?? "nothing"}, in {clock.Elapsed.TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s.");
-            if (new SwitchHooks(shell, root, hooks, log).AfterSwitch(target.Name, cancellationToken) is { } failure)
+            deployment.Each(h =>
             {
-                throw failure;
+                if (new SwitchHooks(h.Shell, settings.Root, settings.Hooks, h.Log).AfterSwitch(target, cancellationToken) is { } failure)
+                {
+                    throw failure;
+                }
+            }, $"Release {target} is live on every host; the after-switch command failed where named.");
+            return target;
+        }
+        finally
+        {
+            foreach (var held in locks)
+            {
+                held.Dispose();
             }
-
-            return target.Name;
         }
     }
 
-    private static ReleaseEntry Choose(ReleaseHistory history, string? rollbackTo, string where)
+    /// <summary>Switches one host to <paramref name="target"/>; returns the release it had (to switch back to), or null when it had none.</summary>
+    private static string? SwitchHost(HostDeploy host, ReleaseHistory history, string target, DeploySettings settings, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var entry = history.Find(target)!;
+        var live = history.Live?.Name;
+        var record = new DeployRecord
+        {
+            Event = "rollback",
+            Release = target,
+            Previous = live,
+            Time = DateTime.UtcNow,
+            User = settings.Context.User,
+            Machine = settings.Context.Machine,
+            Version = entry.Version,
+            Commit = entry.Commit,
+            DurationMs = clock.ElapsedMilliseconds,
+            Outcome = "success",
+        };
+        RemoteCommand.Run(host.Shell, $"switch current to releases/{target}", host.Where, RemoteScripts.Switch(settings.Root, target, record.ToJsonLine()), null, settings.Timeouts.Command, cancellationToken);
+        var direction = live is not null && string.CompareOrdinal(target, live) > 0 ? "rolled forward" : "rolled back";
+        host.Log.Summary(string.Create(CultureInfo.InvariantCulture,
+            $"AtomicDeploy: {direction} {host.Where}: current -> releases/{target} (version {entry.Version ?? "unknown"}), was {live ?? "nothing"}, in {clock.Elapsed.TotalSeconds:0.00} s."));
+        return live;
+    }
+
+    private static IReadOnlyDictionary<HostDeploy, ReleaseHistory> Histories(Deployment deployment, CancellationToken cancellationToken) =>
+        deployment.Each(h => ServerInspection.Read(h.Shell, deployment.Settings.Root, withManifest: false, deployment.Settings.Timeouts.Command, cancellationToken).History, NothingChanged);
+
+    /// <summary>The one release every host goes to, or the coded error that refuses the rollback on all.</summary>
+    private static string Choose(IReadOnlyDictionary<HostDeploy, ReleaseHistory> histories, string? rollbackTo, string root)
     {
         if (string.IsNullOrWhiteSpace(rollbackTo))
         {
-            return history.PreviousGood()
-                ?? throw new DeployException(ErrorCodes.NothingToRollBackTo,
-                    $"{where} has no good release older than the live one {history.Live?.Name ?? "(none)"} to roll back to. List them with -t:AtomicDeployReleases.");
+            // The newest release that is good, and older than the live one, on every host.
+            var candidates = histories.Values
+                .Select(h => h.Releases.Where(r => r.IsGood && !r.Live && (h.Live is null || string.CompareOrdinal(r.Name, h.Live.Name) < 0)).Select(r => r.Name))
+                .Aggregate((a, b) => a.Intersect(b, StringComparer.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .ToArray();
+            return candidates.Length > 0
+                ? candidates[^1]
+                : throw new DeployException(ErrorCodes.NothingToRollBackTo,
+                    $"{string.Join("; ", histories.Select(h => $"{h.Key.Where} (live: {h.Value.Live?.Name ?? "none"})"))}: there is no good release older than the live one {(histories.Count > 1 ? "on every host " : string.Empty)}to roll back to. List them with -t:AtomicDeployReleases.");
         }
 
         var name = rollbackTo.Trim();
-        var target = ReleaseName.IsReleaseName(name) ? history.Find(name) : null;
-        if (target is null)
+        foreach (var (host, history) in histories)
         {
-            throw new DeployException(ErrorCodes.RollbackTargetUnknown,
-                $"AtomicDeployRollbackTo is '{rollbackTo}', which is not a release in {where}. The releases there are: {(history.Releases.Count == 0 ? "none" : string.Join(", ", history.Releases.Select(r => r.Name)))}.");
+            var target = ReleaseName.IsReleaseName(name) ? history.Find(name) : null;
+            if (target is null)
+            {
+                throw new DeployException(ErrorCodes.RollbackTargetUnknown,
+                    $"AtomicDeployRollbackTo is '{rollbackTo}', which is not a release in {host.Where}. The releases there are: {(history.Releases.Count == 0 ? "none" : string.Join(", ", history.Releases.Select(r => r.Name)))}. {NothingChanged}");
+            }
+
+            if (target.Outcome == "failed")
+            {
+                throw new DeployException(ErrorCodes.RollbackTargetFailed, $"Release {name} in {host.Where} is recorded as failed; roll back to a good one (see -t:AtomicDeployReleases). {NothingChanged}");
+            }
         }
 
-        return target.Outcome == "failed"
-            ? throw new DeployException(ErrorCodes.RollbackTargetFailed, $"Release {name} in {where} is recorded as failed; roll back to a good one (see -t:AtomicDeployReleases).")
-            : target;
+        return name;
     }
+
+    private static string Hosts(Deployment deployment) => string.Join(", ", deployment.Hosts.Select(h => h.Name));
 }

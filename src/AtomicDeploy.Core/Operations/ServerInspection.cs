@@ -14,11 +14,7 @@ public sealed record ServerInspection(RemoteState State, ReleaseHistory History)
     /// </summary>
     public static ServerInspection Read(IRemoteShell shell, string root, bool withManifest, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var result = shell.Run(ReadOnlyScripts.Inspect(root, withManifest), null, timeout, cancellationToken);
-        if (result.ExitCode != 0)
-        {
-            throw new DeployException(ErrorCodes.RemoteFailed, $"Could not read {root} on {shell.Name} (exit code {result.ExitCode}): {ServerText.OneLine(result.Error)}");
-        }
+        var result = RemoteCommand.Run(shell, "read the deploy folder", $"{root} on {shell.Name}", ReadOnlyScripts.Inspect(root, withManifest), null, timeout, cancellationToken);
 
         var state = RemoteState.Parse(result.Output, $"{root} on {shell.Name}");
         var manifestAt = result.Output.IndexOf("\nmanifest\n", StringComparison.Ordinal);

@@ -68,7 +68,7 @@ public static class HookScripts
 
     /// <summary>Appends a line to the history (when a failed release stays live because nothing was there before it).</summary>
     public static string AppendHistory(string root, string historyLine) =>
-        $"cd -- {Quote(root)} && printf '%s\\n' {Quote(historyLine)} >> .atomicdeploy/log.jsonl";
+        $"cd -- {Quote(root)} || exit 1\n{ScriptFragments.AppendHistory(historyLine)}";
 
     private static string Seconds(TimeSpan time) => Math.Max(1, (int)Math.Ceiling(time.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 }

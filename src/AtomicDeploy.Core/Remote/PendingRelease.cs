@@ -27,15 +27,14 @@ public static class PendingRelease
     /// <c>current</c> does not point at (folders made writable first, as in an abort), record its
     /// failure, and print <c>leftover NAME</c>.
     /// </summary>
-    public static string CleanUp => """
+    public static string CleanUp => $$"""
         live=$(readlink current 2>/dev/null || true)
         for marker in .atomicdeploy/pending/*; do
           [ -f "$marker" ] || continue
           r=${marker##*/}
           if [ "$live" != "releases/$r" ]; then
-            if [ -d "releases/$r" ]; then find "releases/$r" -type d ! -perm -u+rwx -exec chmod u+rwx {} \; 2>/dev/null || true; fi
-            rm -rf -- "releases/$r" ".atomicdeploy/manifests/$r.json" ".current.$r.tmp" ".atomicdeploy/deletions.$r"
-            cat -- "$marker" >> .atomicdeploy/log.jsonl || true
+        {{ScriptFragments.RemoveRelease("\"$r\"")}}
+            cat -- "$marker" >> {{ScriptFragments.HistoryFile}} || true
             printf 'leftover %s\n' "$r"
           fi
           rm -f -- "$marker"

@@ -35,12 +35,6 @@ public static class ReadOnlyScripts
         cd -- {{Quote(root)}} 2>/dev/null || exit 0
         [ -d shared ] || exit 0
         live=$(readlink current 2>/dev/null || true)
-        find shared -mindepth 1 \( -exec sh -c '
-          p=$2
-          s=f; if [ -d "$p" ] && [ ! -L "$p" ]; then s=d; fi
-          r="$1/${p#shared/}"
-          t=-; if [ -n "$1" ]; then if [ -L "$r" ]; then t=f; elif [ -d "$r" ]; then t=d; elif [ -e "$r" ]; then t=f; fi; fi
-          printf "%s%s%s\0" "$s" "$t" "${p#shared/}"
-          [ "$s$t" = dd ]' sh "$live" {} \; -o -prune \)
+        {{ScriptFragments.ListSharedFrontier("\"$live\"")}}
         """;
 }

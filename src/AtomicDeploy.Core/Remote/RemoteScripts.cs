@@ -55,8 +55,7 @@ public static class RemoteScripts
     {
         var create = live is null
             ? $"mkdir -- {Quote("releases/" + release)}"
-            : $"cp {(mode == CopyMode.HardLink ? "-al" : "-a")} -- {Quote("releases/" + live)} {Quote("releases/" + release)}\n"
-              + $"find {Quote("releases/" + release)} -type l -exec rm -f -- {{}} +";
+            : ScriptFragments.CopyRelease(ScriptFragments.Release(live), ScriptFragments.Release(release), mode);
         return Preamble + $"""
             cd -- {Quote(root)}
             if [ -e {Quote("releases/" + release)} ]; then echo 'release {release} already exists' >&2; exit 1; fi
@@ -91,8 +90,7 @@ public static class RemoteScripts
             if [ -n "$n" ] && [ "releases/$n" = "$l" ] && [ -d "$l" ] && [ -f ".atomicdeploy/manifests/$n.json" ]; then from=$l; fi
           fi
           if [ -n "$from" ]; then
-            cp {{(mode == CopyMode.HardLink ? "-al" : "-a")}} -- "$from" "releases/$new"
-            find "releases/$new" -type l -exec rm -f -- {} +
+            {{ScriptFragments.CopyRelease("\"$n\"", "\"$new\"", mode)}}
             printf '\natomicdeploy-created copy\n'
           else
             mkdir -- "releases/$new"
@@ -150,17 +148,7 @@ public static class RemoteScripts
             script.Append(CultureInfo.InvariantCulture, $"mkdir -p -- \"$(dirname -- {path})\"\nif [ ! -e {path} ] && [ ! -L {path} ]; then {create} {path}; fi\n");
         }
 
-        // find visits only the drop-down frontier: it enters a shared folder only when the release
-        // has a real folder of the same name, so a large shared/uploads is never listed.
-        return script.Append(CultureInfo.InvariantCulture, $$"""
-            find shared -mindepth 1 \( -exec sh -c '
-              p=$2
-              s=f; if [ -d "$p" ] && [ ! -L "$p" ]; then s=d; fi
-              r="$1/${p#shared/}"
-              if [ -L "$r" ]; then t=f; elif [ -d "$r" ]; then t=d; elif [ -e "$r" ]; then t=f; else t=-; fi
-              printf "%s%s%s\0" "$s" "$t" "${p#shared/}"
-              [ "$s$t" = dd ]' sh {{Quote("releases/" + release)}} {} \; -o -prune \)
-            """).ToString();
+        return script.Append(ScriptFragments.ListSharedFrontier(Quote("releases/" + release))).ToString();
     }
 
     /// <summary>Creates the planned relative symlinks in the release.</summary>
@@ -179,14 +167,25 @@ public static class RemoteScripts
     /// Points <c>current</c> at the release atomically: a new relative symlink beside it, renamed
     /// over it with <c>mv -T</c> (rename(2)); then appends the history line.
     /// </summary>
-    public static string Switch(string root, string release, string historyLine) => Preamble + $"""
+    public static string Switch(string root, string release, params string[] historyLines) => Preamble + $"""
         cd -- {Quote(root)}
         if [ ! -d {Quote("releases/" + release)} ]; then echo 'release {release} is missing' >&2; exit 1; fi
         if [ -d current ] && [ ! -L current ]; then echo 'current is a real folder, not a symlink: move it away once, then deploy again' >&2; exit 1; fi
-        rm -f -- .current.{release}.tmp
-        ln -s -- {Quote("releases/" + release)} .current.{release}.tmp
-        mv -T -- .current.{release}.tmp current
-        printf '%s\n' {Quote(historyLine)} >> .atomicdeploy/log.jsonl || echo 'warning: the history line could not be written' >&2
+        {ScriptFragments.RenameCurrent(ScriptFragments.Release(release))}
+        {(historyLines.Length == 0 ? string.Empty : $"{{ {ScriptFragments.AppendHistory(historyLines)}}} || echo 'warning: the history line could not be written' >&2")}
+        """;
+
+    /// <summary>
+    /// Renames release <paramref name="from"/>, which this deploy has just created and marked pending,
+    /// to <paramref name="to"/> (the later name a fleet chose because another host already has
+    /// <paramref name="from"/> or later), moving its pending mark with it.
+    /// </summary>
+    public static string RenameRelease(string root, string from, string to, string markPending) => Preamble + $"""
+        cd -- {Quote(root)}
+        if [ -e {Quote("releases/" + to)} ]; then echo 'release {to} already exists' >&2; exit 1; fi
+        {markPending}
+        mv -T -- {Quote("releases/" + from)} {Quote("releases/" + to)}
+        rm -f -- {Quote(".atomicdeploy/pending/" + from)}
         """;
 
     /// <summary>Deletes the given releases and their manifests (never the one <c>current</c> points at).</summary>
@@ -210,21 +209,15 @@ public static class RemoteScripts
         var script = new StringBuilder("set -u\n").Append(CultureInfo.InvariantCulture, $"cd -- {Quote(root)} || exit 0\n");
         if (release is not null)
         {
-            // Folders are made writable first so a half-made release always goes; only folders, as
-            // files may be hard links shared with the live release.
-            var path = Quote("releases/" + release);
-            script.Append(CultureInfo.InvariantCulture, $$"""
-                if [ "$(readlink current 2>/dev/null)" != {{path}} ]; then
-                  if [ -d {{path}} ]; then find {{path}} -type d ! -perm -u+rwx -exec chmod u+rwx {} \; 2>/dev/null; fi
-                  rm -rf -- {{path}} {{Quote(".atomicdeploy/manifests/" + release + ".json")}} .current.{{release}}.tmp .atomicdeploy/deletions.{{release}}
+            script.Append(CultureInfo.InvariantCulture, $"""
+                if [ "$(readlink current 2>/dev/null)" != {Quote("releases/" + release)} ]; then
+                {ScriptFragments.RemoveRelease(ScriptFragments.Release(release))}
                 fi
 
                 """);
         }
 
-        return script
-            .Append(CultureInfo.InvariantCulture, $"printf '%s\\n' {Quote(historyLine)} >> .atomicdeploy/log.jsonl\n")
-            .ToString();
+        return script.Append(ScriptFragments.AppendHistory(historyLine)).ToString();
     }
 
     /// <summary>

@@ -62,7 +62,7 @@ public sealed class PublishDeploysAFleet
             StringAssert.Contains(output, $"AtomicDeploy: [{server.HostSpec}] release {release}: ", output);
         }
 
-        StringAssert.Contains(output, $"AtomicDeploy: deployed release {release} to {fleet.Servers.Count} hosts");
+        StringAssert.Contains(output, $"AtomicDeploy: deployed release {release} to {fleet.Root} on {fleet.Servers.Count} hosts");
         return release;
     }
 }

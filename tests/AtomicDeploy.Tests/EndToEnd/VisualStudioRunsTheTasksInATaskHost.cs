@@ -21,12 +21,12 @@ public sealed class VisualStudioRunsTheTasksInATaskHost
         var result = app.Run(["publish", "-c", "Release", "-v:detailed", .. Properties(WebApp.ServerProperties(server, root)), "-p:_AtomicDeployMSBuildRuntimeType=Full", "-p:_AtomicDeployMSBuildVersion=18.0.0"]);
 
         Assert.AreEqual(0, result.ExitCode, result.All);
-        foreach (var task in new[] { "PrepareRelease", "UploadChanged", "LinkShared", "SwitchCurrent", "PruneReleases" })
+        foreach (var task in new[] { "OpenDeployment", "PrepareRelease", "UploadChanged", "LinkShared", "SwitchCurrent", "PruneReleases" })
         {
             StringAssert.Contains(result.Output, $"Launching task \"{task}\" from assembly", $"{task} ran");
         }
 
-        Assert.AreEqual(5, CountOf(result.Output, ExternalTaskHost), "all five tasks ran in the .NET task host");
+        Assert.AreEqual(6, CountOf(result.Output, ExternalTaskHost), "OpenDeployment and the five steps ran in the .NET task host");
         var tree = new RemoteTree(root);
         Assert.AreEqual($"releases/{tree.Releases.Single()}", tree.CurrentLink);
         Assert.AreEqual(1, server.AcceptedLogins, "the tasks in the task host shared one SSH connection");

@@ -1,3 +1,4 @@
+using AtomicDeploy.Core.Engine;
 using AtomicDeploy.Core;
 using AtomicDeploy.Core.History;
 using AtomicDeploy.Core.Operations;
@@ -18,22 +19,8 @@ internal static class CheckedDeploy
 
     public static string Deploy(SshServer server, string root, string source, SwitchHookSettings? hooks = null, DeployContext? context = null, RecordingLog? log = null)
     {
-        log ??= new RecordingLog();
-        using var session = new DeploySession(EngineDeploy.Connect(EngineDeploy.Settings(server)), root, context ?? EngineDeploy.Context, log, Timeout);
-        try
-        {
-            var release = session.Prepare(CopyMode.HardLink, DateTime.UtcNow, CancellationToken.None);
-            session.Upload(source, null, CancellationToken.None);
-            session.LinkShared([], CancellationToken.None);
-            CheckedSwitch.Run(session, hooks ?? SwitchHookSettings.None, log, CancellationToken.None);
-            session.Prune(3, CancellationToken.None);
-            return release;
-        }
-        catch (DeployException e)
-        {
-            session.Abort(e);
-            throw;
-        }
+        using var deployment = EngineDeploy.Open(EngineDeploy.Connect(EngineDeploy.Settings(server)), EngineDeploy.Deploy(root, source, hooks: hooks, context: context, timeout: Timeout), log);
+        return deployment.Run(DateTime.UtcNow, CancellationToken.None);
     }
 
     public static ReleaseHistory History(SshServer server, string root)
@@ -44,8 +31,8 @@ internal static class CheckedDeploy
 
     public static string Rollback(SshServer server, string root, string? to = null, RecordingLog? log = null, SwitchHookSettings? hooks = null)
     {
-        using var shell = EngineDeploy.Connect(EngineDeploy.Settings(server));
-        return Core.Operations.Rollback.Run(shell, root, to, EngineDeploy.Context, hooks ?? SwitchHookSettings.None, log ?? new RecordingLog(), new RemoteTimeouts(Timeout, TimeSpan.FromSeconds(10)), CancellationToken.None);
+        using var deployment = EngineDeploy.Open(EngineDeploy.Connect(EngineDeploy.Settings(server)), EngineDeploy.Deploy(root, null, hooks: hooks, timeout: Timeout, lockWait: TimeSpan.FromSeconds(10)), log);
+        return Core.Operations.Rollback.Run(deployment, to, CancellationToken.None);
     }
 
     public static SwitchHookSettings Hooks(string? before = null, string? after = null, int hookSeconds = 60, string? healthUrl = null, int healthSeconds = 5) =>

@@ -1,5 +1,5 @@
 using AtomicDeploy.Core;
-using AtomicDeploy.Core.Fleet;
+using AtomicDeploy.Core.Engine;
 using AtomicDeploy.Core.Operations;
 using AtomicDeploy.Core.Remote;
 
@@ -52,26 +52,19 @@ internal sealed class SshFleet : IDisposable
     /// <summary>Where the tests see a server's deploy folder (its own disk).</summary>
     public static string RootOn(SshServer server) => server.Disk! + "/app";
 
-    /// <summary>A whole fleet deploy through the engine, as the targets run it; on failure the fleet aborts, as the tasks do.</summary>
+    /// <summary>The engine's settings for a deploy of <paramref name="source"/> to every server.</summary>
+    public DeploySettings Settings(string? source, SwitchHookSettings? hooks = null, int parallelism = int.MaxValue) =>
+        EngineDeploy.Deploy(Root, source, hosts: _servers.Select(s => new DeployTarget(s.HostSpec, EngineDeploy.Settings(s))).ToArray(), hooks: hooks, timeout: CheckedDeploy.Timeout, lockWait: TimeSpan.FromSeconds(10), parallelism: parallelism);
+
+    /// <summary>The deployment to every server, connected.</summary>
+    public Deployment Open(string? source, RecordingLog? log = null, SwitchHookSettings? hooks = null, int parallelism = int.MaxValue) =>
+        Deployment.Open(Settings(source, hooks, parallelism), log ?? new RecordingLog(), t => EngineDeploy.Connect(t.Ssh!));
+
+    /// <summary>A whole fleet deploy through the engine, as the targets run it; on failure the deployment aborts, as the tasks do.</summary>
     public string Deploy(string source, SwitchHookSettings? hooks = null, RecordingLog? log = null, int parallelism = int.MaxValue)
     {
-        log ??= new RecordingLog();
-        var hosts = _servers.Select(s => (s.HostSpec, (Func<IRemoteShell>)(() => EngineDeploy.Connect(EngineDeploy.Settings(s))))).ToArray();
-        using var fleet = FleetSession.Open(hosts, Root, EngineDeploy.Context, log, new RemoteTimeouts(CheckedDeploy.Timeout, TimeSpan.FromSeconds(10)), parallelism);
-        try
-        {
-            var release = fleet.Prepare(CopyMode.HardLink, DateTime.UtcNow, CancellationToken.None);
-            fleet.Upload(source, null, CancellationToken.None);
-            fleet.LinkShared([], CancellationToken.None);
-            FleetSwitch.Run(fleet, hooks ?? SwitchHookSettings.None, CancellationToken.None);
-            fleet.Prune(3, CancellationToken.None);
-            return release;
-        }
-        catch (DeployException e)
-        {
-            fleet.Abort(e);
-            throw;
-        }
+        using var deployment = Open(source, log, hooks, parallelism);
+        return deployment.Run(DateTime.UtcNow, CancellationToken.None);
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using AtomicDeploy.Core.Engine;
 using System.Diagnostics;
 using AtomicDeploy.Core;
 using AtomicDeploy.Core.Remote;
@@ -20,9 +21,9 @@ public sealed class CancelledUpload
 
         using var cancel = new CancellationTokenSource();
         var log = new RecordingLog();
-        using var session = new DeploySession(EngineDeploy.Connect(EngineDeploy.Settings(server)), root, EngineDeploy.Context, log, TimeSpan.FromSeconds(120));
-        session.Prepare(CopyMode.HardLink, DateTime.UtcNow, CancellationToken.None);
-        var upload = Task.Run(() => session.Upload(source.Path, null, cancel.Token));
+        using var session = EngineDeploy.Open(EngineDeploy.Connect(EngineDeploy.Settings(server)), EngineDeploy.Deploy(root, source.Path, timeout: TimeSpan.FromSeconds(120)), log);
+        session.Prepare(DateTime.UtcNow, CancellationToken.None);
+        var upload = Task.Run(() => session.Upload(cancel.Token));
         Wait.Until(() => Wait.PartialUpload(root, "big.bin") > 4 << 20, TimeSpan.FromSeconds(60), "the large file to be half sent");
         var clock = Stopwatch.StartNew();
         cancel.Cancel();
@@ -38,15 +39,15 @@ public sealed class CancelledUpload
         Assert.AreEqual($"releases/{live}", tree.CurrentLink);
         CollectionAssert.AreEqual(new[] { live }, tree.Releases, "the half-made release is gone");
         StringAssert.Contains(tree.HistoryLines[^1], $"\"error\":\"{ErrorCodes.Cancelled}\"");
-        Assert.IsFalse(session.HoldsLock);
+        Assert.IsFalse(session.Hosts[0].HoldsLock);
 
         source.Delete("big.bin").Write("app.dll", "v3");
-        using var next = new DeploySession(EngineDeploy.Connect(EngineDeploy.Settings(server)), root, EngineDeploy.Context, new RecordingLog(), TimeSpan.FromSeconds(60)) { LockWait = TimeSpan.Zero };
-        next.Prepare(CopyMode.HardLink, DateTime.UtcNow, CancellationToken.None);
-        next.Upload(source.Path, null, CancellationToken.None);
-        next.LinkShared([], CancellationToken.None);
+        using var next = EngineDeploy.Open(EngineDeploy.Connect(EngineDeploy.Settings(server)), EngineDeploy.Deploy(root, source.Path, timeout: TimeSpan.FromSeconds(60), lockWait: TimeSpan.Zero), new RecordingLog());
+        next.Prepare(DateTime.UtcNow, CancellationToken.None);
+        next.Upload(CancellationToken.None);
+        next.LinkShared(CancellationToken.None);
         next.Switch(CancellationToken.None);
-        next.Prune(3, CancellationToken.None);
+        next.Prune(CancellationToken.None);
         Assert.AreEqual("v3", tree.CurrentFile("app.dll"), "the next deploy got the lock at once");
     }
 }

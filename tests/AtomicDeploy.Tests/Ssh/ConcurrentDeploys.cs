@@ -1,3 +1,4 @@
+using AtomicDeploy.Core.Engine;
 using AtomicDeploy.Core;
 using AtomicDeploy.Core.Remote;
 
@@ -52,13 +53,13 @@ public sealed class ConcurrentDeploys
         var root = server.NewDeployFolder();
         using var source = Site("alpha");
         var live = EngineDeploy.Deploy(server, root, source.Path);
-        using var holder = Open(server, root, TimeSpan.FromSeconds(10));
-        holder.Prepare(CopyMode.HardLink, DateTime.UtcNow, CancellationToken.None);
+        using var holder = Open(server, root, source.Path, TimeSpan.FromSeconds(10));
+        holder.Prepare(DateTime.UtcNow, CancellationToken.None);
         var before = RemoteTree.Snapshot(Path.Combine(root, "releases"));
 
-        using var waiter = Open(server, root, TimeSpan.FromSeconds(2));
+        using var waiter = Open(server, root, source.Path, TimeSpan.FromSeconds(2));
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var failure = Assert.ThrowsExactly<DeployException>(() => waiter.Prepare(CopyMode.HardLink, DateTime.UtcNow, CancellationToken.None));
+        var failure = Assert.ThrowsExactly<DeployException>(() => waiter.Prepare(DateTime.UtcNow, CancellationToken.None));
 
         Assert.AreEqual(ErrorCodes.Locked, failure.Code);
         StringAssert.Contains(failure.Message, "tester@test-machine pid");
@@ -75,9 +76,9 @@ public sealed class ConcurrentDeploys
         var root = server.NewDeployFolder();
         using var source = Site("alpha");
         var live = EngineDeploy.Deploy(server, root, source.Path);
-        using var hung = Open(server, root, TimeSpan.FromSeconds(10));
-        hung.Prepare(CopyMode.HardLink, DateTime.UtcNow, CancellationToken.None);
-        Assert.IsTrue(hung.HoldsLock);
+        using var hung = Open(server, root, source.Path, TimeSpan.FromSeconds(10));
+        hung.Prepare(DateTime.UtcNow, CancellationToken.None);
+        Assert.IsTrue(hung.Hosts[0].HoldsLock);
 
         using (var shell = EngineDeploy.Connect(EngineDeploy.Settings(server)))
         {
@@ -86,8 +87,8 @@ public sealed class ConcurrentDeploys
             StringAssert.StartsWith(unlock.Output.Trim(), "removed tester@test-machine pid");
         }
 
-        Wait.Until(() => !hung.HoldsLock, TimeSpan.FromSeconds(10), "the hung deploy to notice");
-        var lost = Assert.ThrowsExactly<DeployException>(() => hung.Upload(source.Path, null, CancellationToken.None));
+        Wait.Until(() => !hung.Hosts[0].HoldsLock, TimeSpan.FromSeconds(10), "the hung deploy to notice");
+        var lost = Assert.ThrowsExactly<DeployException>(() => hung.Upload(CancellationToken.None));
         hung.Abort(lost);
 
         Assert.AreEqual(ErrorCodes.LockLost, lost.Code);
@@ -98,8 +99,8 @@ public sealed class ConcurrentDeploys
         Assert.AreEqual("beta 3", new RemoteTree(root).CurrentFile("wwwroot/page3.html"));
     }
 
-    private static DeploySession Open(SshServer server, string root, TimeSpan lockWait) =>
-        new(EngineDeploy.Connect(EngineDeploy.Settings(server)), root, EngineDeploy.Context, new RecordingLog(), TimeSpan.FromSeconds(60)) { LockWait = lockWait };
+    private static Deployment Open(SshServer server, string root, string source, TimeSpan lockWait) =>
+        EngineDeploy.Open(EngineDeploy.Connect(EngineDeploy.Settings(server)), EngineDeploy.Deploy(root, source, timeout: TimeSpan.FromSeconds(60), lockWait: lockWait));
 
     private static SourceFolder Site(string name)
     {

@@ -53,7 +53,7 @@ public sealed class DryRunOverSsh
 
     private static void Plan(SshServer server, string root, string source, RecordingLog log, string[] shared)
     {
-        using var shell = EngineDeploy.Connect(EngineDeploy.Settings(server));
-        DryRun.Run(shell, root, new DryRunRequest(source, null, shared, 3, "1.2.3", false, SwitchHookSettings.None), log, CheckedDeploy.Timeout, TimeSpan.Zero, CancellationToken.None);
+        using var deployment = EngineDeploy.Open(EngineDeploy.Connect(EngineDeploy.Settings(server)), EngineDeploy.Deploy(root, source, shared: shared, timeout: CheckedDeploy.Timeout), log);
+        DryRun.Run(deployment, CancellationToken.None);
     }
 }

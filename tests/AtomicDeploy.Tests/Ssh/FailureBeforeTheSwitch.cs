@@ -1,3 +1,4 @@
+using AtomicDeploy.Core.Engine;
 using AtomicDeploy.Core;
 
 namespace AtomicDeploy.Tests.Ssh;
@@ -45,10 +46,10 @@ public sealed class FailureBeforeTheSwitch
         var before = RemoteTree.Snapshot(Path.Combine(root, "releases"));
         source.Write("app.dll", "v2").Write("big.bin", new string('z', 8_000_000));
 
-        using var session = new DeploySession(EngineDeploy.Connect(EngineDeploy.Settings(server)), root, EngineDeploy.Context, new RecordingLog(), TimeSpan.FromSeconds(60));
-        var release = session.Prepare(AtomicDeploy.Core.Remote.CopyMode.HardLink, DateTime.UtcNow, CancellationToken.None);
+        using var session = EngineDeploy.Open(EngineDeploy.Connect(EngineDeploy.Settings(server)), EngineDeploy.Deploy(root, source.Path, timeout: TimeSpan.FromSeconds(60)), new RecordingLog());
+        var release = session.Prepare(DateTime.UtcNow, CancellationToken.None);
         server.RunAsUser($"chmod 555 '{root}/releases/{release}' '{root}/releases/{release}/wwwroot'");
-        var failure = Assert.ThrowsExactly<DeployException>(() => session.Upload(source.Path, null, CancellationToken.None));
+        var failure = Assert.ThrowsExactly<DeployException>(() => session.Upload(CancellationToken.None));
         session.Abort(failure);
 
         var tree = new RemoteTree(root);
@@ -118,8 +119,8 @@ public sealed class FailureBeforeTheSwitch
         var root = server.NewDeployFolder();
         using var source = new SourceFolder().Write("app.dll", "v1");
         var live = EngineDeploy.Deploy(server, root, source.Path);
-        using var session = new DeploySession(EngineDeploy.Connect(EngineDeploy.Settings(server)), root, EngineDeploy.Context, new RecordingLog(), TimeSpan.FromSeconds(30));
-        session.Prepare(AtomicDeploy.Core.Remote.CopyMode.HardLink, DateTime.UtcNow, CancellationToken.None);
+        using var session = EngineDeploy.Open(EngineDeploy.Connect(EngineDeploy.Settings(server)), EngineDeploy.Deploy(root, source.Path, timeout: TimeSpan.FromSeconds(30)), new RecordingLog());
+        session.Prepare(DateTime.UtcNow, CancellationToken.None);
 
         var failure = Assert.ThrowsExactly<DeployException>(() => session.Switch(CancellationToken.None));
         session.Abort(failure);

@@ -1,3 +1,4 @@
+using AtomicDeploy.Core.Engine;
 using AtomicDeploy.Core;
 using AtomicDeploy.Core.Planning;
 using AtomicDeploy.Core.Remote;
@@ -33,27 +34,27 @@ public sealed class LostConnectionAtEachStep
         File.WriteAllText(knownHosts.Combine("known_hosts"), $"[127.0.0.1]:{proxy.Port} {server.HostKeyType} {server.HostKeyBase64}\n");
         var settings = EngineDeploy.Settings(server, knownHosts.Combine("known_hosts")) with { Host = new HostAddress(server.User, "127.0.0.1", proxy.Port) };
         var log = new RecordingLog();
-        using var session = new DeploySession(EngineDeploy.Connect(settings), root, EngineDeploy.Context, log, TimeSpan.FromSeconds(30));
-        var release = session.Prepare(CopyMode.HardLink, DateTime.UtcNow, CancellationToken.None);
+        using var session = EngineDeploy.Open(EngineDeploy.Connect(settings), EngineDeploy.Deploy(root, source.Path, timeout: TimeSpan.FromSeconds(30)), log);
+        var release = session.Prepare(DateTime.UtcNow, CancellationToken.None);
 
         var failure = Assert.ThrowsExactly<DeployException>(() =>
         {
             if (step == "upload")
             {
-                var upload = Task.Run(() => session.Upload(source.Path, null, CancellationToken.None));
+                var upload = Task.Run(() => session.Upload(CancellationToken.None));
                 Wait.Until(() => Wait.PartialUpload(root, "big.bin") > 4 << 20, TimeSpan.FromSeconds(60), "the large file to be half sent");
                 proxy.Cut();
                 upload.GetAwaiter().GetResult();
                 return;
             }
 
-            session.Upload(source.Path, null, CancellationToken.None);
+            session.Upload(CancellationToken.None);
             if (step == "link")
             {
                 proxy.Cut();
             }
 
-            session.LinkShared([], CancellationToken.None);
+            session.LinkShared(CancellationToken.None);
             proxy.Cut();
             session.Switch(CancellationToken.None);
         });

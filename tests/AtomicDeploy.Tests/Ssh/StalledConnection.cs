@@ -1,3 +1,4 @@
+using AtomicDeploy.Core.Engine;
 using AtomicDeploy.Core;
 using AtomicDeploy.Core.Planning;
 using AtomicDeploy.Core.Remote;
@@ -25,11 +26,11 @@ public sealed class StalledConnection
         File.WriteAllText(knownHosts.Combine("known_hosts"), $"[127.0.0.1]:{proxy.Port} {server.HostKeyType} {server.HostKeyBase64}\n");
         var settings = EngineDeploy.Settings(server, knownHosts.Combine("known_hosts")) with { Host = new HostAddress(server.User, "127.0.0.1", proxy.Port) };
         var log = new RecordingLog();
-        var session = new DeploySession(EngineDeploy.Connect(settings), root, EngineDeploy.Context, log, TimeSpan.FromSeconds(3));
-        session.Prepare(CopyMode.HardLink, DateTime.UtcNow, CancellationToken.None);
-        session.Upload(source.Path, null, CancellationToken.None);
+        var session = EngineDeploy.Open(EngineDeploy.Connect(settings), EngineDeploy.Deploy(root, source.Path, timeout: TimeSpan.FromSeconds(3)), log);
+        session.Prepare(DateTime.UtcNow, CancellationToken.None);
+        session.Upload(CancellationToken.None);
 
-        session.LinkShared([], CancellationToken.None);
+        session.LinkShared(CancellationToken.None);
         proxy.Stall();
         var failure = Assert.ThrowsExactly<DeployException>(() => session.Switch(CancellationToken.None));
         session.Abort(failure);

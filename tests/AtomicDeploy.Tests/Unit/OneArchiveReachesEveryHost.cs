@@ -1,5 +1,5 @@
 using AtomicDeploy.Core;
-using AtomicDeploy.Core.Fleet;
+using AtomicDeploy.Core.Engine;
 using AtomicDeploy.Core.Upload;
 
 namespace AtomicDeploy.Tests.Unit;

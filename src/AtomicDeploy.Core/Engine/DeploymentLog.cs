@@ -1,11 +1,11 @@
-namespace AtomicDeploy.Core.Fleet;
+namespace AtomicDeploy.Core.Engine;
 
 /// <summary>
-/// Where a fleet's lines go: the log of the task running the current step. Each MSBuild task has
+/// Where a deployment's lines go: the log of the task running the current step. Each MSBuild task has
 /// its own log, and lines sent to a finished task's log are lost, so every step points this at its
 /// own. Lines from hosts working in parallel are written one at a time.
 /// </summary>
-internal sealed class FleetLog(IDeployLog target)
+internal sealed class DeploymentLog(IDeployLog target)
 {
     private readonly object _gate = new();
     private IDeployLog _target = target;
@@ -30,8 +30,8 @@ internal sealed class FleetLog(IDeployLog target)
     }
 }
 
-/// <summary>One host's view of the fleet's log: every line names the host (or, without one, speaks for the whole fleet).</summary>
-internal sealed class HostLog(FleetLog sink, string? host) : IDeployLog
+/// <summary>One host's view of the deployment's log: every line names the host (or, without one, speaks for the whole deployment).</summary>
+internal sealed class HostLog(DeploymentLog sink, string? host) : IDeployLog
 {
     public void Summary(string message) => sink.Write(log => log.Summary(Tag(message)));
 

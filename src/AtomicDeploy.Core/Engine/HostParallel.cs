@@ -1,10 +1,10 @@
-namespace AtomicDeploy.Core.Fleet;
+namespace AtomicDeploy.Core.Engine;
 
 /// <summary>
 /// Runs one step on many hosts at once, at most <c>parallelism</c> at a time, and waits for all of
 /// them: a failure on one host never leaves another host's step running unseen.
 /// </summary>
-internal static class FleetParallel
+internal static class HostParallel
 {
     /// <summary>Runs <paramref name="step"/> for every host; returns the hosts that failed, with their coded failure.</summary>
     public static IReadOnlyList<(T Host, DeployException Error)> Each<T>(IReadOnlyList<T> hosts, int parallelism, Action<T> step)

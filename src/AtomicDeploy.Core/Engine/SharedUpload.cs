@@ -1,7 +1,7 @@
 using System.Runtime.ExceptionServices;
 using AtomicDeploy.Core.Upload;
 
-namespace AtomicDeploy.Core.Fleet;
+namespace AtomicDeploy.Core.Engine;
 
 /// <summary>
 /// One archive stream for several hosts whose changes are identical (the usual fleet: every host

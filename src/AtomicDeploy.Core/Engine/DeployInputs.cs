@@ -1,0 +1,111 @@
+namespace AtomicDeploy.Core.Engine;
+
+/// <summary>What a deploy is asked to do.</summary>
+public enum DeployOperation
+{
+    /// <summary>A deploy: every setting is checked, the folder to deploy must exist.</summary>
+    Deploy,
+
+    /// <summary>A dry run: as a deploy, but nothing is written.</summary>
+    Plan,
+
+    /// <summary>The release list, a rollback or an unlock: only the connection and the commands matter.</summary>
+    Inspect,
+}
+
+/// <summary>
+/// The deploy's settings as the build gives them: text, unchecked. <see cref="DeploySettings.Parse"/>
+/// checks every one of them, once, before any host is contacted.
+/// </summary>
+public sealed class DeployInputs
+{
+    /// <summary>Servers (<c>;</c> or <c>,</c> separated), <c>local</c> for this machine; empty: this machine.</summary>
+    public string? Host { get; init; }
+
+    /// <summary>Port for a host that names none.</summary>
+    public string? Port { get; init; }
+
+    /// <summary>User for a host that names none.</summary>
+    public string? User { get; init; }
+
+    /// <summary>The deploy folder.</summary>
+    public string? DeployPath { get; init; }
+
+    /// <summary>OpenSSH known_hosts file.</summary>
+    public string? KnownHostsFile { get; init; }
+
+    /// <summary>Pinned fingerprints.</summary>
+    public string? HostKeyFingerprint { get; init; }
+
+    /// <summary><c>Strict</c> or <c>AcceptNew</c>.</summary>
+    public string? HostKeyPolicy { get; init; }
+
+    /// <summary>A private key file.</summary>
+    public string? PrivateKeyFile { get; init; }
+
+    /// <summary>The variable holding key text.</summary>
+    public string? PrivateKeyVariable { get; init; }
+
+    /// <summary>The variable holding the key's passphrase.</summary>
+    public string? PassphraseVariable { get; init; }
+
+    /// <summary>The variable holding a password.</summary>
+    public string? PasswordVariable { get; init; }
+
+    /// <summary>Seconds to wait for a connection.</summary>
+    public string? ConnectTimeout { get; init; }
+
+    /// <summary>Seconds one step may take on a server.</summary>
+    public string? CommandTimeout { get; init; }
+
+    /// <summary>Seconds to wait for another deploy's lock.</summary>
+    public string? LockTimeout { get; init; }
+
+    /// <summary><c>hardlink</c> or <c>copy</c>.</summary>
+    public string? CopyMode { get; init; }
+
+    /// <summary>The folder to deploy.</summary>
+    public string? SourceDir { get; init; }
+
+    /// <summary>The files this publish lists as its output.</summary>
+    public IReadOnlyList<string>? PublishedFiles { get; init; }
+
+    /// <summary>The record of earlier publishes' outputs (stale files are not deployed).</summary>
+    public string? PublishRecordFile { get; init; }
+
+    /// <summary>Releases to keep.</summary>
+    public string? KeepReleases { get; init; }
+
+    /// <summary>The declared shared paths.</summary>
+    public IReadOnlyList<string>? SharedPaths { get; init; }
+
+    /// <summary>The project folder, for git metadata.</summary>
+    public string? ProjectDirectory { get; init; }
+
+    /// <summary>The app's version.</summary>
+    public string? AppVersion { get; init; }
+
+    /// <summary>Whether a lower version than the live one may be deployed.</summary>
+    public bool AllowDowngrade { get; init; }
+
+    /// <summary>The before-switch command.</summary>
+    public string? BeforeSwitchCommand { get; init; }
+
+    /// <summary>The after-switch command.</summary>
+    public string? AfterSwitchCommand { get; init; }
+
+    /// <summary>Seconds each command may run.</summary>
+    public string? HookTimeout { get; init; }
+
+    /// <summary>The health check URL.</summary>
+    public string? HealthCheckUrl { get; init; }
+
+    /// <summary>Seconds the health check keeps trying.</summary>
+    public string? HealthCheckTimeout { get; init; }
+
+    /// <summary>How many hosts are worked on at once.</summary>
+    public string? Parallelism { get; init; }
+
+    /// <summary>What the deploy is asked to do.</summary>
+    public DeployOperation Operation { get; init; } = DeployOperation.Deploy;
+}

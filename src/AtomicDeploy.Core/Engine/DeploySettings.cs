@@ -1,0 +1,137 @@
+using System.Globalization;
+using AtomicDeploy.Core.History;
+using AtomicDeploy.Core.Manifest;
+using AtomicDeploy.Core.Operations;
+using AtomicDeploy.Core.Planning;
+using AtomicDeploy.Core.Remote;
+using AtomicDeploy.Core.Ssh;
+using NuGet.Versioning;
+
+namespace AtomicDeploy.Core.Engine;
+
+/// <summary>The folder to deploy and which of its files are deployed.</summary>
+/// <param name="Folder">The folder, or null when the operation deploys nothing.</param>
+/// <param name="Stale">Files left in it by earlier publishes (relative paths), not deployed.</param>
+public sealed record DeploySource(string? Folder, IReadOnlySet<string> Stale)
+{
+    /// <summary>The scanner's filter, or null when every file is deployed.</summary>
+    public Func<string, FileInfo, bool>? Include => Stale.Count == 0 ? null : (path, _) => !Stale.Contains(path);
+}
+
+/// <summary>
+/// Every setting of a deploy, parsed and checked once, before any host is contacted: bad input is a
+/// coded error that leaves every server as it was.
+/// </summary>
+public sealed record DeploySettings
+{
+    /// <summary>The hosts, in the order given (one: this machine when no host is named).</summary>
+    public required IReadOnlyList<DeployTarget> Hosts { get; init; }
+
+    /// <summary>The deploy folder, the same on every host.</summary>
+    public required string Root { get; init; }
+
+    /// <summary>How the new release is made from the live one.</summary>
+    public CopyMode CopyMode { get; init; }
+
+    /// <summary>Releases to keep.</summary>
+    public int Keep { get; init; } = 3;
+
+    /// <summary>The declared shared paths.</summary>
+    public SharedPathList Shared { get; init; } = SharedPathList.Parse([]);
+
+    /// <summary>The commands and health check around the switch.</summary>
+    public SwitchHookSettings Hooks { get; init; } = SwitchHookSettings.None;
+
+    /// <summary>Step and lock timeouts.</summary>
+    public RemoteTimeouts Timeouts { get; init; } = new(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(60));
+
+    /// <summary>How many hosts are worked on at once.</summary>
+    public int Parallelism { get; init; } = int.MaxValue;
+
+    /// <summary>The folder to deploy.</summary>
+    public DeploySource Source { get; init; } = new(null, new HashSet<string>());
+
+    /// <summary>Who deploys, and the app's version and commit, for the history.</summary>
+    public required DeployContext Context { get; init; }
+
+    /// <summary>Whether a lower version than the live one may be deployed.</summary>
+    public bool AllowDowngrade { get; init; }
+
+    /// <summary>Checks every input; throws the coded error of the first bad one.</summary>
+    public static DeploySettings Parse(DeployInputs inputs, string homeFolder, IDeployLog log)
+    {
+        var root = DeployPath.Validate(inputs.DeployPath ?? string.Empty);
+        var copyMode = (inputs.CopyMode ?? string.Empty).Trim().ToUpperInvariant() switch
+        {
+            "" or "HARDLINK" => CopyMode.HardLink,
+            "COPY" => CopyMode.Copy,
+            _ => throw new DeployException(ErrorCodes.CopyModeInvalid, $"AtomicDeployCopyMode is '{inputs.CopyMode}'; use hardlink (the default) or copy."),
+        };
+        var keep = WholeNumber(inputs.KeepReleases, 3, 1, ErrorCodes.KeepInvalid, "AtomicDeployKeepReleases");
+        var shared = SharedPathList.Parse(inputs.SharedPaths);
+        var hooks = new SwitchHookSettings(
+            inputs.BeforeSwitchCommand,
+            inputs.AfterSwitchCommand,
+            Seconds(inputs.HookTimeout, 300, "AtomicDeployHookTimeout"),
+            SwitchHookSettings.ParseUrl(inputs.HealthCheckUrl),
+            Seconds(inputs.HealthCheckTimeout, 30, "AtomicDeployHealthCheckTimeout"));
+        var timeouts = new RemoteTimeouts(
+            Seconds(inputs.CommandTimeout, 600, "AtomicDeployCommandTimeout"),
+            TimeSpan.FromSeconds(WholeNumber(inputs.LockTimeout, 60, 0, ErrorCodes.TimeoutInvalid, "AtomicDeployLockTimeout")));
+        var parallelism = WholeNumber(inputs.Parallelism, int.MaxValue, 1, ErrorCodes.ParallelismInvalid, "AtomicDeployParallelism");
+        var source = ParseSource(inputs);
+        var hosts = DeployTargets.Parse(inputs, homeFolder);
+
+        var version = NuGetVersion.TryParse(inputs.AppVersion, out var parsed) ? parsed.ToNormalizedString() : null;
+        var git = inputs.Operation == DeployOperation.Deploy && !string.IsNullOrEmpty(inputs.ProjectDirectory) ? GitMetadata.TryRead(inputs.ProjectDirectory, log) : null;
+        return new DeploySettings
+        {
+            Hosts = hosts,
+            Root = root,
+            CopyMode = copyMode,
+            Keep = keep,
+            Shared = shared,
+            Hooks = hooks,
+            Timeouts = timeouts,
+            Parallelism = parallelism,
+            Source = source,
+            Context = new DeployContext(Environment.UserName, Environment.MachineName, version, git),
+            AllowDowngrade = inputs.AllowDowngrade,
+        };
+    }
+
+    /// <summary>Parses a whole number setting, or <paramref name="fallback"/> when it is empty.</summary>
+    internal static int WholeNumber(string? text, int fallback, int minimum, string code, string property)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= minimum
+            ? value
+            : throw new DeployException(code, $"{property} is '{text}'; it must be a whole number of at least {minimum}.");
+    }
+
+    /// <summary>Parses a timeout setting of at least one second.</summary>
+    internal static TimeSpan Seconds(string? text, int fallback, string property) =>
+        TimeSpan.FromSeconds(WholeNumber(text, fallback, 1, ErrorCodes.TimeoutInvalid, property));
+
+    private static DeploySource ParseSource(DeployInputs inputs)
+    {
+        if (inputs.Operation == DeployOperation.Inspect || inputs.SourceDir is null)
+        {
+            return new DeploySource(null, new HashSet<string>());
+        }
+
+        if (!Directory.Exists(inputs.SourceDir))
+        {
+            throw new DeployException(ErrorCodes.SourceMissing, $"The folder to deploy, '{inputs.SourceDir}', does not exist. Check AtomicDeploySourceDir, or publish first.");
+        }
+
+        var stale = string.IsNullOrEmpty(inputs.PublishRecordFile)
+            ? new HashSet<string>()
+            : PublishOutputRecord.Stale(inputs.PublishRecordFile, inputs.PublishedFiles ?? [], inputs.SourceDir);
+        return new DeploySource(inputs.SourceDir, stale);
+    }
+}

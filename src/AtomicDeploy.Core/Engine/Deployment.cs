@@ -1,0 +1,275 @@
+using System.Diagnostics;
+using System.Globalization;
+using AtomicDeploy.Core.Manifest;
+using AtomicDeploy.Core.Operations;
+using AtomicDeploy.Core.Planning;
+using AtomicDeploy.Core.Remote;
+
+namespace AtomicDeploy.Core.Engine;
+
+/// <summary>
+/// One deploy to one host or many, step by step: a single host is a fleet of one. Every step runs on
+/// every host (at most <see cref="DeploySettings.Parallelism"/> at a time) and ends everywhere before
+/// the next begins, so the whole deployment has one <see cref="Stage"/>. No host switches unless every
+/// host is ready; a failure after the switch switches every host back. A failure before it removes the
+/// half-made release everywhere (<see cref="Abort"/>), so the live release is never touched.
+/// </summary>
+public sealed class Deployment : IDisposable
+{
+    private const string NoneSwitched = "No host was switched; the half-made release is removed on every host.";
+    private readonly DeploymentLog _sink;
+    private readonly Stopwatch _clock;
+    private bool _summarized;
+
+    private Deployment(DeploySettings settings, IReadOnlyList<HostDeploy> hosts, DeploymentLog sink, Stopwatch clock)
+    {
+        Settings = settings;
+        Hosts = hosts;
+        _sink = sink;
+        Log = new HostLog(sink, null);
+        _clock = clock;
+    }
+
+    /// <summary>The settings, checked.</summary>
+    public DeploySettings Settings { get; }
+
+    /// <summary>The hosts, in the order given.</summary>
+    public IReadOnlyList<HostDeploy> Hosts { get; }
+
+    /// <summary>The build log, for lines about the whole deployment.</summary>
+    public IDeployLog Log { get; }
+
+    /// <summary>Where the deployment has got to.</summary>
+    public DeployStage Stage { get; private set; } = DeployStage.Connected;
+
+    /// <summary>The new release's name, the same on every host, once prepared.</summary>
+    public string? Release { get; private set; }
+
+    /// <summary>Time since the deployment started connecting.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    /// <summary>
+    /// Connects to every host (verifying its host key and logging in) through <paramref name="connect"/>,
+    /// at most <see cref="DeploySettings.Parallelism"/> at a time. If any host cannot be reached,
+    /// every connection is closed and nothing was changed anywhere.
+    /// </summary>
+    public static Deployment Open(DeploySettings settings, IDeployLog log, Func<DeployTarget, IRemoteShell> connect)
+    {
+        var clock = Stopwatch.StartNew();
+        var sink = new DeploymentLog(log);
+        var targets = settings.Hosts;
+        var opened = new HostDeploy?[targets.Count];
+        var failures = HostParallel.Each(Enumerable.Range(0, targets.Count).ToArray(), settings.Parallelism, i =>
+        {
+            var hostClock = Stopwatch.StartNew();
+            opened[i] = new HostDeploy(targets[i].Name, connect(targets[i]), settings, new HostLog(sink, targets.Count > 1 ? targets[i].Name : null), hostClock);
+        });
+        if (failures.Count > 0)
+        {
+            foreach (var host in opened)
+            {
+                host?.Dispose();
+            }
+
+            throw HostParallel.Combine(failures.Select(f => (targets[f.Host].Name, f.Error)).ToArray(), "Nothing was changed on any host.");
+        }
+
+        log.Summary(string.Create(CultureInfo.InvariantCulture, $"AtomicDeploy: connected to {string.Join(", ", targets.Select(h => h.Name))} in {clock.Elapsed.TotalSeconds:0.00} s; working on {Math.Min(settings.Parallelism, targets.Count)} at a time."));
+        return new Deployment(settings, opened!, sink, clock);
+    }
+
+    /// <summary>Sends the lines from now on to <paramref name="log"/> (the log of the task running the next step).</summary>
+    public void LogTo(IDeployLog log) => _sink.Target = log;
+
+    /// <summary>
+    /// Step 1: checks the downgrade guard, takes every lock, reads every host and creates the release
+    /// under one name, later than every release on every host. Every host proposes the clock's name in
+    /// its state query (one round trip); only when one refuses is a later name chosen for all.
+    /// </summary>
+    public string Prepare(DateTime utcNow, CancellationToken cancellationToken)
+    {
+        Expect(DeployStage.Connected, "PrepareRelease");
+        if (Settings.Context.AppVersion is { } version && !Settings.AllowDowngrade)
+        {
+            Each(h => DowngradeGuard.Check(version, ServerInspection.Read(h.Shell, Settings.Root, withManifest: false, Settings.Timeouts.Command, cancellationToken).History, false, h.Where), "Nothing was changed on any host.");
+        }
+
+        var proposed = ReleaseName.Next(utcNow, []);
+        var created = new System.Collections.Concurrent.ConcurrentDictionary<HostDeploy, bool>();
+        Each(h => created[h] = h.LockAndPropose(proposed, cancellationToken));
+        var release = proposed;
+        if (Hosts.Any(h => !created[h]))
+        {
+            release = ReleaseName.Next(utcNow, Hosts.SelectMany(h => h.Releases));
+            Each(h => h.Create(release, cancellationToken));
+        }
+
+        Release = release;
+        Stage = DeployStage.Prepared;
+        Log.Info($"AtomicDeploy: release {release} prepared on {Describe(Hosts.Count)}.");
+        return release;
+    }
+
+    /// <summary>
+    /// Step 2: hashes the publish folder once, then diffs per host; hosts with the same changes share
+    /// one compressed stream (files read and compressed once), the others get their own.
+    /// </summary>
+    public void Upload(CancellationToken cancellationToken)
+    {
+        Expect(DeployStage.Prepared, "UploadChanged");
+        var source = Settings.Source.Folder ?? throw new DeployException(ErrorCodes.SourceMissing, "No folder to deploy was given: set AtomicDeploySourceDir, or publish first.");
+        foreach (var path in Settings.Source.Stale.Where(p => File.Exists(Path.Combine(source, p))).Order(StringComparer.Ordinal))
+        {
+            Log.Detail($"  not deployed: {path} (left in the publish folder by an earlier publish)");
+        }
+
+        // One host's manifest is enough as a hint: a file whose size and time match an entry is not read again.
+        var hint = Hosts.Select(h => h.LiveManifest).FirstOrDefault(m => m.Entries.Count > 0);
+        var next = PublishFolderScanner.Scan(source, Settings.Source.Include, hint, Log, cancellationToken);
+        Fail(UploadStreams.Run(Hosts, Settings.Parallelism, source, next, Log, cancellationToken), NoneSwitched);
+        Stage = DeployStage.Uploaded;
+    }
+
+    /// <summary>Step 3: creates the declared shared paths, then links <c>shared/</c> into the release on every host.</summary>
+    public void LinkShared(CancellationToken cancellationToken)
+    {
+        Expect(DeployStage.Uploaded, "LinkShared");
+        Each(h => h.LinkShared(Settings.Shared, cancellationToken));
+        Stage = DeployStage.Linked;
+    }
+
+    /// <summary>Step 4: the checked switch on every host (<see cref="DeploymentSwitch"/>).</summary>
+    public void Switch(CancellationToken cancellationToken)
+    {
+        Expect(DeployStage.Linked, "SwitchCurrent");
+        DeploymentSwitch.Run(this, cancellationToken);
+        Stage = DeployStage.Switched;
+    }
+
+    /// <summary>Step 5: prunes old releases and releases the lock on every host, then the summary.</summary>
+    public void Prune(CancellationToken cancellationToken)
+    {
+        Expect(DeployStage.Switched, "PruneReleases");
+        Each(h =>
+        {
+            h.Prune(cancellationToken);
+            h.End("deployed");
+        }, $"Release {Release} is live on every host; only the pruning or the lock release failed where named.");
+        Stage = DeployStage.Finished;
+        WriteSummary();
+        Log.Summary(DeploymentReport.ClosingLine(this));
+    }
+
+    /// <summary>Every step in order (tests and the benchmark); on failure the deployment is aborted, as the tasks do.</summary>
+    public string Run(DateTime utcNow, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var release = Prepare(utcNow, cancellationToken);
+            Upload(cancellationToken);
+            LinkShared(cancellationToken);
+            Switch(cancellationToken);
+            Prune(cancellationToken);
+            return release;
+        }
+        catch (DeployException e)
+        {
+            Abort(e);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Cleans up every host after a failure: before the switch each host's half-made release is removed
+    /// and recorded as failed (with its own failure, or AD0702); after it, only the locks are released.
+    /// Never throws.
+    /// </summary>
+    public void Abort(DeployException reason)
+    {
+        if (Stage is DeployStage.Finished or DeployStage.Aborted)
+        {
+            return;
+        }
+
+        // A host that did not fail itself failed because another did (AD0702), or, when no host
+        // failed, for the deployment's own reason (a cancel, a file that changed while it was read).
+        var anyHostFailed = Hosts.Any(h => h.Failure is not null);
+        HostParallel.Each(Hosts, int.MaxValue, h =>
+        {
+            var own = h.Failure ?? (anyHostFailed ? new DeployException(ErrorCodes.FleetHostFailed, $"Another host failed: {reason.Message}") : reason);
+            var live = h.Switched;
+            h.Abort(own);
+            h.End(live ? $"live, unfinished ({own.Code})"
+                : h.SwitchUnknown ? $"unknown whether switched ({own.Code}): check current"
+                : own.Code == ErrorCodes.FleetHostFailed ? $"not switched ({ErrorCodes.FleetHostFailed}: another host failed)"
+                : $"failed ({own.Code}), not switched");
+        });
+        Stage = DeployStage.Aborted;
+        WriteSummary();
+    }
+
+    /// <summary>Closes every connection; a deployment left unfinished is cleaned up first. Never throws.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            Abort(new DeployException(ErrorCodes.NoPreparedRelease, "The build ended before the deploy finished."));
+        }
+        finally
+        {
+            foreach (var host in Hosts)
+            {
+                host.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="step"/> on every host; if it failed on any, throws one error naming each failed host.</summary>
+    public void Each(Action<HostDeploy> step, string aftermath = NoneSwitched) =>
+        Fail(HostParallel.Each(Hosts, Settings.Parallelism, step), aftermath);
+
+    /// <summary>Runs <paramref name="step"/> on every host and returns each host's result; if it failed on any, throws one error naming each failed host.</summary>
+    public IReadOnlyDictionary<HostDeploy, T> Each<T>(Func<HostDeploy, T> step, string aftermath)
+    {
+        var results = new System.Collections.Concurrent.ConcurrentDictionary<HostDeploy, T>();
+        Each(h => { results[h] = step(h); }, aftermath);
+        return results;
+    }
+
+    /// <summary>Keeps each failed host's failure (for the history and the summary) and throws one error naming each.</summary>
+    internal static void Fail(IReadOnlyList<(HostDeploy Host, DeployException Error)> failures, string aftermath)
+    {
+        if (failures.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (host, error) in failures)
+        {
+            host.Failure ??= error;
+        }
+
+        throw HostParallel.Combine(failures.Select(f => (f.Host.Name, f.Host.Failure!)).ToArray(), aftermath);
+    }
+
+    private void Expect(DeployStage stage, string task)
+    {
+        if (Stage != stage)
+        {
+            throw new DeployException(ErrorCodes.NoPreparedRelease,
+                $"{task} cannot run now: the deploy to {Settings.Root} on {Describe(Hosts.Count)} is at stage '{Stage}', and {task} needs '{stage}'. Run the tasks in order: PrepareRelease, UploadChanged, LinkShared, SwitchCurrent, PruneReleases.");
+        }
+    }
+
+    private string Describe(int count) => count == 1 ? Hosts[0].Name : $"all {count} hosts";
+
+    /// <summary>One line per host, once: after the deploy, or after a failure.</summary>
+    private void WriteSummary()
+    {
+        if (!_summarized)
+        {
+            _summarized = true;
+            DeploymentReport.HostLines(this);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Globalization;
+
+namespace AtomicDeploy.Core.Engine;
+
+/// <summary>The deployment's summary in the build log: one line per host, and the closing line.</summary>
+internal static class DeploymentReport
+{
+    /// <summary>Writes each host's line: host, release, files, bytes, time, how it ended.</summary>
+    public static void HostLines(Deployment deployment)
+    {
+        foreach (var host in deployment.Hosts)
+        {
+            deployment.Log.Summary(host.SummaryLine());
+        }
+    }
+
+    /// <summary>The line that ends a deploy: the release, where it went, what changed, how long it took.</summary>
+    public static string ClosingLine(Deployment deployment)
+    {
+        var hosts = deployment.Hosts;
+        var where = hosts.Count == 1 ? hosts[0].Name : $"{hosts.Count} hosts";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"AtomicDeploy: deployed release {deployment.Release} to {deployment.Settings.Root} on {where} ({Changes(hosts)}) in {deployment.Elapsed.TotalSeconds:0.00} s.");
+    }
+
+    /// <summary>The counts when every host had the same, and the bytes sent in all.</summary>
+    private static string Changes(IReadOnlyList<HostDeploy> hosts)
+    {
+        var sent = ByteSize.Format(hosts.Sum(h => h.BytesSent)) + " sent";
+        var counts = hosts.Select(h => (Added: h.Diff?.FilesAdded ?? 0, Changed: h.Diff?.FilesChanged ?? 0, Removed: h.Diff?.Removed.Count ?? 0)).Distinct().ToArray();
+        return counts.Length == 1
+            ? $"{counts[0].Added} added, {counts[0].Changed} changed, {counts[0].Removed} removed, {sent}"
+            : $"changes differ per host, {sent}";
+    }
+}

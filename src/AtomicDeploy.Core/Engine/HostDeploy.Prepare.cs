@@ -1,0 +1,78 @@
+using AtomicDeploy.Core.Remote;
+
+namespace AtomicDeploy.Core.Engine;
+
+/// <summary>Step 1 on one host: the lock, the state query, and the new release under the deployment's name.</summary>
+public sealed partial class HostDeploy
+{
+    /// <summary>
+    /// Takes the lock, creates the layout if missing and reads the state; in the same round trip
+    /// creates the release as <paramref name="proposed"/> when no release of that name or later is
+    /// there. Returns whether it did.
+    /// </summary>
+    internal bool LockAndPropose(string proposed, CancellationToken cancellationToken)
+    {
+        TakeLock(cancellationToken);
+        var pending = PendingRelease.Mark(_settings.Root, proposed, (Record("failed", ErrorCodes.Interrupted) with { Release = proposed }).ToJsonLine());
+        var output = Run("read the deploy folder", RemoteScripts.ReadState(_settings.Root) + RemoteScripts.CreateReleaseIfNewest(proposed, _settings.CopyMode, pending), null, cancellationToken).Output;
+        var created = CreatedAs(output);
+        if (created is not null)
+        {
+            // Known before the state is parsed, so a failure there still removes the new release.
+            Release = proposed;
+            output = output[..output.LastIndexOf(RemoteScripts.CreatedMarker, StringComparison.Ordinal)];
+        }
+
+        _state = HostState.From(RemoteState.Parse(output, Where), Where, Log);
+        if (created == "copy" && _state.Live is null)
+        {
+            // current named a folder that only looks like a release: the new one starts empty.
+            Run("create the release", RemoteScripts.RecreateEmpty(_settings.Root, proposed), null, cancellationToken);
+            created = "empty";
+        }
+
+        if (created is not null)
+        {
+            Prepared(created == "copy" ? _state.Live : null);
+        }
+
+        return created is not null;
+    }
+
+    /// <summary>Gives the new release the name <paramref name="release"/>: creates it, or renames the one the state query created.</summary>
+    internal void Create(string release, CancellationToken cancellationToken)
+    {
+        var pending = PendingRelease.Mark(_settings.Root, release, (Record("failed", ErrorCodes.Interrupted) with { Release = release }).ToJsonLine());
+        if (Release is { } made)
+        {
+            Run("rename the release", RemoteScripts.RenameRelease(_settings.Root, made, release, pending), null, cancellationToken);
+            Release = release;
+            return;
+        }
+
+        Release = release;
+        var copyFrom = _state.CopyFrom;
+        Run("create the release", pending + RemoteScripts.CreateRelease(_settings.Root, release, copyFrom, _settings.CopyMode), null, cancellationToken);
+        Prepared(copyFrom);
+    }
+
+    private void TakeLock(CancellationToken cancellationToken)
+    {
+        _lock = DeployLock.Take(Shell, _settings.Root, _lockOwner, _settings.Timeouts.LockWait, Log, cancellationToken);
+        foreach (var leftover in _lock.Leftovers)
+        {
+            Log.Warning(ErrorCodes.LeftoverRemoved, $"The deploy of release {leftover} to {Where} was interrupted before its switch; its half-made release was removed and the failure recorded in the history.");
+        }
+    }
+
+    private void Prepared(string? copyFrom) =>
+        Log.Info(copyFrom is null
+            ? $"AtomicDeploy: release {Release} created empty in {Where} (no live release to copy)."
+            : $"AtomicDeploy: release {Release} created in {Where} as a {(_settings.CopyMode == CopyMode.HardLink ? "hard-link" : "full")} copy of {copyFrom}.");
+
+    /// <summary><c>copy</c> or <c>empty</c> when the state query created the release (its marker ends the output), else null.</summary>
+    private static string? CreatedAs(string output) =>
+        output.EndsWith(RemoteScripts.CreatedMarker + "copy\n", StringComparison.Ordinal) ? "copy"
+        : output.EndsWith(RemoteScripts.CreatedMarker + "empty\n", StringComparison.Ordinal) ? "empty"
+        : null;
+}

@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Globalization;
+using AtomicDeploy.Core.History;
+using AtomicDeploy.Core.Manifest;
+using AtomicDeploy.Core.Planning;
+using AtomicDeploy.Core.Remote;
+using AtomicDeploy.Core.Upload;
+
+namespace AtomicDeploy.Core.Engine;
+
+/// <summary>
+/// The deploy on one host: its shell, lock, live state, new release, changes, bytes and outcome.
+/// Each method does one step here and nothing else; <see cref="Deployment"/> decides what runs when,
+/// on every host alike.
+/// </summary>
+public sealed partial class HostDeploy : IDisposable
+{
+    private readonly DeploySettings _settings;
+    private readonly Stopwatch _clock;
+    private readonly string _lockOwner;
+    private HostState _state = HostState.None;
+    private DeployLock? _lock;
+
+    internal HostDeploy(string name, IRemoteShell shell, DeploySettings settings, IDeployLog log, Stopwatch clock)
+    {
+        Name = name;
+        Shell = shell;
+        Log = log;
+        _settings = settings;
+        _clock = clock;
+        _lockOwner = $"{settings.Context.User}@{settings.Context.Machine} pid {Environment.ProcessId} since {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} ({Guid.NewGuid():N})";
+    }
+
+    /// <summary>The host, for messages.</summary>
+    public string Name { get; }
+
+    /// <summary>The host's shell.</summary>
+    public IRemoteShell Shell { get; }
+
+    /// <summary>This host's lines in the build log.</summary>
+    public IDeployLog Log { get; }
+
+    /// <summary>The deploy folder and host, for messages.</summary>
+    public string Where => $"{_settings.Root} on {Name}";
+
+    /// <summary>The new release, once created.</summary>
+    public string? Release { get; private set; }
+
+    /// <summary>The release live before this deploy, if any.</summary>
+    public string? PreviousRelease => _state.Live;
+
+    /// <summary>The releases found on the host (before this deploy's).</summary>
+    public IReadOnlyList<string> Releases => _state.Releases;
+
+    /// <summary>The changes sent, once uploaded.</summary>
+    public ManifestDiff? Diff { get; private set; }
+
+    /// <summary>Bytes sent for the upload (compressed, as on the wire).</summary>
+    public long BytesSent { get; private set; }
+
+    /// <summary>The shared links made in the new release (paths relative to it).</summary>
+    public IReadOnlyList<string> Links { get; private set; } = [];
+
+    /// <summary>The releases this deploy pruned here.</summary>
+    public IReadOnlyList<string> Pruned { get; private set; } = [];
+
+    /// <summary>Whether <c>current</c> points at the new release (or may: a lost connection cannot tell).</summary>
+    public bool Switched { get; private set; }
+
+    /// <summary>Whether this deploy holds the host's deploy lock now (false before the prepare, after the end, or once the lock was lost).</summary>
+    public bool HoldsLock => _lock?.IsHeld == true;
+
+    /// <summary>This host's own failure, if it failed.</summary>
+    public DeployException? Failure { get; internal set; }
+
+    /// <summary>How the deploy ended here, once it did: <c>deployed</c>, <c>not switched</c>, <c>switched back</c>, ...</summary>
+    public string? Outcome { get; private set; }
+
+    /// <summary>The time this host's deploy took, once it ended.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    private TimeSpan? Duration { get; set; }
+
+    /// <summary>What the upload sends here for <paramref name="next"/>.</summary>
+    internal ManifestDiff PlanUpload(ReleaseManifest next) => ManifestDiff.Compute(_state.LiveManifest, next);
+
+    /// <summary>The live release's manifest (a hint for the scanner: unchanged files need not be read again).</summary>
+    internal ReleaseManifest LiveManifest => _state.LiveManifest;
+
+    /// <summary>
+    /// Sends what changed as one compressed tar stream and deletes what was removed; with
+    /// <paramref name="sharedArchive"/>, that writes the archive (one stream for hosts with the same changes).
+    /// </summary>
+    internal void Upload(string sourceDir, ReleaseManifest next, Action<Stream>? sharedArchive, CancellationToken cancellationToken)
+    {
+        var diff = PlanUpload(next);
+        Log.Info($"AtomicDeploy: {next.FileCount} files published; sending {diff.FilesAdded} added and {diff.FilesChanged} changed ({ByteSize.Format(diff.BytesToSend)}), removing {diff.Removed.Count}, keeping {diff.Unchanged} unchanged.");
+        foreach (var (verb, path) in diff.Files())
+        {
+            Log.Detail($"  {(verb == "add" ? "added" : verb + "d"),-7} {path}");
+        }
+
+        Run("upload the changed files", RemoteScripts.Upload(_settings.Root, Release!), input =>
+        {
+            var counter = new CountingStream(input);
+            if (sharedArchive is null)
+            {
+                ReleaseArchive.Write(counter, sourceDir, Release!, diff, next, Log, cancellationToken);
+            }
+            else
+            {
+                sharedArchive(counter);
+            }
+
+            BytesSent = counter.BytesWritten;
+        }, cancellationToken);
+        Diff = diff;
+    }
+
+    /// <summary>Creates the declared shared paths, then links <c>shared/</c> into the release by the drop-down rule.</summary>
+    internal SharedLinkPlan LinkShared(SharedPathList shared, CancellationToken cancellationToken)
+    {
+        var listing = Run("list shared/", RemoteScripts.ListShared(_settings.Root, Release!, shared.Folders, shared.Files), null, cancellationToken);
+        var plan = SharedListing.Parse(listing.Output).Plan();
+        foreach (var conflict in plan.Conflicts)
+        {
+            Log.Warning(ErrorCodes.SharedConflict, $"'{conflict}' is in shared/ and also in the release; the release's copy is kept. Remove it from the publish output if the shared one should be used.");
+        }
+
+        if (plan.Links.Count > 0)
+        {
+            Run("link shared/", RemoteScripts.CreateLinks(_settings.Root, Release!, plan.Links), null, cancellationToken);
+        }
+
+        foreach (var link in plan.Links)
+        {
+            Log.Detail($"  linked  {link.Path} -> {link.Target}");
+        }
+
+        Log.Info($"AtomicDeploy: {plan.Links.Count} shared entries linked into {Release}.");
+        Links = plan.Links.Select(l => l.Path).ToArray();
+        return plan;
+    }
+
+    /// <summary>Deletes all but the newest releases to keep (never the live one) and releases the lock.</summary>
+    internal IReadOnlyList<string> Prune(CancellationToken cancellationToken)
+    {
+        var doomed = PrunePlan.ReleasesToDelete(_state.Releases.Append(Release!), Release, _settings.Keep);
+        Run("prune old releases", RemoteScripts.Prune(_settings.Root, doomed), null, cancellationToken);
+        ReleaseLock();
+        Pruned = doomed;
+        if (doomed.Count > 0)
+        {
+            Log.Info($"AtomicDeploy: pruned {string.Join(", ", doomed)} (keeping {_settings.Keep}).");
+        }
+
+        return doomed;
+    }
+
+    /// <summary>
+    /// Before the switch, removes the half-made release and records the failure; in any case releases
+    /// the lock. Never throws: the original failure is what the user needs.
+    /// </summary>
+    internal void Abort(DeployException reason)
+    {
+        if (_lock is null)
+        {
+            return;
+        }
+
+        try
+        {
+            // A host switched back already recorded its failure and keeps the failed release for inspection.
+            if (!Switched && !SwitchUnknown && Outcome is null)
+            {
+                var clear = Release is null ? string.Empty : PendingRelease.Clear(_settings.Root, Release);
+                Shell.Run(RemoteScripts.Abort(_settings.Root, Release, Record("failed", reason.Code).ToJsonLine()) + clear, null, _settings.Timeouts.Command, CancellationToken.None);
+                if (Release is not null)
+                {
+                    Log.Info($"AtomicDeploy: the half-made release {Release} was removed; {(PreviousRelease is null ? "nothing was live" : $"releases/{PreviousRelease} stays live")}.");
+                }
+            }
+        }
+        catch (DeployException e)
+        {
+            Log.Warning(e.Code, $"Cleaning up after the failure did not finish: {e.Message} The next deploy removes the half-made release.");
+        }
+        finally
+        {
+            ReleaseLock();
+        }
+    }
+
+    /// <summary>Closes the connection (the lock goes with it). Never throws.</summary>
+    public void Dispose()
+    {
+        ReleaseLock();
+        Shell.Dispose();
+    }
+
+    private void ReleaseLock()
+    {
+        _lock?.Dispose();
+        _lock = null;
+    }
+
+    private ShellResult Run(string what, string script, Action<Stream>? input, CancellationToken cancellationToken)
+    {
+        _lock?.ThrowIfLost(_settings.Root, Name);
+        return RemoteCommand.Run(Shell, what, Where, script, input, _settings.Timeouts.Command, cancellationToken);
+    }
+}

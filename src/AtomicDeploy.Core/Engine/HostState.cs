@@ -1,0 +1,38 @@
+using AtomicDeploy.Core.Manifest;
+using AtomicDeploy.Core.Remote;
+
+namespace AtomicDeploy.Core.Engine;
+
+/// <summary>What a host's deploy folder held when the deploy read it under the lock.</summary>
+/// <param name="Releases">The releases there.</param>
+/// <param name="Live">The release <c>current</c> points at, or null.</param>
+/// <param name="LiveManifest">What the live release holds (its manifest, checked against its listing).</param>
+internal sealed record HostState(IReadOnlyList<string> Releases, string? Live, ReleaseManifest LiveManifest)
+{
+    /// <summary>Nothing read yet.</summary>
+    public static HostState None { get; } = new([], null, ReleaseManifest.Empty);
+
+    /// <summary>The state from the state query's output, with a warning or a line for what looks wrong.</summary>
+    public static HostState From(RemoteState state, string where, IDeployLog log)
+    {
+        if (state.CurrentLink.Length > 0 && state.LiveRelease is null)
+        {
+            log.Warning(ErrorCodes.RemoteStateInvalid, $"current in {where} points at '{ServerText.OneLine(state.CurrentLink)}', not at a release of this tool; the new release is made from scratch and current will be switched to it.");
+        }
+
+        var manifest = ReleaseManifest.Empty;
+        if (state.RecordedManifest is not null)
+        {
+            manifest = LiveReleaseCheck.Effective(state.RecordedManifest, state.LiveListing, out var repaired);
+            if (repaired > 0)
+            {
+                log.Info($"AtomicDeploy: {repaired} entries of the live release {state.LiveRelease} differ from its manifest (missing, changed, or not published); the new release gets the published ones.");
+            }
+        }
+
+        return new HostState(state.Releases, state.LiveRelease, manifest);
+    }
+
+    /// <summary>The release the new one is copied from: the live one, when it has a manifest.</summary>
+    public string? CopyFrom => Live is not null && LiveManifest.Entries.Count > 0 ? Live : null;
+}

@@ -1,0 +1,71 @@
+using static AtomicDeploy.Core.Remote.ShellQuote;
+
+namespace AtomicDeploy.Core.Remote;
+
+/// <summary>
+/// Shell lines that several scripts need, each written once. They run in the deploy folder. A
+/// fragment that works on a release takes it as a shell word: a quoted name
+/// (<see cref="Release(string)"/>) or a variable such as <c>"$r"</c>, already checked to be 14 digits.
+/// Every fragment ends with a newline, so fragments can be joined as they are.
+/// </summary>
+public static class ScriptFragments
+{
+    /// <summary>The history file, relative to the deploy folder.</summary>
+    public const string HistoryFile = ".atomicdeploy/log.jsonl";
+
+    /// <summary>A release name as a quoted shell word.</summary>
+    public static string Release(string name) => Quote(name);
+
+    /// <summary>
+    /// Removes a half-made release and what belongs to it (manifest, temporary link, deletion list).
+    /// Its folders are made writable first so it always goes; only folders, as its files may be hard
+    /// links shared with the live release.
+    /// </summary>
+    public static string RemoveRelease(string release) => $$"""
+        if [ -d releases/{{release}} ]; then find releases/{{release}} -type d ! -perm -u+rwx -exec chmod u+rwx {} \; 2>/dev/null || true; fi
+        rm -rf -- releases/{{release}} .atomicdeploy/manifests/{{release}}.json .current.{{release}}.tmp .atomicdeploy/deletions.{{release}}
+
+        """;
+
+    /// <summary>
+    /// Makes release <paramref name="to"/> a copy of release <paramref name="from"/>: hard links or a
+    /// full copy, without the shared links (they are made again for the new release).
+    /// </summary>
+    public static string CopyRelease(string from, string to, CopyMode mode) => $$"""
+        cp {{(mode == CopyMode.HardLink ? "-al" : "-a")}} -- releases/{{from}} releases/{{to}}
+        find releases/{{to}} -type l -exec rm -f -- {} +
+
+        """;
+
+    /// <summary>Appends <paramref name="lines"/> (one JSON record each) to the history, each ended by a newline.</summary>
+    public static string AppendHistory(params string[] lines) =>
+        string.Concat(lines.Select(line => $"printf '%s\\n' {Quote(line)} >> {HistoryFile}\n"));
+
+    /// <summary>
+    /// Points <c>current</c> at <paramref name="release"/> atomically: a new relative symlink beside it,
+    /// renamed over it with <c>mv -T</c> (rename(2)); <c>current</c> never stops existing.
+    /// </summary>
+    public static string RenameCurrent(string release) => $"""
+        rm -f -- .current.{release}.tmp
+        ln -s -- releases/{release} .current.{release}.tmp
+        mv -T -- .current.{release}.tmp current
+
+        """;
+
+    /// <summary>
+    /// Prints, for every entry of <c>shared/</c> that the drop-down rule looks at, its kind, the kind
+    /// of the same path in the release folder <paramref name="releaseFolder"/> (a shell word; empty:
+    /// no release, every kind <c>-</c>) and the path, NUL-terminated. It enters a shared folder only
+    /// when the release has a real folder of the same name, so a large <c>shared/uploads</c> is never listed.
+    /// </summary>
+    public static string ListSharedFrontier(string releaseFolder) => $$"""
+        find shared -mindepth 1 \( -exec sh -c '
+          p=$2
+          s=f; if [ -d "$p" ] && [ ! -L "$p" ]; then s=d; fi
+          r="$1/${p#shared/}"
+          t=-; if [ -n "$1" ]; then if [ -L "$r" ]; then t=f; elif [ -d "$r" ]; then t=d; elif [ -e "$r" ]; then t=f; fi; fi
+          printf "%s%s%s\0" "$s" "$t" "${p#shared/}"
+          [ "$s$t" = dd ]' sh {{releaseFolder}} {} \; -o -prune \)
+
+        """;
+}

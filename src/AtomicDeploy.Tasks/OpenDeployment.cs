@@ -1,0 +1,161 @@
+using AtomicDeploy.Core;
+using AtomicDeploy.Core.Engine;
+using Microsoft.Build.Framework;
+
+namespace AtomicDeploy.Tasks;
+
+/// <summary>
+/// Checks every setting of the deploy (so bad input never reaches a server), then connects to every
+/// host and outputs the <see cref="Handle"/> that the step tasks, the release list, rollback, unlock
+/// and the dry run take. The connections live until the deploy ends or the build does.
+/// </summary>
+public sealed class OpenDeployment : AtomicDeployTask
+{
+    /// <summary>Servers: <c>host</c>, <c>host:port</c> or <c>user@host:port</c>, separated by <c>;</c> or <c>,</c>; <c>local</c> or empty: this machine.</summary>
+    public string? Host { get; set; }
+
+    /// <summary>Port for a host that names none (default 22).</summary>
+    public string? Port { get; set; }
+
+    /// <summary>User for a host that names none (default: the current user).</summary>
+    public string? User { get; set; }
+
+    /// <summary>Absolute deploy folder on every host.</summary>
+    public string? DeployPath { get; set; }
+
+    /// <summary>OpenSSH known_hosts file (default <c>~/.ssh/known_hosts</c>).</summary>
+    public string? KnownHostsFile { get; set; }
+
+    /// <summary>Pinned <c>SHA256:</c> fingerprints, <c>;</c>-separated.</summary>
+    public string? HostKeyFingerprint { get; set; }
+
+    /// <summary><c>Strict</c> (default) or <c>AcceptNew</c>.</summary>
+    public string? HostKeyPolicy { get; set; }
+
+    /// <summary>OpenSSH private key file (default: the first of <c>~/.ssh/id_ed25519</c>, <c>id_ecdsa</c>, <c>id_rsa</c>).</summary>
+    public string? PrivateKeyFile { get; set; }
+
+    /// <summary>Name of the environment variable holding key text.</summary>
+    public string? PrivateKeyVariable { get; set; }
+
+    /// <summary>Name of the environment variable holding the key's passphrase.</summary>
+    public string? PassphraseVariable { get; set; }
+
+    /// <summary>Name of the environment variable holding a password.</summary>
+    public string? PasswordVariable { get; set; }
+
+    /// <summary>Seconds to wait for a connection (default 30).</summary>
+    public string? ConnectTimeout { get; set; }
+
+    /// <summary>Seconds one step may take on a server (default 600).</summary>
+    public string? CommandTimeout { get; set; }
+
+    /// <summary>Seconds to wait for the deploy lock while another deploy holds it (default 60; 0 fails at once).</summary>
+    public string? LockTimeout { get; set; }
+
+    /// <summary><c>hardlink</c> (default) or <c>copy</c>.</summary>
+    public string? CopyMode { get; set; }
+
+    /// <summary>The folder to deploy.</summary>
+    public string? SourceDir { get; set; }
+
+    /// <summary>
+    /// The files this publish lists as its output (full paths inside <see cref="SourceDir"/>, or
+    /// relative to it). With <see cref="PublishRecordFile"/>, files that the record knows and this
+    /// publish does not list are stale and are not deployed.
+    /// </summary>
+    public string[]? PublishedFiles { get; set; }
+
+    /// <summary>The record of the files earlier publishes to this folder listed (written by the package's targets after every publish).</summary>
+    public string? PublishRecordFile { get; set; }
+
+    /// <summary>Releases to keep, at least 1 (default 3).</summary>
+    public string? KeepReleases { get; set; }
+
+    /// <summary>Paths to create in <c>shared/</c> if missing: a trailing <c>/</c> makes a folder, otherwise an empty file.</summary>
+    public string[]? SharedPaths { get; set; }
+
+    /// <summary>The project folder, for git metadata.</summary>
+    public string? ProjectDirectory { get; set; }
+
+    /// <summary>The app's <c>$(Version)</c>, recorded in the history.</summary>
+    public string? AppVersion { get; set; }
+
+    /// <summary>Whether a lower <c>$(Version)</c> than the live release's may be deployed.</summary>
+    public bool AllowDowngrade { get; set; }
+
+    /// <summary>Shell command run in the new release before the switch; a failure aborts the deploy.</summary>
+    public string? BeforeSwitchCommand { get; set; }
+
+    /// <summary>Shell command run in the new release after the switch (e.g. <c>sudo systemctl restart myapp</c>).</summary>
+    public string? AfterSwitchCommand { get; set; }
+
+    /// <summary>Seconds each command may run (default 300).</summary>
+    public string? HookTimeout { get; set; }
+
+    /// <summary>URL fetched on the server after the switch; a failure puts the previous release back.</summary>
+    public string? HealthCheckUrl { get; set; }
+
+    /// <summary>Seconds the health check keeps trying (default 30).</summary>
+    public string? HealthCheckTimeout { get; set; }
+
+    /// <summary>How many hosts are worked on at once (default: all).</summary>
+    public string? Parallelism { get; set; }
+
+    /// <summary><c>deploy</c> (default), <c>plan</c> (a dry run) or <c>inspect</c> (release list, rollback, unlock: no folder to deploy needed).</summary>
+    public string? Operation { get; set; }
+
+    /// <summary>The open deployment, for the tasks that follow.</summary>
+    [Output]
+    public string Handle { get; private set; } = string.Empty;
+
+    /// <inheritdoc />
+    protected override void Run()
+    {
+        var log = DeployLog;
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var settings = DeploySettings.Parse(Inputs(), home, log);
+        var deployment = Deployment.Open(settings, log, target => target.Connect(Environment.GetEnvironmentVariable, home, CancellationToken));
+        Handle = DeploymentRegistry.Register(BuildEngine4, deployment);
+    }
+
+    private DeployInputs Inputs() => new()
+    {
+        Host = Host,
+        Port = Port,
+        User = User,
+        DeployPath = DeployPath,
+        KnownHostsFile = KnownHostsFile,
+        HostKeyFingerprint = HostKeyFingerprint,
+        HostKeyPolicy = HostKeyPolicy,
+        PrivateKeyFile = PrivateKeyFile,
+        PrivateKeyVariable = PrivateKeyVariable,
+        PassphraseVariable = PassphraseVariable,
+        PasswordVariable = PasswordVariable,
+        ConnectTimeout = ConnectTimeout,
+        CommandTimeout = CommandTimeout,
+        LockTimeout = LockTimeout,
+        CopyMode = CopyMode,
+        SourceDir = SourceDir,
+        PublishedFiles = PublishedFiles,
+        PublishRecordFile = PublishRecordFile,
+        KeepReleases = KeepReleases,
+        SharedPaths = SharedPaths,
+        ProjectDirectory = ProjectDirectory,
+        AppVersion = AppVersion,
+        AllowDowngrade = AllowDowngrade,
+        BeforeSwitchCommand = BeforeSwitchCommand,
+        AfterSwitchCommand = AfterSwitchCommand,
+        HookTimeout = HookTimeout,
+        HealthCheckUrl = HealthCheckUrl,
+        HealthCheckTimeout = HealthCheckTimeout,
+        Parallelism = Parallelism,
+        Operation = (Operation ?? string.Empty).Trim().ToUpperInvariant() switch
+        {
+            "" or "DEPLOY" => DeployOperation.Deploy,
+            "PLAN" => DeployOperation.Plan,
+            "INSPECT" => DeployOperation.Inspect,
+            _ => throw new DeployException(ErrorCodes.Internal, $"OpenDeployment's Operation is '{Operation}'; use deploy, plan or inspect."),
+        },
+    };
+}
