@@ -48,7 +48,7 @@ public sealed class PlanDeploy : HookedDeployTask
             ? new HashSet<string>()
             : PublishOutputRecord.Stale(PublishRecordFile, PublishedFiles ?? [], SourceDir);
         using var shell = OpenShell();
-        var request = new DryRunRequest(SourceDir, stale.Count == 0 ? null : (path, _) => !stale.Contains(path), SharedPaths ?? [], keep, AppVersion, AllowDowngrade, hooks);
+        var request = new DryRunRequest(SourceDir, PublishOutputRecord.IncludeFilter(PublishRecordFile, stale), SharedPaths ?? [], keep, AppVersion, AllowDowngrade, hooks);
         DryRun.Run(shell, root, request, log, CommandTimeoutValue, clock.Elapsed, CancellationToken);
     }
 }

@@ -51,7 +51,7 @@ public sealed class UploadChanged : DeployTask
             log.Detail($"  not deployed: {path} (left in the publish folder by an earlier publish)");
         }
 
-        Func<string, FileInfo, bool>? include = stale.Count == 0 ? null : (path, _) => !stale.Contains(path);
+        var include = PublishOutputRecord.IncludeFilter(PublishRecordFile, stale);
         if (CurrentFleet(root) is { } fleet)
         {
             fleet.Upload(SourceDir, include, CancellationToken);
