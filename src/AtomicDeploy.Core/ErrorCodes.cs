@@ -123,6 +123,9 @@ public static class ErrorCodes
     /// <summary>Warning: an earlier deploy was interrupted before its switch; its half-made release was removed.</summary>
     public const string LeftoverRemoved = "AD0310";
 
+    /// <summary>Warning: the publish output holds a file that looks like a database outside the declared shared paths.</summary>
+    public const string DatabaseInRelease = "AD0311";
+
     /// <summary><c>AtomicDeployRollbackTo</c> names no release in the deploy folder.</summary>
     public const string RollbackTargetUnknown = "AD0401";
 

@@ -24,6 +24,9 @@ public sealed class UploadChanged : DeployTask
     /// <summary>The record of the files earlier publishes to this folder listed (written by the package's targets after every publish).</summary>
     public string? PublishRecordFile { get; set; }
 
+    /// <summary>The declared shared paths (<c>AtomicDeploySharedPaths</c>): a database file outside them is warned about.</summary>
+    public string[]? SharedPaths { get; set; }
+
     /// <summary>Files added.</summary>
     [Output]
     public int FilesAdded { get; private set; }
@@ -52,6 +55,7 @@ public sealed class UploadChanged : DeployTask
         }
 
         var include = PublishOutputRecord.IncludeFilter(PublishRecordFile, stale);
+        Core.Planning.DatabaseFiles.Warn(Core.Planning.DatabaseFiles.InFolder(SourceDir, include), SharedPaths ?? [], log);
         if (CurrentFleet(root) is { } fleet)
         {
             fleet.Upload(SourceDir, include, CancellationToken);

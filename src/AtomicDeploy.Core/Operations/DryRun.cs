@@ -38,6 +38,7 @@ public static class DryRun
             log.Info($"  would {verb,-7} {path}");
         }
 
+        DatabaseFiles.Warn(next.Entries.Where(e => !e.IsDirectory).Select(e => e.Path), request.SharedPaths, log);
         var links = PlanLinks(shell, root, request.SharedPaths, next, timeout, cancellationToken);
         foreach (var link in links.Links)
         {
