@@ -1,4 +1,5 @@
 using System.Globalization;
+using AtomicDeploy.Core.Manifest;
 
 namespace AtomicDeploy.AspNetCore;
 

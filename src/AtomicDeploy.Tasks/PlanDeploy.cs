@@ -25,6 +25,9 @@ public sealed class PlanDeploy : HookedDeployTask
     /// <summary>The declared shared paths.</summary>
     public string[]? SharedPaths { get; set; }
 
+    /// <summary><c>AtomicDeployAllowLinksOutside</c>: deploy symlinked files whose target is outside the publish folder.</summary>
+    public bool AllowLinksOutside { get; set; }
+
     /// <summary>The app's <c>$(Version)</c>.</summary>
     public string? AppVersion { get; set; }
 
@@ -42,6 +45,8 @@ public sealed class PlanDeploy : HookedDeployTask
         {
             throw new DeployException(ErrorCodes.SourceMissing, $"The folder to deploy, '{SourceDir}', does not exist. Check AtomicDeploySourceDir, or publish first.");
         }
+
+        Core.Manifest.PublishFolderCheck.Check(SourceDir, AllowLinksOutside);
 
         ValidateConnection();
         var stale = string.IsNullOrEmpty(PublishRecordFile)

@@ -26,6 +26,9 @@ public sealed class PrepareRelease : HookedDeployTask
     /// <summary>Checked here; used by LinkShared.</summary>
     public string[]? SharedPaths { get; set; }
 
+    /// <summary><c>AtomicDeployAllowLinksOutside</c>: deploy symlinked files whose target is outside the publish folder.</summary>
+    public bool AllowLinksOutside { get; set; }
+
     /// <summary>The project folder, for git metadata.</summary>
     public string? ProjectDirectory { get; set; }
 
@@ -62,6 +65,8 @@ public sealed class PrepareRelease : HookedDeployTask
         {
             throw new DeployException(ErrorCodes.SourceMissing, $"The folder to deploy, '{SourceDir}', does not exist. Check AtomicDeploySourceDir, or publish first.");
         }
+
+        Core.Manifest.PublishFolderCheck.Check(SourceDir ?? string.Empty, AllowLinksOutside);
 
         var parallelism = WholeNumber(Parallelism, int.MaxValue, 1, ErrorCodes.ParallelismInvalid, "AtomicDeployParallelism");
         if (HostEntries.Count < 2)

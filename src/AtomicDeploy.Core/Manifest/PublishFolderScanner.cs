@@ -13,8 +13,10 @@ public static class PublishFolderScanner
     /// publish output), only the files it accepts (by relative path and file) are taken, and only
     /// the folders that hold one of them: this is how stale files and folders that an earlier
     /// <c>dotnet publish</c> left in the folder are kept off the server.
-    /// A symlink to a file is deployed as the file it points to; a
-    /// symlink to a folder is skipped with a warning (following it could loop or leave the folder).
+    /// A symlink to a file is deployed as the file it points to (<see cref="PublishFolderCheck"/>
+    /// refuses, before the deploy, links that leave the folder); a symlink to a folder is skipped
+    /// with a warning (following it could loop or leave the folder). A name that is not UTF-8 is
+    /// an error naming it (<see cref="ErrorCodes.NameNotUtf8"/>).
     /// </summary>
     public static ReleaseManifest Scan(string root, Func<string, FileInfo, bool>? include, IDeployLog log, CancellationToken cancellationToken) =>
         Scan(root, include, null, log, cancellationToken);
@@ -112,6 +114,11 @@ public static class PublishFolderScanner
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
             throw new DeployException(ErrorCodes.SourceMissing, $"The folder '{(prefix.Length == 0 ? directory.FullName : prefix.TrimEnd('/'))}' of the publish output cannot be read ({e.GetType().Name}). Check its permissions, or publish again.", e);
+        }
+
+        if (entries.Any(PublishFolderCheck.NameLost))
+        {
+            PublishFolderCheck.RefuseNamesNotUtf8(directory.FullName, prefix);
         }
 
         foreach (var entry in entries)

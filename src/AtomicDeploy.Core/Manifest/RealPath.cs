@@ -1,9 +1,11 @@
-namespace AtomicDeploy.AspNetCore;
+namespace AtomicDeploy.Core.Manifest;
 
 /// <summary>
 /// A path with every symbolic link in it resolved, as <c>realpath(3)</c> gives it, in managed
-/// code: <see cref="FileSystemInfo.ResolveLinkTarget"/> resolves only the last part of a path,
-/// and the app is usually started through <c>current</c>, a link in the middle of its path.
+/// code: <see cref="FileSystemInfo.ResolveLinkTarget"/> resolves only the last part of a path, and
+/// a link in the middle (an app started through <c>current</c>, a publish folder's link to a linked
+/// folder) decides where a path really is. Compiled into AtomicDeploy.Core and, as a linked source
+/// file, into AtomicDeploy.AspNetCore, which references no other project.
 /// </summary>
 internal static class RealPath
 {
