@@ -23,7 +23,17 @@ internal static class RawFileNames
         }
 
         var names = new List<string>();
-        var directory = OpenDirectory([.. Encoding.UTF8.GetBytes(folder), 0]);
+        IntPtr directory;
+        try
+        {
+            directory = OpenDirectory([.. Encoding.UTF8.GetBytes(folder), 0]);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A C library the runtime cannot find: the error names the folder without the file's bytes.
+            return names;
+        }
+
         if (directory == IntPtr.Zero)
         {
             return names;
