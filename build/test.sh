@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 # The tests start their own sshd and nginx on 127.0.0.1, make keys with ssh-keygen, commit a
 # sample app with git, and the server side of the health check fetches its URL with curl; fleet
-# tests use unshare and mount (util-linux, mount). Install whatever of these is missing (Debian's packages).
+# tests use unshare and mount (util-linux, mount), and the sample is started by systemd-socket-activate
+# (systemd). Install whatever of these is missing (Debian's packages).
 missing=""
 [ -x /usr/sbin/sshd ] || missing="$missing openssh-server"
 [ -x /usr/sbin/nginx ] || missing="$missing nginx-light"
@@ -15,6 +16,7 @@ command -v git >/dev/null 2>&1 || missing="$missing git"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
 command -v flock >/dev/null 2>&1 || missing="$missing util-linux"
 command -v mount >/dev/null 2>&1 || missing="$missing mount"
+command -v systemd-socket-activate >/dev/null 2>&1 || missing="$missing systemd"
 if [ -n "$missing" ]; then
   echo "Installing what the tests need:$missing"
   sudo_cmd=""

@@ -1,9 +1,13 @@
+using AtomicDeploy.AspNetCore;
+
 var builder = WebApplication.CreateBuilder(args);
 
-// Under systemd socket activation (deploy/helloweb.socket) Kestrel listens on the socket systemd
-// holds, so requests wait in its queue while the service restarts after a deploy. Started any
-// other way, this does nothing and the usual URLs apply.
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.UseSystemd());
+// Run from a release of the deploy folder, this keeps the Data Protection keys in shared/ (users
+// stay logged in across deploys), answers /healthz, and under systemd takes the socket that
+// deploy/helloweb.socket holds, so requests wait in its queue while the service restarts after a
+// deploy. Started any other way (dotnet run), it does nothing. docs/kestrel.md shows the lines it
+// stands for.
+builder.AddAtomicDeploy();
 
 var app = builder.Build();
 

@@ -123,6 +123,15 @@ public static class ErrorCodes
     /// <summary>Warning: an earlier deploy was interrupted before its switch; its half-made release was removed.</summary>
     public const string LeftoverRemoved = "AD0310";
 
+    /// <summary>Warning: the publish output holds a file that looks like a database outside the declared shared paths.</summary>
+    public const string DatabaseInRelease = "AD0311";
+
+    /// <summary>A symlinked file in the publish folder points outside it (and <c>AtomicDeployAllowLinksOutside</c> is not true).</summary>
+    public const string LinkLeavesPublishFolder = "AD0312";
+
+    /// <summary>A file or folder in the publish folder has a name that is not valid UTF-8.</summary>
+    public const string NameNotUtf8 = "AD0313";
+
     /// <summary><c>AtomicDeployRollbackTo</c> names no release in the deploy folder.</summary>
     public const string RollbackTargetUnknown = "AD0401";
 

@@ -84,6 +84,9 @@ public sealed class OpenDeployment : AtomicDeployTask
     /// <summary>Whether a lower <c>$(Version)</c> than the live release's may be deployed.</summary>
     public bool AllowDowngrade { get; set; }
 
+    /// <summary><c>AtomicDeployAllowLinksOutside</c>: deploy symlinked files whose target is outside the publish folder.</summary>
+    public bool AllowLinksOutside { get; set; }
+
     /// <summary>Shell command run in the new release before the switch; a failure aborts the deploy.</summary>
     public string? BeforeSwitchCommand { get; set; }
 
@@ -144,6 +147,7 @@ public sealed class OpenDeployment : AtomicDeployTask
         ProjectDirectory = ProjectDirectory,
         AppVersion = AppVersion,
         AllowDowngrade = AllowDowngrade,
+        AllowLinksOutside = AllowLinksOutside,
         BeforeSwitchCommand = BeforeSwitchCommand,
         AfterSwitchCommand = AfterSwitchCommand,
         HookTimeout = HookTimeout,

@@ -88,6 +88,9 @@ public sealed class DeployInputs
     /// <summary>Whether a lower version than the live one may be deployed.</summary>
     public bool AllowDowngrade { get; init; }
 
+    /// <summary>Whether a symlinked file whose target leaves the publish folder may be deployed.</summary>
+    public bool AllowLinksOutside { get; init; }
+
     /// <summary>The before-switch command.</summary>
     public string? BeforeSwitchCommand { get; init; }
 

@@ -12,11 +12,11 @@ namespace AtomicDeploy.Core.Engine;
 /// <summary>The folder to deploy and which of its files are deployed.</summary>
 /// <param name="Folder">The folder, or null when the operation deploys nothing.</param>
 /// <param name="Stale">Files left in it by earlier publishes (relative paths), not deployed.</param>
-public sealed record DeploySource(string? Folder, IReadOnlySet<string> Stale)
-{
-    /// <summary>The scanner's filter, or null when every file is deployed.</summary>
-    public Func<string, FileInfo, bool>? Include => Stale.Count == 0 ? null : (path, _) => !Stale.Contains(path);
-}
+/// <param name="Include">
+/// The scanner's filter: with a publish record, every file but the stale ones, and only folders
+/// that hold a deployed file; null (a folder of the user's own) deploys everything as it is.
+/// </param>
+public sealed record DeploySource(string? Folder, IReadOnlySet<string> Stale, Func<string, FileInfo, bool>? Include = null);
 
 /// <summary>
 /// Every setting of a deploy, parsed and checked once, before any host is contacted: bad input is a
@@ -129,9 +129,10 @@ public sealed record DeploySettings
             throw new DeployException(ErrorCodes.SourceMissing, $"The folder to deploy, '{inputs.SourceDir}', does not exist. Check AtomicDeploySourceDir, or publish first.");
         }
 
+        PublishFolderCheck.Check(inputs.SourceDir, inputs.AllowLinksOutside);
         var stale = string.IsNullOrEmpty(inputs.PublishRecordFile)
             ? new HashSet<string>()
             : PublishOutputRecord.Stale(inputs.PublishRecordFile, inputs.PublishedFiles ?? [], inputs.SourceDir);
-        return new DeploySource(inputs.SourceDir, stale);
+        return new DeploySource(inputs.SourceDir, stale, PublishOutputRecord.IncludeFilter(inputs.PublishRecordFile, stale));
     }
 }

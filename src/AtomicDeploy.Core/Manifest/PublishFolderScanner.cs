@@ -9,12 +9,14 @@ public static class PublishFolderScanner
     private const UnixFileMode PermissionBits = (UnixFileMode)0xFFF;
 
     /// <summary>
-    /// Scans <paramref name="root"/>. When <paramref name="include"/> is given, only the files it
-    /// accepts (by relative path and file) are taken, and a folder that held only files left out
-    /// goes too: this is how stale files that an earlier <c>dotnet publish</c> left in the folder
-    /// are kept off the server.
-    /// A symlink to a file is deployed as the file it points to; a
-    /// symlink to a folder is skipped with a warning (following it could loop or leave the folder).
+    /// Scans <paramref name="root"/>. When <paramref name="include"/> is given (the folder is a
+    /// publish output), only the files it accepts (by relative path and file) are taken, and only
+    /// the folders that hold one of them: this is how stale files and folders that an earlier
+    /// <c>dotnet publish</c> left in the folder are kept off the server.
+    /// A symlink to a file is deployed as the file it points to (<see cref="PublishFolderCheck"/>
+    /// refuses, before the deploy, links that leave the folder); a symlink to a folder is skipped
+    /// with a warning (following it could loop or leave the folder). A name that is not UTF-8 is
+    /// an error naming it (<see cref="ErrorCodes.NameNotUtf8"/>).
     /// </summary>
     public static ReleaseManifest Scan(string root, Func<string, FileInfo, bool>? include, IDeployLog log, CancellationToken cancellationToken) =>
         Scan(root, include, null, log, cancellationToken);
@@ -39,14 +41,18 @@ public static class PublishFolderScanner
         Walk(new DirectoryInfo(root), string.Empty, directories, files, log);
         if (include is not null)
         {
-            // A folder goes when it only held files that are left out; an empty folder stays.
-            var left = files.Where(f => !include(f.Path, f.Info)).ToList();
-            files = files.Except(left).ToList();
+            // Folders are stale like files: dotnet publish makes a folder only to put a file in
+            // it, so a folder with no deployed file under it (emptied, or holding only stale
+            // files) was left by an earlier publish. Deployed, it would block a shared folder of
+            // the same name from being linked.
+            files = files.Where(f => include(f.Path, f.Info)).ToList();
             var holders = files.SelectMany(f => Ancestors(f.Path)).ToHashSet(StringComparer.Ordinal);
-            var leftHolders = left.SelectMany(f => Ancestors(f.Path)).ToHashSet(StringComparer.Ordinal);
-            var kept = directories.Where(d => holders.Contains(d.Path) || !leftHolders.Contains(d.Path)).Select(d => d.Path).ToList();
-            var keptWithParents = kept.Concat(kept.SelectMany(Ancestors)).ToHashSet(StringComparer.Ordinal);
-            directories = directories.Where(d => keptWithParents.Contains(d.Path)).ToList();
+            foreach (var folder in directories.Where(d => !holders.Contains(d.Path) && (ParentOf(d.Path).Length == 0 || holders.Contains(ParentOf(d.Path)))))
+            {
+                log.Detail($"  not deployed: {folder.Path}/ (no file of this publish is in it)");
+            }
+
+            directories = directories.Where(d => holders.Contains(d.Path)).ToList();
         }
 
         var hashed = new ConcurrentBag<ManifestEntry>();
@@ -110,6 +116,11 @@ public static class PublishFolderScanner
             throw new DeployException(ErrorCodes.SourceMissing, $"The folder '{(prefix.Length == 0 ? directory.FullName : prefix.TrimEnd('/'))}' of the publish output cannot be read ({e.GetType().Name}). Check its permissions, or publish again.", e);
         }
 
+        if (entries.Any(PublishFolderCheck.NameLost))
+        {
+            PublishFolderCheck.RefuseNamesNotUtf8(directory.FullName, prefix);
+        }
+
         foreach (var entry in entries)
         {
             var path = prefix + entry.Name;
@@ -150,6 +161,8 @@ public static class PublishFolderScanner
             return null;
         }
     }
+
+    private static string ParentOf(string path) => path.LastIndexOf('/') is var slash and > 0 ? path[..slash] : string.Empty;
 
     private static IEnumerable<string> Ancestors(string path)
     {

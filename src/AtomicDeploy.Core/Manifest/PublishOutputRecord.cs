@@ -31,6 +31,14 @@ public static class PublishOutputRecord
         return recorded;
     }
 
+    /// <summary>
+    /// The include filter for a scan of the publish folder: every file but the stale ones (and,
+    /// through the scanner, only folders holding a file). Null when there is no record, i.e. the
+    /// folder deployed is not a publish output and deploys as it is, empty folders included.
+    /// </summary>
+    public static Func<string, FileInfo, bool>? IncludeFilter(string? recordFile, IReadOnlySet<string> stale) =>
+        string.IsNullOrEmpty(recordFile) ? null : (path, _) => !stale.Contains(path);
+
     /// <summary>Turns the items MSBuild gives (full paths, or paths relative to the publish folder) into relative paths with <c>/</c>; paths outside it are dropped.</summary>
     public static HashSet<string> Relative(IEnumerable<string> items, string sourceDir)
     {

@@ -38,6 +38,7 @@ public static class DryRun
             log.Info($"  would {verb,-7} {path}");
         }
 
+        DatabaseFiles.Warn(next.Entries.Where(e => !e.IsDirectory).Select(e => e.Path), settings.Shared, log);
         var links = PlanLinks(host, settings, next, cancellationToken);
         foreach (var link in links.Links)
         {

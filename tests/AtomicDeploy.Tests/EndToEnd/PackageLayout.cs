@@ -64,4 +64,18 @@ public sealed class PackageLayout
             Assert.IsNotNull(package.GetEntry($"build/AtomicDeploy.Tasks.{extension}"), "the imported file is packed");
         }
     }
+
+    [TestMethod]
+    public void The_companion_package_is_a_library_for_the_app_with_the_same_version_and_no_package_dependencies()
+    {
+        using var package = System.IO.Compression.ZipFile.OpenRead(PackageFeed.CompanionPackagePath);
+        var files = package.Entries.Select(e => e.FullName).ToArray();
+        CollectionAssert.IsSubsetOf(new[] { "lib/net8.0/AtomicDeploy.AspNetCore.dll", "lib/net8.0/AtomicDeploy.AspNetCore.xml", "README.md" }, files);
+
+        using var nuspec = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        var metadata = XDocument.Load(nuspec).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        Assert.AreEqual(PackageFeed.Version, metadata.Elements().Single(e => e.Name.LocalName == "version").Value);
+        Assert.IsFalse(metadata.Descendants().Any(d => d.Name.LocalName == "dependency"), "no NuGet dependencies");
+        Assert.AreEqual("Microsoft.AspNetCore.App", metadata.Descendants().Single(d => d.Name.LocalName == "frameworkReference").Attribute("name")?.Value);
+    }
 }

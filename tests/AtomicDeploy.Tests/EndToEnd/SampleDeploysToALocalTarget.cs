@@ -1,3 +1,7 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
 namespace AtomicDeploy.Tests.EndToEnd;
 
 /// <summary>The README's first command: the sample deploys with no server at all.</summary>
@@ -25,6 +29,59 @@ public sealed class SampleDeploysToALocalTarget
         // Only the path is overridden, so the test does not write into the repository's artifacts folder.
         var (tree, release) = PublishSample(target, root, "-p:PublishProfile=Production");
         Assert.AreEqual("../../shared/appsettings.Production.json", new FileInfo(tree.ReleasePath(release, "appsettings.Production.json")).LinkTarget, "the profile's shared paths are used");
+    }
+
+    [TestMethod]
+    public void The_deployed_sample_started_by_systemd_socket_activation_serves_on_its_socket_and_says_it_is_ready()
+    {
+        using var target = new TempFolder();
+        var root = target.Combine("HelloWeb-systemd");
+        var (_, release) = PublishSample(target, root, "-c", "Release", "-p:AtomicDeploy=true");
+
+        // systemd's own test tool holds the listening socket and passes it to the app as fd 3,
+        // as helloweb.socket does; the app's READY=1 goes to a socket the test listens on, as systemd's would.
+        var notifyPath = target.Combine("notify");
+        using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        notify.Bind(new UnixDomainSocketEndPoint(notifyPath));
+        notify.ReceiveTimeout = 60_000;
+        var port = Loopback.FreePort();
+        var dotnet = new FileInfo(ProcessRunner.Check("sh", "-c", "command -v dotnet").Trim());
+        var start = new System.Diagnostics.ProcessStartInfo("systemd-socket-activate") { WorkingDirectory = Path.Combine(root, "current"), RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-l", $"127.0.0.1:{port}", $"--setenv=NOTIFY_SOCKET={notifyPath}", $"--setenv=HOME={target.Path}", "--setenv=DOTNET_CLI_TELEMETRY_OPTOUT=1", dotnet.FullName, "HelloWeb.dll" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var app = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            Wait.Until(() => Listening(port), TimeSpan.FromSeconds(15), "systemd-socket-activate to listen");
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+            var health = JsonDocument.Parse(client.GetStringAsync($"http://127.0.0.1:{port}/healthz").Result).RootElement;
+            Assert.AreEqual(release, health.GetProperty("release").GetString(), "the app answers on the socket systemd held");
+
+            var buffer = new byte[256];
+            Assert.AreEqual("READY=1", Encoding.UTF8.GetString(buffer, 0, notify.Receive(buffer)));
+        }
+        finally
+        {
+            app.Kill(entireProcessTree: true);
+            app.WaitForExit(10_000);
+        }
+    }
+
+    private static bool Listening(int port)
+    {
+        try
+        {
+            using var socket = new TcpClient();
+            socket.Connect("127.0.0.1", port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Publishes the sample with <paramref name="arguments"/> into <paramref name="root"/>, checks that one release was deployed, and returns it.</summary>

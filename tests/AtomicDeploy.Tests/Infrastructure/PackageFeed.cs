@@ -3,8 +3,9 @@ using System.IO.Compression;
 namespace AtomicDeploy.Tests.Infrastructure;
 
 /// <summary>
-/// The real AtomicDeploy.Tasks package, packed once per test run into a local folder feed (built
-/// in a separate artifacts folder so it does not disturb the test build).
+/// The real AtomicDeploy.Tasks package and its companion for the app, AtomicDeploy.AspNetCore,
+/// packed once per test run into a local folder feed (built in a separate artifacts folder so it
+/// does not disturb the test build).
 /// </summary>
 internal static class PackageFeed
 {
@@ -22,17 +23,22 @@ internal static class PackageFeed
     /// <summary>Deletes the feed and the build it was packed from (at the end of the test run).</summary>
     public static void Delete() => Folder.Dispose();
 
+    public static string CompanionPackagePath => Path.Combine(Feed.Value, $"AtomicDeploy.AspNetCore.{Version}.nupkg");
+
     private static string Pack()
     {
         var feed = Path.Combine(Folder.Path, "feed");
-        var result = DotNet.Run(
-            ["pack", Repository.Combine("src", "AtomicDeploy.Tasks", "AtomicDeploy.Tasks.csproj"), "-c", "Release", "-o", feed, $"-p:ArtifactsPath={Path.Combine(Folder.Path, "artifacts")}/"],
-            Repository.Root,
-            null,
-            Path.Combine(Folder.Path, "tmp"));
-        if (result.ExitCode != 0)
+        foreach (var project in new[] { "AtomicDeploy.Tasks", "AtomicDeploy.AspNetCore" })
         {
-            throw new InvalidOperationException("dotnet pack failed:\n" + result.All);
+            var result = DotNet.Run(
+                ["pack", Repository.Combine("src", project, project + ".csproj"), "-c", "Release", "-o", feed, $"-p:ArtifactsPath={Path.Combine(Folder.Path, "artifacts")}/"],
+                Repository.Root,
+                null,
+                Path.Combine(Folder.Path, "tmp"));
+            if (result.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"dotnet pack {project} failed:\n" + result.All);
+            }
         }
 
         return feed;

@@ -2,7 +2,7 @@ namespace AtomicDeploy.Tests.Infrastructure;
 
 /// <summary>
 /// A fresh ASP.NET Core app outside this repository, as a user would have it: the HelloWeb
-/// sample's code, a PackageReference to AtomicDeploy.Tasks from the local feed, and its own
+/// sample's code, PackageReferences to AtomicDeploy.Tasks and AtomicDeploy.AspNetCore from the local feed, and its own
 /// isolated NuGet package folder.
 /// </summary>
 internal sealed class WebApp : IDisposable
@@ -35,6 +35,7 @@ internal sealed class WebApp : IDisposable
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="AtomicDeploy.Tasks" Version="{PackageFeed.Version}" PrivateAssets="all" />
+                <PackageReference Include="AtomicDeploy.AspNetCore" Version="{PackageFeed.Version}" />
               </ItemGroup>
             </Project>
             """);

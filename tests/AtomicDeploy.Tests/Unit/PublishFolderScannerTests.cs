@@ -110,7 +110,7 @@ public sealed class PublishFolderScannerTests
     }
 
     [TestMethod]
-    public void The_include_filter_keeps_accepted_files_and_drops_folders_that_held_only_files_left_out()
+    public void The_include_filter_keeps_accepted_files_and_only_the_folders_that_hold_one()
     {
         using var folder = new TempFolder();
         Write(folder, "HelloWeb.dll", "dll"u8.ToArray());
@@ -134,13 +134,40 @@ public sealed class PublishFolderScannerTests
             CancellationToken.None);
 
         CollectionAssert.AreEqual(
-            new[] { "HelloWeb.dll", "empty", "wwwroot", "wwwroot/css", "wwwroot/css/site.css" },
+            new[] { "HelloWeb.dll", "wwwroot", "wwwroot/css", "wwwroot/css/site.css" },
             manifest.Entries.Select(e => e.Path).ToArray(),
-            "an empty folder stays; folders that held only left-out files go");
+            "folders that are empty or held only left-out files go, like stale files");
         CollectionAssert.AreEquivalent(
             new[] { "HelloWeb.dll", "Stale.dll", "stale-folder/a.txt", "wwwroot/css/site.css", "wwwroot/old/removed.js" },
             seen,
             "the filter is asked about files, not folders");
+    }
+
+    [TestMethod]
+    public void An_empty_folder_left_by_an_earlier_publish_is_not_deployed_even_with_no_stale_file()
+    {
+        using var folder = new TempFolder();
+        Write(folder, "MyShop.dll", "dll"u8.ToArray());
+        Directory.CreateDirectory(folder.Combine("Data"));
+        Directory.CreateDirectory(folder.Combine("wwwroot", "old", "older"));
+        Write(folder, "wwwroot/index.html", "x"u8.ToArray());
+        var log = new RecordingLog();
+
+        var manifest = PublishFolderScanner.Scan(folder.Path, (_, _) => true, log, CancellationToken.None);
+
+        CollectionAssert.AreEqual(new[] { "MyShop.dll", "wwwroot", "wwwroot/index.html" }, manifest.Entries.Select(e => e.Path).ToArray());
+        CollectionAssert.AreEqual(new[] { "  not deployed: Data/ (no file of this publish is in it)", "  not deployed: wwwroot/old/ (no file of this publish is in it)" }, log.Lines.Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [TestMethod]
+    public void Without_an_include_filter_a_folder_of_your_own_deploys_as_it_is_with_its_empty_folders()
+    {
+        using var folder = new TempFolder();
+        Directory.CreateDirectory(folder.Combine("Data"));
+
+        var manifest = PublishFolderScanner.Scan(folder.Path, null, new WarningLog(), CancellationToken.None);
+
+        CollectionAssert.AreEqual(new[] { "Data" }, manifest.Entries.Select(e => e.Path).ToArray());
     }
 
     [TestMethod]
