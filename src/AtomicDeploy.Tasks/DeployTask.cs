@@ -246,5 +246,5 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
     }
 
     private void LogError(string code, string message) =>
-        Log.LogError(null, code, null, ProjectFile, 0, 0, 0, 0, message);
+        Log.LogError(null, code, null, ProjectFile, 0, 0, 0, 0, ServerText.ForLog(message));
 }

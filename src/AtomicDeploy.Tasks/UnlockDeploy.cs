@@ -27,7 +27,7 @@ public sealed class UnlockDeploy : DeployTask
 
         if (output.StartsWith("removed ", StringComparison.Ordinal))
         {
-            RemovedLockOwner = output[8..];
+            RemovedLockOwner = ServerText.ForLog(output[8..]);
             log.Summary($"AtomicDeploy: removed the deploy lock of {root} on {shell.Name}; it was held by {RemovedLockOwner}.");
         }
         else

@@ -69,7 +69,7 @@ public sealed class SshShell : IRemoteShell
         {
             client.Dispose();
             throw new DeployException(ErrorCodes.Unreachable,
-                $"Cannot connect to {settings.Host} within {settings.ConnectTimeout.TotalSeconds:0} s ({e.GetType().Name}: {e.Message}). Check the host name, the port and that sshd runs there.", e);
+                $"Cannot connect to {settings.Host} within {settings.ConnectTimeout.TotalSeconds:0} s ({e.GetType().Name}: {ServerText.ForLog(e.Message)}). Check the host name, the port and that sshd runs there.", e);
         }
     }
 
