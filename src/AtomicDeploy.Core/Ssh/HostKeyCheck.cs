@@ -165,14 +165,7 @@ public sealed class HostKeyCheck
     {
         try
         {
-            var folder = Path.GetDirectoryName(_knownHostsFile);
-            if (!string.IsNullOrEmpty(folder))
-            {
-                Directory.CreateDirectory(folder);
-            }
-
-            var needsNewLine = File.Exists(_knownHostsFile) && new FileInfo(_knownHostsFile).Length > 0 && !File.ReadAllText(_knownHostsFile).EndsWith('\n');
-            File.AppendAllText(_knownHostsFile, (needsNewLine ? "\n" : string.Empty) + line + "\n");
+            KnownHostsAppend.Line(_knownHostsFile, line);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
