@@ -108,6 +108,9 @@ public static class ErrorCodes
     /// <summary>Recorded in the history for a deploy that was killed or cut off before its switch, whose release the next deploy removed.</summary>
     public const string Interrupted = "AD0212";
 
+    /// <summary>A declared shared path goes through a symlink in <c>shared/</c>; nothing is created through it.</summary>
+    public const string SharedPathThroughLink = "AD0220";
+
     /// <summary>Something failed that the product did not expect: a bug to report, with the message.</summary>
     public const string Internal = "AD0299";
 

@@ -137,18 +137,7 @@ public static class RemoteScripts
     public static string ListShared(string root, string release, IEnumerable<string> sharedFolders, IEnumerable<string> sharedFiles)
     {
         var script = new StringBuilder(Preamble).Append(CultureInfo.InvariantCulture, $"cd -- {Quote(root)}\n");
-        foreach (var folder in sharedFolders)
-        {
-            script.Append(CultureInfo.InvariantCulture, $"mkdir -p -- {Quote("shared/" + folder)}\n");
-        }
-
-        foreach (var file in sharedFiles)
-        {
-            // An empty .json file would stop an ASP.NET Core app at start-up; it gets an empty object.
-            var path = Quote("shared/" + file);
-            var create = file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "printf '{}\\n' >" : ":>";
-            script.Append(CultureInfo.InvariantCulture, $"mkdir -p -- \"$(dirname -- {path})\"\nif [ ! -e {path} ] && [ ! -L {path} ]; then {create} {path}; fi\n");
-        }
+        script.Append(SharedPathScripts.CreateDeclared(sharedFolders, sharedFiles));
 
         // find visits only the drop-down frontier: it enters a shared folder only when the release
         // has a real folder of the same name, so a large shared/uploads is never listed.
