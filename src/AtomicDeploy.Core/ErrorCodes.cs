@@ -78,6 +78,9 @@ public static class ErrorCodes
     /// <summary>The known_hosts file cannot be read, or (with <c>AcceptNew</c>) a new host cannot be recorded in it.</summary>
     public const string KnownHostsUnusable = "AD0115";
 
+    /// <summary>The server refuses a second session on the connection (sshd_config <c>MaxSessions</c> below what a deploy needs).</summary>
+    public const string TooFewSessions = "AD0116";
+
     /// <summary>Another deploy holds the lock of this deploy path.</summary>
     public const string Locked = "AD0201";
 

@@ -119,6 +119,10 @@ public sealed class SshShell : IRemoteShell
         {
             throw new DeployException(ErrorCodes.Cancelled, "The deploy was cancelled.", e);
         }
+        catch (Exception e) when (SessionLimit.IsRefusedChannel(e))
+        {
+            throw SessionLimit.TooFewSessions(Name, e);
+        }
         catch (SshOperationTimeoutException e)
         {
             throw new DeployException(ErrorCodes.RemoteTimeout, $"A step did not finish within {timeout.TotalSeconds:0} s on {Name}. Raise AtomicDeployCommandTimeout if it needs longer.", e);
@@ -139,6 +143,11 @@ public sealed class SshShell : IRemoteShell
             var execution = command.ExecuteAsync(CancellationToken.None);
             var input = command.CreateInputStream();
             return new RemoteProcess(command.OutputStream, OutputMarker, () => CloseInput(input), wait => Ended(execution, wait), command.Dispose);
+        }
+        catch (Exception e) when (SessionLimit.IsRefusedChannel(e))
+        {
+            command.Dispose();
+            throw SessionLimit.TooFewSessions(Name, e);
         }
         catch (Exception e) when (e is SshConnectionException or SocketException or IOException or SshException || (e is ObjectDisposedException && !_client.IsConnected))
         {

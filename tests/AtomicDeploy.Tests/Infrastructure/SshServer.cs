@@ -15,7 +15,7 @@ internal sealed class SshServer : IDisposable
     private readonly TempFolder _folder = new("atomicdeploy-sshd-");
     private readonly Process _process;
 
-    private SshServer(string user, string loginShell, string? password = null, string? ownDiskAt = null)
+    private SshServer(string user, string loginShell, string? password = null, string? ownDiskAt = null, int maxSessions = 64)
     {
         if (!File.Exists(SshdPath))
         {
@@ -62,7 +62,7 @@ internal sealed class SshServer : IDisposable
             StrictModes no
             X11Forwarding no
             AllowTcpForwarding no
-            MaxSessions 64
+            MaxSessions {maxSessions}
             MaxStartups 64:30:128
             LogLevel VERBOSE
 
@@ -163,6 +163,9 @@ internal sealed class SshServer : IDisposable
 
     /// <summary>A server (started as root) whose logins see its own <see cref="Disk"/> at <paramref name="commonPath"/>.</summary>
     public static SshServer StartWithOwnDisk(string commonPath) => new(TestUser, "/bin/sh", ownDiskAt: commonPath);
+
+    /// <summary>A server that allows only <paramref name="maxSessions"/> sessions (channels) per connection (sshd_config MaxSessions).</summary>
+    public static SshServer StartWithMaxSessions(int maxSessions) => new(TestUser, "/bin/sh", maxSessions: maxSessions);
 
     /// <summary>Lets the client key of <paramref name="other"/> log in here too (a fleet deploys with one key).</summary>
     public void Authorize(SshServer other) =>
