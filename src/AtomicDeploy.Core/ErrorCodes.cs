@@ -114,6 +114,9 @@ public static class ErrorCodes
     /// <summary>A declared shared path goes through a symlink in <c>shared/</c>; nothing is created through it.</summary>
     public const string SharedPathThroughLink = "AD0220";
 
+    /// <summary>The local target runs on a system without the GNU tools its scripts use (macOS, BSD).</summary>
+    public const string LocalToolsMissing = "AD0221";
+
     /// <summary>Something failed that the product did not expect: a bug to report, with the message.</summary>
     public const string Internal = "AD0299";
 
