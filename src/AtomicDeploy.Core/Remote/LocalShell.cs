@@ -14,7 +14,7 @@ public sealed class LocalShell : IRemoteShell
     public ShellResult Run(string script, Action<Stream>? writeInput, TimeSpan timeout, CancellationToken cancellationToken)
     {
         EnsureGnuTools(cancellationToken);
-        return RunScript(script, writeInput, timeout, cancellationToken);
+        return ScriptRefusal.ThrowIfRefused(RunScript(script, writeInput, timeout, cancellationToken));
     }
 
     /// <summary>Refuses, once, a system without the GNU tools the scripts use (<see cref="GnuToolsProbe"/>).</summary>

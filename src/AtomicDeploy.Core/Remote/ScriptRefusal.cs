@@ -3,12 +3,16 @@ namespace AtomicDeploy.Core.Remote;
 /// <summary>
 /// A script's own coded refusal: a script that refuses on purpose exits with
 /// <see cref="SharedPathScripts.RefusedExitCode"/> and writes a line <c>ADnnnn: message</c> to its
-/// error output. The one place that runs a step's script turns it into that code, instead of the
-/// generic "a step failed" (AD0202).
+/// error output. Both shells turn it into that code as the script ends, instead of leaving the
+/// caller to report the generic "a step failed" (AD0202). Only the codes listed here count, so
+/// the worst a server can do with such a line is change which code a failure has.
 /// </summary>
 public static class ScriptRefusal
 {
     private static readonly string[] Codes = [ErrorCodes.SharedPathThroughLink];
+
+    /// <summary>Returns <paramref name="result"/>, or throws the refusal it carries.</summary>
+    public static ShellResult ThrowIfRefused(ShellResult result) => Find(result) is { } refusal ? throw refusal : result;
 
     /// <summary>The refusal <paramref name="result"/> carries, or null when it is no refusal.</summary>
     public static DeployException? Find(ShellResult result)

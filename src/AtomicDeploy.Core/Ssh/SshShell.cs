@@ -145,7 +145,7 @@ public sealed class SshShell : IRemoteShell
             execution.GetAwaiter().GetResult();
             var output = command.Result;
             var marker = output.IndexOf(OutputMarker, StringComparison.Ordinal);
-            return new ShellResult(command.ExitStatus ?? -1, marker < 0 ? output : output[(marker + OutputMarker.Length)..], command.Error);
+            return ScriptRefusal.ThrowIfRefused(new ShellResult(command.ExitStatus ?? -1, marker < 0 ? output : output[(marker + OutputMarker.Length)..], command.Error));
         }
         catch (OperationCanceledException e)
         {

@@ -108,6 +108,28 @@ public sealed class SharedPathScriptsTests
         Assert.IsNull(ScriptRefusal.Find(new ShellResult(3, string.Empty, "tar: error")));
     }
 
+    /// <summary>Runs the fragment with /bin/sh; a refusal is returned, not thrown, so its text can be checked.</summary>
     private static ShellResult Run(TempFolder root, string[] folders, string[] files) =>
-        new LocalShell().Run($"set -eu\ncd -- {ShellQuote.Quote(root.Path)}\n" + SharedPathScripts.CreateDeclared(folders, files), null, TimeSpan.FromSeconds(30), CancellationToken.None);
+        ProcessShell($"set -eu\ncd -- {ShellQuote.Quote(root.Path)}\n" + SharedPathScripts.CreateDeclared(folders, files));
+
+    private static ShellResult ProcessShell(string script)
+    {
+        var result = ProcessRunner.Run("/bin/sh", ["-c", script]);
+        return new ShellResult(result.ExitCode, result.Output, result.Error);
+    }
+
+    [TestMethod]
+    public void The_local_shell_turns_the_refusal_into_its_code()
+    {
+        using var root = new TempFolder();
+        using var outside = new TempFolder();
+        Directory.CreateDirectory(root.Combine(".atomicdeploy"));
+        Directory.CreateDirectory(root.Combine("shared"));
+        File.CreateSymbolicLink(root.Combine("shared", "config"), outside.Path);
+
+        var refusal = Assert.ThrowsExactly<DeployException>(() => new LocalShell().Run($"set -eu\ncd -- {ShellQuote.Quote(root.Path)}\n" + SharedPathScripts.CreateDeclared(["config/keys"], []), null, TimeSpan.FromSeconds(30), CancellationToken.None));
+
+        Assert.AreEqual(ErrorCodes.SharedPathThroughLink, refusal.Code);
+        StringAssert.StartsWith(refusal.Message, "shared/config is a symbolic link");
+    }
 }
