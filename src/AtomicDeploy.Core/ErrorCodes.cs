@@ -117,6 +117,9 @@ public static class ErrorCodes
     /// <summary>The local target runs on a system without the GNU tools its scripts use (macOS, BSD).</summary>
     public const string LocalToolsMissing = "AD0221";
 
+    /// <summary><c>AtomicDeployUnlock</c> found the lock held by a process other than the one <c>deploy.lock</c> names; nothing was stopped.</summary>
+    public const string LockHolderNotNamed = "AD0222";
+
     /// <summary>Something failed that the product did not expect: a bug to report, with the message.</summary>
     public const string Internal = "AD0299";
 

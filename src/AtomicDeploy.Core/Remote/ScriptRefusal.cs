@@ -9,7 +9,7 @@ namespace AtomicDeploy.Core.Remote;
 /// </summary>
 public static class ScriptRefusal
 {
-    private static readonly string[] Codes = [ErrorCodes.SharedPathThroughLink];
+    private static readonly string[] Codes = [ErrorCodes.SharedPathThroughLink, ErrorCodes.LockHolderNotNamed];
 
     /// <summary>Returns <paramref name="result"/>, or throws the refusal it carries.</summary>
     public static ShellResult ThrowIfRefused(ShellResult result) => Find(result) is { } refusal ? throw refusal : result;

@@ -1,3 +1,4 @@
+using AtomicDeploy.Core;
 using AtomicDeploy.Core.Remote;
 
 namespace AtomicDeploy.Tests.Ssh;
@@ -23,11 +24,11 @@ public sealed class UnlockSparesAReusedPid
             Wait.Until(() => HoldsFlock(holder), TimeSpan.FromSeconds(5), "the holder to take the lock");
 
             using var shell = EngineDeploy.Connect(EngineDeploy.Settings(server));
-            var unlock = shell.Run(RemoteScripts.Unlock(root), null, TimeSpan.FromSeconds(30), CancellationToken.None);
+            var refused = Assert.ThrowsExactly<DeployException>(() => shell.Run(RemoteScripts.Unlock(root), null, TimeSpan.FromSeconds(30), CancellationToken.None));
 
-            Assert.AreNotEqual(0, unlock.ExitCode);
-            StringAssert.Contains(unlock.Error, "held by a process other than the one deploy.lock names (old@runner (server pid " + unrelated + "))");
-            StringAssert.Contains(unlock.Error, "nothing was stopped");
+            Assert.AreEqual(ErrorCodes.LockHolderNotNamed, refused.Code);
+            StringAssert.Contains(refused.Message, "held by a process other than the one deploy.lock names (old@runner (server pid " + unrelated + "))");
+            StringAssert.Contains(refused.Message, "nothing was stopped");
             Assert.IsTrue(Alive(unrelated), "the unrelated process named in deploy.lock is still running");
             Assert.IsTrue(Alive(holder), "the real holder is not stopped blindly either");
             // Read with cat: .NET's own file locking would refuse a file another process flocks.
