@@ -237,7 +237,7 @@ public static class RemoteScripts
             pid=${owner##*(server pid }
             pid=${pid%)}
             {{DeployLock.HolderCheck}}
-            case "$pid" in ''|*[!0-9]*) ;; *) if holds_lock "$pid"; then kill "$pid" 2>/dev/null || true; else echo "{{ErrorCodes.LockHolderNotNamed}}: the deploy lock of $(pwd -P) is held by a process other than the one deploy.lock names ($owner), so nothing was stopped: that pid may now belong to another program. Find the holder with: fuser -v $(pwd -P)/.atomicdeploy/deploy.lock" >&2; exit {{SharedPathScripts.RefusedExitCode}}; fi ;; esac
+            case "$pid" in ''|*[!0-9]*) ;; *) if holds_lock "$pid"; then kill "$pid" 2>/dev/null || true; else echo "{{ErrorCodes.LockHolderNotNamed}}: the deploy lock of $(pwd -P) is held by a process other than the one deploy.lock names ($owner), so nothing was stopped: that pid may now belong to another program. Find the holder with: fuser -v $(pwd -P)/.atomicdeploy/deploy.lock" >&2; exit {{ScriptRefusal.ExitCode}}; fi ;; esac
             if ! flock -w 10 9; then echo "the lock held by $owner could not be freed" >&2; exit 1; fi
             printf 'removed %s\n' "$owner"
             found=1

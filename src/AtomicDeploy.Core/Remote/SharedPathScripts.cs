@@ -16,7 +16,7 @@ namespace AtomicDeploy.Core.Remote;
 public static class SharedPathScripts
 {
     /// <summary>Exit code of the script when a declared path goes through a symlink.</summary>
-    public const int RefusedExitCode = 3;
+    public const int RefusedExitCode = ScriptRefusal.ExitCode;
 
     /// <summary>
     /// Shell lines, run in the deploy folder (after <c>set -eu</c>), that create each of
