@@ -78,6 +78,9 @@ public static class ErrorCodes
     /// <summary>The known_hosts file cannot be read, or (with <c>AcceptNew</c>) a new host cannot be recorded in it.</summary>
     public const string KnownHostsUnusable = "AD0115";
 
+    /// <summary>The server refuses a second session on the connection (sshd_config <c>MaxSessions</c> below what a deploy needs).</summary>
+    public const string TooFewSessions = "AD0116";
+
     /// <summary>Another deploy holds the lock of this deploy path.</summary>
     public const string Locked = "AD0201";
 
@@ -107,6 +110,15 @@ public static class ErrorCodes
 
     /// <summary>Recorded in the history for a deploy that was killed or cut off before its switch, whose release the next deploy removed.</summary>
     public const string Interrupted = "AD0212";
+
+    /// <summary>A declared shared path goes through a symlink in <c>shared/</c>; nothing is created through it.</summary>
+    public const string SharedPathThroughLink = "AD0220";
+
+    /// <summary>The local target runs on a system without the GNU tools its scripts use (macOS, BSD).</summary>
+    public const string LocalToolsMissing = "AD0221";
+
+    /// <summary><c>AtomicDeployUnlock</c> found the lock held by a process other than the one <c>deploy.lock</c> names; nothing was stopped.</summary>
+    public const string LockHolderNotNamed = "AD0222";
 
     /// <summary>Something failed that the product did not expect: a bug to report, with the message.</summary>
     public const string Internal = "AD0299";

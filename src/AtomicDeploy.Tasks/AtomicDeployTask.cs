@@ -1,4 +1,5 @@
 using AtomicDeploy.Core;
+using AtomicDeploy.Core.Remote;
 using Microsoft.Build.Framework;
 
 namespace AtomicDeploy.Tasks;
@@ -52,5 +53,5 @@ public abstract class AtomicDeployTask : Microsoft.Build.Utilities.Task, ICancel
 
     /// <summary>Logs <paramref name="failure"/> as a coded error; a task with a deployment also cleans it up.</summary>
     private protected virtual void Fail(DeployException failure) =>
-        Log.LogError(null, failure.Code, null, ProjectFile, 0, 0, 0, 0, failure.Message);
+        Log.LogError(null, failure.Code, null, ProjectFile, 0, 0, 0, 0, ServerText.ForLog(failure.Message));
 }

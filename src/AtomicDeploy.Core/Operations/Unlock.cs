@@ -22,7 +22,7 @@ public static class Unlock
                 return null;
             }
 
-            var owner = ServerText.OneLine(output[8..]);
+            var owner = ServerText.ForLog(output[8..]);
             h.Log.Summary($"AtomicDeploy: removed the deploy lock of {root} on {h.Name}; it was held by {owner}.");
             return owner;
         }, "The hosts not named were unlocked.");

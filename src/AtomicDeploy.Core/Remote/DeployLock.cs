@@ -119,6 +119,24 @@ public sealed class DeployLock : IDisposable
         cat >/dev/null 2>&1 9>&-
         """;
 
+    /// <summary>
+    /// Shell function <c>holds_lock PID</c>, run in the deploy folder: true only when process PID has
+    /// <c>.atomicdeploy/deploy.lock</c> open with a <c>flock</c> on it (its <c>/proc</c> fd link and
+    /// the lock line of that fd's <c>fdinfo</c>). The pid written in the file is only what the last
+    /// holder wrote: after a reboot or a crash it may belong to an unrelated program, which must not
+    /// be killed. Where <c>/proc</c> does not say so (another user's process, no procfs), it is false.
+    /// </summary>
+    public const string HolderCheck = """
+        holds_lock() {
+          lockfile="$(pwd -P)/.atomicdeploy/deploy.lock"
+          for fd in /proc/"$1"/fd/*; do
+            [ "$(readlink "$fd" 2>/dev/null)" = "$lockfile" ] || continue
+            if grep -q '^lock:.*FLOCK' /proc/"$1"/fdinfo/"${fd##*/}" 2>/dev/null; then return 0; fi
+          done
+          return 1
+        }
+        """;
+
     private static (string Word, string Text) Split(string line)
     {
         var space = line.IndexOf(' ', StringComparison.Ordinal);

@@ -8,8 +8,33 @@ public sealed class LocalShell : IRemoteShell
     /// <inheritdoc />
     public string Name => "this machine";
 
+    private bool _toolsChecked;
+
     /// <inheritdoc />
     public ShellResult Run(string script, Action<Stream>? writeInput, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        EnsureGnuTools(cancellationToken);
+        return ScriptRefusal.ThrowIfRefused(RunScript(script, writeInput, timeout, cancellationToken));
+    }
+
+    /// <summary>Refuses, once, a system without the GNU tools the scripts use (<see cref="GnuToolsProbe"/>).</summary>
+    private void EnsureGnuTools(CancellationToken cancellationToken)
+    {
+        if (_toolsChecked)
+        {
+            return;
+        }
+
+        var refusal = GnuToolsProbe.Decide(RunScript(GnuToolsProbe.Script, null, TimeSpan.FromSeconds(30), cancellationToken));
+        if (refusal is not null)
+        {
+            throw refusal;
+        }
+
+        _toolsChecked = true;
+    }
+
+    private static ShellResult RunScript(string script, Action<Stream>? writeInput, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var process = Process.Start(ShellStart(script))
             ?? throw new DeployException(ErrorCodes.RemoteFailed, "Could not start /bin/sh for the local target.");
@@ -74,6 +99,8 @@ public sealed class LocalShell : IRemoteShell
     /// <inheritdoc />
     public RemoteProcess Start(string script)
     {
+        EnsureGnuTools(CancellationToken.None);
+
         // The script's input is a pipe from this process: if the build is killed, the pipe closes
         // and the script ends, as it does on a server when the SSH connection dies.
         var process = Process.Start(ShellStart(script))

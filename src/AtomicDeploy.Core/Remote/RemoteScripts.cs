@@ -135,18 +135,7 @@ public static class RemoteScripts
     public static string ListShared(string root, string release, IEnumerable<string> sharedFolders, IEnumerable<string> sharedFiles)
     {
         var script = new StringBuilder(Preamble).Append(CultureInfo.InvariantCulture, $"cd -- {Quote(root)}\n");
-        foreach (var folder in sharedFolders)
-        {
-            script.Append(CultureInfo.InvariantCulture, $"mkdir -p -- {Quote("shared/" + folder)}\n");
-        }
-
-        foreach (var file in sharedFiles)
-        {
-            // An empty .json file would stop an ASP.NET Core app at start-up; it gets an empty object.
-            var path = Quote("shared/" + file);
-            var create = file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "printf '{}\\n' >" : ":>";
-            script.Append(CultureInfo.InvariantCulture, $"mkdir -p -- \"$(dirname -- {path})\"\nif [ ! -e {path} ] && [ ! -L {path} ]; then {create} {path}; fi\n");
-        }
+        script.Append(SharedPathScripts.CreateDeclared(sharedFolders, sharedFiles));
 
         return script.Append(ScriptFragments.ListSharedFrontier(Quote("releases/" + release))).ToString();
     }
@@ -223,7 +212,8 @@ public static class RemoteScripts
     /// <summary>
     /// Removes the deploy lock whoever holds it, printing <c>removed</c> and its owner for each lock
     /// removed, or <c>none</c>: a folder lock left by an older version, and a <see cref="DeployLock"/>
-    /// held by a deploy that hangs (its holding command is stopped, which frees the lock).
+    /// held by a deploy that hangs (its holding command is stopped, which frees the lock, but only
+    /// when that process really holds it: the pid in the file may have been reused since).
     /// </summary>
     public static string Unlock(string root) => $$"""
         cd -- {{Quote(root)}} 2>/dev/null || { echo none; exit 0; }
@@ -239,7 +229,8 @@ public static class RemoteScripts
             owner=$(cat .atomicdeploy/deploy.lock)
             pid=${owner##*(server pid }
             pid=${pid%)}
-            case "$pid" in ''|*[!0-9]*) ;; *) kill "$pid" 2>/dev/null || true ;; esac
+            {{DeployLock.HolderCheck}}
+            case "$pid" in ''|*[!0-9]*) ;; *) if holds_lock "$pid"; then kill "$pid" 2>/dev/null || true; else echo "{{ErrorCodes.LockHolderNotNamed}}: the deploy lock of $(pwd -P) is held by a process other than the one deploy.lock names ($owner), so nothing was stopped: that pid may now belong to another program. Find the holder with: fuser -v $(pwd -P)/.atomicdeploy/deploy.lock" >&2; exit {{ScriptRefusal.ExitCode}}; fi ;; esac
             if ! flock -w 10 9; then echo "the lock held by $owner could not be freed" >&2; exit 1; fi
             printf 'removed %s\n' "$owner"
             found=1

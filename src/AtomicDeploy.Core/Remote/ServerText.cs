@@ -1,35 +1,133 @@
+using System.Globalization;
 using System.Text;
 
 namespace AtomicDeploy.Core.Remote;
 
 /// <summary>
-/// Text a server sent (its error output), made safe to put in a build message: one line, no
-/// control characters, bounded. A compromised server must not be able to start lines of its own in
-/// the build log, where CI systems act on some (<c>::error::</c>, <c>##vso[...]</c>).
+/// The one sanitiser for text on its way to the build log. Servers, the history on them, and
+/// whatever answers on a host's port before its key is verified can all put text into messages; CI
+/// systems act on some lines of a build log (GitHub Actions on a line starting <c>::</c>, Azure
+/// Pipelines on <c>##vso[</c> anywhere in a line), so no such text may start a line or carry a
+/// command. Every line the tasks log passes through <see cref="ForLog"/>.
 /// </summary>
 public static class ServerText
 {
-    /// <summary>Longest server text kept in a message.</summary>
-    public const int MaxLength = 2000;
+    /// <summary>Longest text kept in one log line.</summary>
+    public const int MaxLength = 4000;
 
-    /// <summary><paramref name="text"/> trimmed, with its lines joined by <c> | </c> and other control characters as spaces.</summary>
-    public static string OneLine(string text)
+    /// <summary>Marks where text was cut at <see cref="MaxLength"/>.</summary>
+    public const string CutMarker = " ...";
+
+    private static readonly char[] LineBreaks = ['\n', '\r', '\v', '\f', '\u0085', '\u2028', '\u2029'];
+
+    /// <summary>
+    /// <paramref name="text"/> made safe for one line of the build log: its lines joined by
+    /// <c> | </c> (every line break, CR included, goes), other control and invisible formatting
+    /// characters as spaces, every <c>##vso[</c> and <c>##[</c> (any case) written <c>##vso\[</c> and
+    /// <c>##\[</c>, a leading <c>::</c> (also after spaces) written <c>\::</c>, and at most
+    /// <see cref="MaxLength"/> characters.
+    /// </summary>
+    public static string ForLog(string? text)
     {
-        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var joined = new StringBuilder();
-        foreach (var line in lines)
+        if (string.IsNullOrEmpty(text))
         {
+            return string.Empty;
+        }
+
+        var line = DefuseCommands(JoinLines(text));
+        if (line.TrimStart().StartsWith("::", StringComparison.Ordinal))
+        {
+            var indent = line.Length - line.TrimStart().Length;
+            line = line[..indent] + "\\" + line[indent..];
+        }
+
+        return Bounded(line);
+    }
+
+    /// <summary>The same as <see cref="ForLog"/>: server error output made one safe line.</summary>
+    public static string OneLine(string text) => ForLog(text);
+
+    private static string JoinLines(string text)
+    {
+        var joined = new StringBuilder(Math.Min(text.Length, MaxLength + 16));
+        var pieces = text.Split(LineBreaks);
+        foreach (var raw in pieces)
+        {
+            // The first line keeps its indent (the tasks indent detail lines); later ones are trimmed.
+            var piece = joined.Length == 0 ? raw.TrimEnd() : raw.Trim();
+            if (piece.Trim().Length == 0)
+            {
+                continue;
+            }
+
             if (joined.Length > 0)
             {
                 joined.Append(" | ");
             }
 
-            foreach (var c in line)
+            foreach (var c in piece)
             {
-                joined.Append(char.IsControl(c) ? ' ' : c);
+                joined.Append(IsInvisible(c) ? ' ' : c);
+            }
+
+            if (joined.Length > MaxLength * 2)
+            {
+                break;
             }
         }
 
-        return joined.Length <= MaxLength ? joined.ToString() : joined.ToString(0, MaxLength) + " ...";
+        return joined.ToString();
+    }
+
+    /// <summary>Control characters, and format characters such as bidirectional overrides that make a line read other than it is.</summary>
+    private static bool IsInvisible(char c) =>
+        char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format;
+
+    private static string DefuseCommands(string line)
+    {
+        var defused = new StringBuilder(line.Length);
+        var i = 0;
+        while (i < line.Length)
+        {
+            var length = CommandLength(line, i);
+            if (length > 0)
+            {
+                // Kept readable, but no longer the marker a CI agent looks for.
+                defused.Append(line, i, length - 1).Append("\\[");
+                i += length;
+            }
+            else
+            {
+                defused.Append(line[i]);
+                i++;
+            }
+        }
+
+        return defused.ToString();
+    }
+
+    /// <summary>The length of <c>##vso[</c> or <c>##[</c> starting at <paramref name="at"/>, or 0.</summary>
+    private static int CommandLength(string line, int at)
+    {
+        foreach (var marker in (string[])["##vso[", "##["])
+        {
+            if (string.Compare(line, at, marker, 0, marker.Length, StringComparison.OrdinalIgnoreCase) == 0)
+            {
+                return marker.Length;
+            }
+        }
+
+        return 0;
+    }
+
+    private static string Bounded(string line)
+    {
+        if (line.Length <= MaxLength)
+        {
+            return line;
+        }
+
+        var cut = char.IsHighSurrogate(line[MaxLength - 1]) ? MaxLength - 1 : MaxLength;
+        return line[..cut] + CutMarker;
     }
 }

@@ -35,8 +35,16 @@ public sealed class HostKeyCheck
         _policy = policy;
     }
 
+    private readonly List<string> _offeredKeys = [];
+
     /// <summary>Set when the last key offered was refused: the coded error to report.</summary>
     public DeployException? Refusal { get; private set; }
+
+    /// <summary>Whether the current attempt's key was refused only because it is not pinned (another key type of the server may be).</summary>
+    public bool PinMissed { get; private set; }
+
+    /// <summary>The refusal naming every key the server showed in any attempt, none of them pinned; null while none was refused.</summary>
+    public DeployException? PinRefusal { get; private set; }
 
     /// <summary>Parses <c>AtomicDeployHostKeyFingerprint</c>: a <c>;</c>-list of <c>SHA256:</c> fingerprints.</summary>
     public static IReadOnlyList<string> ParseFingerprints(string? text)
@@ -86,6 +94,28 @@ public sealed class HostKeyCheck
             .ToArray();
     }
 
+    /// <summary>
+    /// The host key algorithms to offer in each connection attempt. Without pins: one attempt, in
+    /// <see cref="PreferredAlgorithms"/> order. With pins: one attempt per key type (ed25519, each
+    /// ECDSA curve, RSA with its signature algorithms), since a pin is the hash of a key and names
+    /// no type, and a server with several keys shows only the one of the type negotiated. Every
+    /// attempt's key still goes through <see cref="Trust"/>: none connects unverified.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>> AlgorithmAttempts(IEnumerable<string> algorithms)
+    {
+        var preferred = PreferredAlgorithms(algorithms);
+        return _pinned.Count == 0
+            ? [preferred]
+            : preferred.GroupBy(KeyTypeOfAlgorithm, StringComparer.Ordinal).Select(g => (IReadOnlyList<string>)g.ToArray()).ToArray();
+    }
+
+    /// <summary>Starts a connection attempt: forgets the last refusal (the keys seen so far are kept for the message).</summary>
+    public void BeginAttempt()
+    {
+        Refusal = null;
+        PinMissed = false;
+    }
+
     /// <summary>The key type an SSH host key algorithm uses: <c>rsa-sha2-256</c> is an <c>ssh-rsa</c> key.</summary>
     public static string KeyTypeOfAlgorithm(string algorithm) =>
         algorithm is "rsa-sha2-256" or "rsa-sha2-512" ? "ssh-rsa" : algorithm;
@@ -102,8 +132,10 @@ public sealed class HostKeyCheck
                 return true;
             }
 
-            Refusal = new DeployException(ErrorCodes.HostKeyChanged,
-                $"The host key of {_host.KnownHostsName} is {keyType} {fingerprint}, which is not among the fingerprints pinned in AtomicDeployHostKeyFingerprint. If the server's key really changed, pin the new fingerprint; otherwise do not deploy: someone may be between you and the server.");
+            _offeredKeys.Add($"{keyType} {fingerprint}");
+            PinMissed = true;
+            Refusal = PinRefusal = new DeployException(ErrorCodes.HostKeyChanged,
+                $"The host key{(_offeredKeys.Count > 1 ? "s" : string.Empty)} of {_host.KnownHostsName} {(_offeredKeys.Count > 1 ? "are" : "is")} {string.Join(", ", _offeredKeys)}, {(_offeredKeys.Count > 1 ? "none of them" : "which is not")} among the fingerprints pinned in AtomicDeployHostKeyFingerprint. If the server's key really changed, pin the new fingerprint; otherwise do not deploy: someone may be between you and the server.");
             return false;
         }
 
@@ -165,14 +197,7 @@ public sealed class HostKeyCheck
     {
         try
         {
-            var folder = Path.GetDirectoryName(_knownHostsFile);
-            if (!string.IsNullOrEmpty(folder))
-            {
-                Directory.CreateDirectory(folder);
-            }
-
-            var needsNewLine = File.Exists(_knownHostsFile) && new FileInfo(_knownHostsFile).Length > 0 && !File.ReadAllText(_knownHostsFile).EndsWith('\n');
-            File.AppendAllText(_knownHostsFile, (needsNewLine ? "\n" : string.Empty) + line + "\n");
+            KnownHostsAppend.Line(_knownHostsFile, line);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -82,7 +82,7 @@ public sealed class SshCredentials
         if (e.Message.StartsWith("No suitable authentication method", StringComparison.Ordinal))
         {
             return new DeployException(ErrorCodes.NoAcceptedMethod,
-                $"{host} accepts none of the kinds of credential offered ({offered}); the server said: {e.Message} Offer what it accepts, e.g. a key the user's ~/.ssh/authorized_keys lists.", e);
+                $"{host} accepts none of the kinds of credential offered ({offered}); the server said: {Remote.ServerText.ForLog(e.Message)} Offer what it accepts, e.g. a key the user's ~/.ssh/authorized_keys lists.", e);
         }
 
         return (KeySources.Count > 0, PasswordSource is not null) switch

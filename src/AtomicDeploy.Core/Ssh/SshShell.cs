@@ -29,14 +29,46 @@ public sealed class SshShell : IRemoteShell
     public static SshShell Connect(SshSettings settings, Func<string, string?> environment, string homeFolder, CancellationToken cancellationToken)
     {
         var credentials = SshCredentials.Build(settings, environment, homeFolder);
-        var info = new ConnectionInfo(settings.Host.Host, settings.Host.Port, settings.Host.User, credentials.Methods.ToArray())
-        {
-            Timeout = settings.ConnectTimeout,
-        };
         var check = new HostKeyCheck(settings.Host, settings.KnownHostsFile, settings.PinnedFingerprints, settings.Policy);
+        var attempts = check.AlgorithmAttempts(NewConnectionInfo(settings, credentials).HostKeyAlgorithms.Keys);
+        for (var i = 0; ; i++)
+        {
+            check.BeginAttempt();
+            try
+            {
+                return Connect(settings, credentials, check, attempts[i], cancellationToken);
+            }
+            catch (DeployException e) when (check.PinMissed || HostKeyTypeMissing(e))
+            {
+                // A pinned key of another type may be what the server also has: ask for that type
+                // next. After the last type, the keys it showed and none pinned are the verdict.
+                if (i + 1 == attempts.Count)
+                {
+                    if (check.PinRefusal is { } refusal)
+                    {
+                        throw new DeployException(refusal.Code, refusal.Message, e);
+                    }
+
+                    throw;
+                }
+            }
+        }
+    }
+
+    private static ConnectionInfo NewConnectionInfo(SshSettings settings, SshCredentials credentials) =>
+        new(settings.Host.Host, settings.Host.Port, settings.Host.User, credentials.Methods.ToArray()) { Timeout = settings.ConnectTimeout };
+
+    /// <summary>The server has no key of the types offered in this attempt (it never showed a key).</summary>
+    private static bool HostKeyTypeMissing(DeployException e) =>
+        e.InnerException is SshConnectionException { DisconnectReason: Renci.SshNet.Messages.Transport.DisconnectReason.KeyExchangeFailed } inner
+        && inner.Message.StartsWith("No matching host key algorithm", StringComparison.Ordinal);
+
+    private static SshShell Connect(SshSettings settings, SshCredentials credentials, HostKeyCheck check, IReadOnlyList<string> hostKeyAlgorithms, CancellationToken cancellationToken)
+    {
+        var info = NewConnectionInfo(settings, credentials);
         var algorithms = info.HostKeyAlgorithms.ToArray();
         info.HostKeyAlgorithms.Clear();
-        foreach (var name in check.PreferredAlgorithms(algorithms.Select(a => a.Key)))
+        foreach (var name in hostKeyAlgorithms)
         {
             info.HostKeyAlgorithms.Add(name, algorithms.First(a => a.Key == name).Value);
         }
@@ -69,7 +101,7 @@ public sealed class SshShell : IRemoteShell
         {
             client.Dispose();
             throw new DeployException(ErrorCodes.Unreachable,
-                $"Cannot connect to {settings.Host} within {settings.ConnectTimeout.TotalSeconds:0} s ({e.GetType().Name}: {e.Message}). Check the host name, the port and that sshd runs there.", e);
+                $"Cannot connect to {settings.Host} within {settings.ConnectTimeout.TotalSeconds:0} s ({e.GetType().Name}: {ServerText.ForLog(e.Message)}). Check the host name, the port and that sshd runs there.", e);
         }
     }
 
@@ -113,11 +145,15 @@ public sealed class SshShell : IRemoteShell
             execution.GetAwaiter().GetResult();
             var output = command.Result;
             var marker = output.IndexOf(OutputMarker, StringComparison.Ordinal);
-            return new ShellResult(command.ExitStatus ?? -1, marker < 0 ? output : output[(marker + OutputMarker.Length)..], command.Error);
+            return ScriptRefusal.ThrowIfRefused(new ShellResult(command.ExitStatus ?? -1, marker < 0 ? output : output[(marker + OutputMarker.Length)..], command.Error));
         }
         catch (OperationCanceledException e)
         {
             throw new DeployException(ErrorCodes.Cancelled, "The deploy was cancelled.", e);
+        }
+        catch (Exception e) when (SessionLimit.IsRefusedChannel(e))
+        {
+            throw SessionLimit.TooFewSessions(Name, e);
         }
         catch (SshOperationTimeoutException e)
         {
@@ -139,6 +175,11 @@ public sealed class SshShell : IRemoteShell
             var execution = command.ExecuteAsync(CancellationToken.None);
             var input = command.CreateInputStream();
             return new RemoteProcess(command.OutputStream, OutputMarker, () => CloseInput(input), wait => Ended(execution, wait), command.Dispose);
+        }
+        catch (Exception e) when (SessionLimit.IsRefusedChannel(e))
+        {
+            command.Dispose();
+            throw SessionLimit.TooFewSessions(Name, e);
         }
         catch (Exception e) when (e is SshConnectionException or SocketException or IOException or SshException || (e is ObjectDisposedException && !_client.IsConnected))
         {

@@ -15,7 +15,7 @@ internal sealed class SshServer : IDisposable
     private readonly TempFolder _folder = new("atomicdeploy-sshd-");
     private readonly Process _process;
 
-    private SshServer(string user, string loginShell, string? password = null, string? ownDiskAt = null)
+    private SshServer(string user, string loginShell, string? password = null, string? ownDiskAt = null, int maxSessions = 64, string[]? extraHostKeyTypes = null)
     {
         if (!File.Exists(SshdPath))
         {
@@ -34,6 +34,13 @@ internal sealed class SshServer : IDisposable
 
         HostKeyFile = _folder.Combine("host_ed25519");
         ProcessRunner.Check("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test-host", "-f", HostKeyFile);
+        var hostKeyLines = $"HostKey {HostKeyFile}\n";
+        foreach (var type in extraHostKeyTypes ?? [])
+        {
+            ProcessRunner.Check("ssh-keygen", "-q", "-t", type, "-N", "", "-C", "test-host", "-f", _folder.Combine("host_" + type));
+            hostKeyLines += $"HostKey {_folder.Combine("host_" + type)}\n";
+        }
+
         ClientKeyFile = _folder.Combine("client_ed25519");
         ProcessRunner.Check("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test-client", "-f", ClientKeyFile);
         File.Copy(ClientKeyFile + ".pub", _folder.Combine("authorized_keys"));
@@ -50,7 +57,7 @@ internal sealed class SshServer : IDisposable
         File.WriteAllText(config, $"""
             Port {Port}
             ListenAddress 127.0.0.1
-            HostKey {HostKeyFile}
+            {hostKeyLines.TrimEnd()}
             PidFile {_folder.Combine("sshd.pid")}
             AuthorizedKeysFile {_folder.Combine("authorized_keys")}
             AllowUsers {User}
@@ -62,7 +69,7 @@ internal sealed class SshServer : IDisposable
             StrictModes no
             X11Forwarding no
             AllowTcpForwarding no
-            MaxSessions 64
+            MaxSessions {maxSessions}
             MaxStartups 64:30:128
             LogLevel VERBOSE
 
@@ -163,6 +170,16 @@ internal sealed class SshServer : IDisposable
 
     /// <summary>A server (started as root) whose logins see its own <see cref="Disk"/> at <paramref name="commonPath"/>.</summary>
     public static SshServer StartWithOwnDisk(string commonPath) => new(TestUser, "/bin/sh", ownDiskAt: commonPath);
+
+    /// <summary>A server that allows only <paramref name="maxSessions"/> sessions (channels) per connection (sshd_config MaxSessions).</summary>
+    public static SshServer StartWithMaxSessions(int maxSessions) => new(TestUser, "/bin/sh", maxSessions: maxSessions);
+
+    /// <summary>A server with an ed25519 host key and one of each of <paramref name="types"/> (ssh-keygen -t names: rsa, ecdsa).</summary>
+    public static SshServer StartWithHostKeys(params string[] types) => new(TestUser, "/bin/sh", extraHostKeyTypes: types);
+
+    /// <summary>The SHA256 fingerprint of this server's host key of ssh-keygen type <paramref name="type"/> (ed25519, rsa, ecdsa).</summary>
+    public string HostKeyFingerprint(string type) =>
+        ProcessRunner.Check("ssh-keygen", "-l", "-E", "sha256", "-f", (type == "ed25519" ? HostKeyFile : _folder.Combine("host_" + type)) + ".pub").Split(' ')[1];
 
     /// <summary>Lets the client key of <paramref name="other"/> log in here too (a fleet deploys with one key).</summary>
     public void Authorize(SshServer other) =>
