@@ -78,6 +78,27 @@ public static class ErrorCodes
     /// <summary>The known_hosts file cannot be read, or (with <c>AcceptNew</c>) a new host cannot be recorded in it.</summary>
     public const string KnownHostsUnusable = "AD0115";
 
+    /// <summary>The ssh-agent holds no key, and no other credential was found.</summary>
+    public const string AgentEmpty = "AD0120";
+
+    /// <summary>Only the ssh-agent's keys were offered, and the server accepts none of them.</summary>
+    public const string AgentKeysRefused = "AD0121";
+
+    /// <summary>No ssh-agent answers at <c>SSH_AUTH_SOCK</c> or IdentityAgent, and no other credential was found.</summary>
+    public const string AgentUnreachable = "AD0122";
+
+    /// <summary>The ssh-agent refused or failed to sign with one of its keys.</summary>
+    public const string AgentSignRefused = "AD0123";
+
+    /// <summary>The ssh config file named by <c>AtomicDeploySshConfigFile</c> (or one it includes) does not exist or cannot be read.</summary>
+    public const string SshConfigUnreadable = "AD0124";
+
+    /// <summary>A line of the ssh config file that applies cannot be used: a bad value, an unknown token or Match criterion, an Include loop.</summary>
+    public const string SshConfigInvalid = "AD0125";
+
+    /// <summary>The ssh config sets <c>StrictHostKeyChecking no</c>: AtomicDeploy never connects unverified.</summary>
+    public const string HostKeyCheckingOff = "AD0126";
+
     /// <summary>Another deploy holds the lock of this deploy path.</summary>
     public const string Locked = "AD0201";
 

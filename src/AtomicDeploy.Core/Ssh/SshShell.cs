@@ -33,7 +33,7 @@ public sealed class SshShell : IRemoteShell
         {
             Timeout = settings.ConnectTimeout,
         };
-        var check = new HostKeyCheck(settings.Host, settings.KnownHostsFile, settings.PinnedFingerprints, settings.Policy);
+        var check = new HostKeyCheck(settings.HostKeyAlias is { } alias ? settings.Host with { Host = alias, Port = 22 } : settings.Host, settings.KnownHostsFile, settings.PinnedFingerprints, settings.Policy);
         var algorithms = info.HostKeyAlgorithms.ToArray();
         info.HostKeyAlgorithms.Clear();
         foreach (var name in check.PreferredAlgorithms(algorithms.Select(a => a.Key)))
@@ -41,7 +41,7 @@ public sealed class SshShell : IRemoteShell
             info.HostKeyAlgorithms.Add(name, algorithms.First(a => a.Key == name).Value);
         }
 
-        var client = new SshClient(info) { KeepAliveInterval = TimeSpan.FromSeconds(15) };
+        var client = new SshClient(info) { KeepAliveInterval = settings.KeepAliveInterval };
         client.HostKeyReceived += (_, e) => e.CanTrust = check.Trust(e.HostKey);
         try
         {
@@ -54,6 +54,12 @@ public sealed class SshShell : IRemoteShell
         {
             client.Dispose();
             throw new DeployException(check.Refusal.Code, check.Refusal.Message, e);
+        }
+        catch (DeployException)
+        {
+            // The ssh-agent refused to sign: already coded.
+            client.Dispose();
+            throw;
         }
         catch (SshAuthenticationException e)
         {
