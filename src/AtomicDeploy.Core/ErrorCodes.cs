@@ -99,6 +99,9 @@ public static class ErrorCodes
     /// <summary>The ssh config sets <c>StrictHostKeyChecking no</c>: AtomicDeploy never connects unverified.</summary>
     public const string HostKeyCheckingOff = "AD0126";
 
+    /// <summary><c>AtomicDeployUseAgent</c> is neither true nor false.</summary>
+    public const string UseAgentInvalid = "AD0127";
+
     /// <summary>Another deploy holds the lock of this deploy path.</summary>
     public const string Locked = "AD0201";
 

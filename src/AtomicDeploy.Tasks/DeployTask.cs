@@ -53,6 +53,12 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
     /// <summary>Name of the environment variable holding a password.</summary>
     public string? PasswordVariable { get; set; }
 
+    /// <summary>OpenSSH client config to read (default <c>~/.ssh/config</c>; <c>none</c>: none).</summary>
+    public string? SshConfigFile { get; set; }
+
+    /// <summary><c>false</c> keeps the ssh-agent's keys out (default <c>true</c>).</summary>
+    public string? UseAgent { get; set; }
+
     /// <summary>Seconds to wait for a connection (default 30).</summary>
     public string? ConnectTimeout { get; set; }
 
@@ -136,8 +142,8 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
         return fleet;
     }
 
-    /// <summary>The hosts <c>AtomicDeployHost</c> names (several: a fleet).</summary>
-    protected IReadOnlyList<string> HostEntries => (Host ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    /// <summary>The hosts <c>AtomicDeployHost</c> names, <c>;</c>- or <c>,</c>-separated (several: a fleet).</summary>
+    protected IReadOnlyList<string> HostEntries => (Host ?? string.Empty).Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>Opens the connection (or the local target) and registers the session for the other tasks of this build.</summary>
     protected DeploySession OpenSession(string root, Core.History.DeployContext context, IDeployLog log)
@@ -191,26 +197,45 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
 
     private SshSettings SshSettings(string host)
     {
-        var port = WholeNumber(Port, 22, 1, ErrorCodes.HostInvalid, "AtomicDeployPort");
-        var user = string.IsNullOrWhiteSpace(User) ? Environment.UserName : User.Trim();
-
-        var policy = (HostKeyPolicy ?? string.Empty).Trim() switch
-        {
-            "" or "Strict" => Core.Ssh.HostKeyPolicy.Strict,
-            "AcceptNew" => Core.Ssh.HostKeyPolicy.AcceptNew,
-            var other => throw new DeployException(ErrorCodes.HostKeySettingInvalid, $"AtomicDeployHostKeyPolicy is '{other}'; use Strict or AcceptNew."),
-        };
-
-        return new SshSettings(
-            HostAddress.Parse(host, user, port),
-            string.IsNullOrWhiteSpace(KnownHostsFile) ? Path.Combine(HomeFolder, ".ssh", "known_hosts") : KnownHostsFile,
+        // The ssh config is read here; the properties set win over it (SshConnectionResolver).
+        var request = new SshConnectionRequest(
+            host,
+            string.IsNullOrWhiteSpace(User) ? null : User.Trim(),
+            string.IsNullOrWhiteSpace(Port) ? null : WholeNumber(Port, 22, 1, ErrorCodes.HostInvalid, "AtomicDeployPort"),
+            string.IsNullOrWhiteSpace(KnownHostsFile) ? null : KnownHostsFile,
             HostKeyCheck.ParseFingerprints(HostKeyFingerprint),
-            policy,
+            (HostKeyPolicy ?? string.Empty).Trim() switch
+            {
+                "" => null,
+                "Strict" => Core.Ssh.HostKeyPolicy.Strict,
+                "AcceptNew" => Core.Ssh.HostKeyPolicy.AcceptNew,
+                var other => throw new DeployException(ErrorCodes.HostKeySettingInvalid, $"AtomicDeployHostKeyPolicy is '{other}'; use Strict or AcceptNew."),
+            },
             string.IsNullOrWhiteSpace(PrivateKeyFile) ? null : PrivateKeyFile,
             Or(PrivateKeyVariable, "ATOMICDEPLOY_SSH_KEY"),
             Or(PassphraseVariable, "ATOMICDEPLOY_SSH_PASSPHRASE"),
             Or(PasswordVariable, "ATOMICDEPLOY_SSH_PASSWORD"),
-            Seconds(ConnectTimeout, 30, "AtomicDeployConnectTimeout"));
+            string.IsNullOrWhiteSpace(ConnectTimeout) ? null : Seconds(ConnectTimeout, 30, "AtomicDeployConnectTimeout"),
+            (UseAgent ?? string.Empty).Trim().ToLowerInvariant() switch
+            {
+                "" => null,
+                "true" => true,
+                "false" => false,
+                var other => throw new DeployException(ErrorCodes.UseAgentInvalid, $"AtomicDeployUseAgent is '{other}'; use true or false."),
+            },
+            string.IsNullOrWhiteSpace(SshConfigFile) ? null : SshConfigFile.Trim());
+        var resolution = SshConnectionResolver.Resolve(request, HomeFolder, Environment.UserName);
+        if (resolution.Summary is not null)
+        {
+            Log.LogMessage(MessageImportance.Normal, resolution.Summary);
+        }
+
+        foreach (var ignored in resolution.Ignored)
+        {
+            Log.LogMessage(MessageImportance.Low, ignored);
+        }
+
+        return resolution.Settings;
     }
 
     private static TimeSpan Seconds(string? text, int fallback, string property) =>
