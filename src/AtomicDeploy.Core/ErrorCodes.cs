@@ -102,6 +102,18 @@ public static class ErrorCodes
     /// <summary><c>AtomicDeployUseAgent</c> is neither true nor false.</summary>
     public const string UseAgentInvalid = "AD0127";
 
+    /// <summary>A jump host (<c>AtomicDeployJumpHost</c> or ProxyJump) cannot be reached.</summary>
+    public const string JumpHostUnreachable = "AD0128";
+
+    /// <summary>A jump host's key is unknown, changed or revoked: it is not trusted, nothing is sent through it.</summary>
+    public const string JumpHostKeyRefused = "AD0129";
+
+    /// <summary>The ProxyJump lines lead back to a host already on the way: a loop.</summary>
+    public const string ProxyJumpLoop = "AD0130";
+
+    /// <summary>An entry of <c>AtomicDeployJumpHost</c> or ProxyJump is not <c>[user@]host[:port]</c>.</summary>
+    public const string JumpHostInvalid = "AD0131";
+
     /// <summary>Another deploy holds the lock of this deploy path.</summary>
     public const string Locked = "AD0201";
 

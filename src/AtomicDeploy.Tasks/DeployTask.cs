@@ -56,6 +56,9 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
     /// <summary>OpenSSH client config to read (default <c>~/.ssh/config</c>; <c>none</c>: none).</summary>
     public string? SshConfigFile { get; set; }
 
+    /// <summary>Jump hosts, <c>[user@]host[:port]</c>, comma-separated, the first reached first (<c>none</c>: none, even if the ssh config names some).</summary>
+    public string? JumpHost { get; set; }
+
     /// <summary><c>false</c> keeps the ssh-agent's keys out (default <c>true</c>).</summary>
     public string? UseAgent { get; set; }
 
@@ -223,7 +226,8 @@ public abstract class DeployTask : Microsoft.Build.Utilities.Task, ICancelableTa
                 "false" => false,
                 var other => throw new DeployException(ErrorCodes.UseAgentInvalid, $"AtomicDeployUseAgent is '{other}'; use true or false."),
             },
-            string.IsNullOrWhiteSpace(SshConfigFile) ? null : SshConfigFile.Trim());
+            string.IsNullOrWhiteSpace(SshConfigFile) ? null : SshConfigFile.Trim(),
+            string.IsNullOrWhiteSpace(JumpHost) ? null : JumpHost.Trim());
         var resolution = SshConnectionResolver.Resolve(request, HomeFolder, Environment.UserName);
         if (resolution.Summary is not null)
         {

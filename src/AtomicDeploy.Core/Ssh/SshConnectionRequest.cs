@@ -17,6 +17,7 @@ namespace AtomicDeploy.Core.Ssh;
 /// <param name="ConnectTimeout"><c>AtomicDeployConnectTimeout</c>.</param>
 /// <param name="UseAgent"><c>AtomicDeployUseAgent</c>.</param>
 /// <param name="ConfigFile"><c>AtomicDeploySshConfigFile</c>: null for ~/.ssh/config, <c>none</c> for no file.</param>
+/// <param name="JumpHosts"><c>AtomicDeployJumpHost</c>: <c>[user@]host[:port]</c>, comma-separated, the first reached first; <c>none</c> for none even if the config names some.</param>
 public sealed record SshConnectionRequest(
     string HostEntry,
     string? User,
@@ -30,7 +31,8 @@ public sealed record SshConnectionRequest(
     string PasswordVariable,
     TimeSpan? ConnectTimeout,
     bool? UseAgent,
-    string? ConfigFile);
+    string? ConfigFile,
+    string? JumpHosts = null);
 
 /// <summary>The settings to connect with, and what the log should say about how they were found.</summary>
 /// <param name="Settings">The resolved settings.</param>

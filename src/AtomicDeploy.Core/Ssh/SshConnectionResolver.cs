@@ -12,7 +12,10 @@ namespace AtomicDeploy.Core.Ssh;
 public static class SshConnectionResolver
 {
     /// <summary>Resolves <paramref name="request"/>; <paramref name="homeFolder"/> holds ~/.ssh, <paramref name="localUser"/> is this machine's user.</summary>
-    public static SshResolution Resolve(SshConnectionRequest request, string homeFolder, string localUser)
+    public static SshResolution Resolve(SshConnectionRequest request, string homeFolder, string localUser) =>
+        Resolve(request, homeFolder, localUser, []);
+
+    private static SshResolution Resolve(SshConnectionRequest request, string homeFolder, string localUser, IReadOnlyList<SshSettings> onTheWay)
     {
         var entry = Entry.Parse(request.HostEntry);
         var configFile = ConfigFile(request.ConfigFile, homeFolder);
@@ -22,6 +25,12 @@ public static class SshConnectionResolver
         var user = entry.User ?? request.User ?? config?.First("user")?.Value ?? localUser;
         var port = entry.Port ?? request.Port ?? Number(config?.First("port"), 1, 65535) ?? 22;
         var host = Address(user, hostName, port, config);
+        if (onTheWay.FirstOrDefault(s => SameServer(s.Host, host)) is { } repeated)
+        {
+            throw new DeployException(ErrorCodes.ProxyJumpLoop,
+                $"The jump hosts lead in a loop: {string.Join(" -> ", onTheWay.Select(s => s.Host))} -> {host} again{(config is null ? string.Empty : $" (ProxyJump lines of {config.File})")}. Remove the ProxyJump that leads back, or set AtomicDeployJumpHost.");
+        }
+
         string Expand(SshConfigLine line) => SshConfigTokens.Expand(line.Value, line.Where, hostName, entry.Host, user, localUser, port, homeFolder);
 
         var agent = config?.First("identityagent") is { } identityAgent
@@ -47,11 +56,58 @@ public static class SshConnectionResolver
             Origin = config is null ? null : $"{config.File}: {(config.Blocks.Count == 0 ? "no Host or Match block" : string.Join(", ", config.Blocks))}",
         };
 
+        var proxyJump = config?.First("proxyjump");
+        var jumps = request.JumpHosts is not null
+            ? JumpChain(request.JumpHosts, "AtomicDeployJumpHost", request, homeFolder, localUser, [.. onTheWay, settings])
+            : JumpChain(proxyJump?.Value, $"The ProxyJump of {proxyJump?.Where}", request, homeFolder, localUser, [.. onTheWay, settings]);
+        settings = settings with { JumpHosts = jumps };
+        var through = jumps.Count == 0 ? string.Empty : $" through {string.Join(" then ", jumps.Select(j => j.Host))}";
+
         return new SshResolution(
             settings,
-            config is null ? null : $"Reaching {request.HostEntry} as {host} with the ssh config {config.File}: {(config.Blocks.Count == 0 ? "no Host or Match block applied" : string.Join(", ", config.Blocks))}.",
+            config is null
+                ? (jumps.Count == 0 ? null : $"Reaching {request.HostEntry} as {host}{through}.")
+                : $"Reaching {request.HostEntry} as {host}{through} with the ssh config {config.File}: {(config.Blocks.Count == 0 ? "no Host or Match block applied" : string.Join(", ", config.Blocks))}.",
             config?.Ignored.Select(l => $"The ssh config's {l.Keyword} ({l.Where}) is not used by AtomicDeploy; it is ignored.").ToArray() ?? []);
     }
+
+    /// <summary>
+    /// The hops of a jump host list, in the order they are connected to. As with <c>ssh -J a,b</c>,
+    /// the last hop is reached through the ones before it, and the first through its own
+    /// ProxyJump in the config, if any; each hop is resolved through the config like a target.
+    /// </summary>
+    private static IReadOnlyList<SshSettings> JumpChain(string? text, string source, SshConnectionRequest target, string homeFolder, string localUser, IReadOnlyList<SshSettings> onTheWay)
+    {
+        if (text is null || text.Trim().Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            return [];
+        }
+
+        var hops = text.Split(',', StringSplitOptions.TrimEntries)
+            .Select(hop => hop.StartsWith("ssh://", StringComparison.OrdinalIgnoreCase) ? hop["ssh://".Length..].TrimEnd('/') : hop)
+            .ToArray();
+        if (hops.Length == 0 || hops.Any(h => h.Length == 0))
+        {
+            throw new DeployException(ErrorCodes.JumpHostInvalid, $"{source} is '{text}', which names an empty jump host. Write [user@]host[:port], comma-separated.");
+        }
+
+        // A hop is reached with the target's credentials and trust settings, but its own user, port and key pins.
+        var request = target with { HostEntry = hops[^1], User = null, Port = null, PinnedFingerprints = [], JumpHosts = hops.Length > 1 ? string.Join(',', hops[..^1]) : null };
+        SshSettings last;
+        try
+        {
+            last = Resolve(request, homeFolder, localUser, onTheWay).Settings;
+        }
+        catch (DeployException e) when (e.Code == ErrorCodes.HostInvalid)
+        {
+            throw new DeployException(ErrorCodes.JumpHostInvalid, $"{source} names the jump host '{hops[^1]}', which cannot be used: {e.Message}", e);
+        }
+
+        return [.. last.JumpHosts, last with { JumpHosts = [] }];
+    }
+
+    private static bool SameServer(HostAddress a, HostAddress b) =>
+        a.Port == b.Port && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase);
 
     private static string? ConfigFile(string? setting, string homeFolder)
     {

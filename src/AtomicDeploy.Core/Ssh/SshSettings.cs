@@ -41,6 +41,9 @@ public sealed record SshSettings(
     /// <summary>How often an idle connection is probed (ssh config's ServerAliveInterval).</summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>The jump hosts to go through, the first connected to directly, each with its own settings (its own jump hosts are already in this list, before it).</summary>
+    public IReadOnlyList<SshSettings> JumpHosts { get; init; } = [];
+
     /// <summary>Where the settings came from beyond the MSBuild properties (the ssh config file and its blocks), for the log; null when none.</summary>
     public string? Origin { get; init; }
 }

@@ -15,11 +15,13 @@ public sealed class SshShell : IRemoteShell
     private const string OutputMarker = "<<atomicdeploy-output>>";
 
     private readonly SshClient _client;
+    private readonly JumpRoute _route;
 
-    private SshShell(SshClient client, string name)
+    private SshShell(SshClient client, string name, JumpRoute route)
     {
         _client = client;
         Name = name;
+        _route = route;
     }
 
     /// <inheritdoc />
@@ -29,7 +31,21 @@ public sealed class SshShell : IRemoteShell
     public static SshShell Connect(SshSettings settings, Func<string, string?> environment, string homeFolder, CancellationToken cancellationToken)
     {
         var credentials = SshCredentials.Build(settings, environment, homeFolder);
-        var info = new ConnectionInfo(settings.Host.Host, settings.Host.Port, settings.Host.User, credentials.Methods.ToArray())
+        var route = JumpRoute.Open(settings, environment, homeFolder, cancellationToken);
+        try
+        {
+            return Connect(settings, credentials, route, cancellationToken);
+        }
+        catch
+        {
+            route.Dispose();
+            throw;
+        }
+    }
+
+    private static SshShell Connect(SshSettings settings, SshCredentials credentials, JumpRoute route, CancellationToken cancellationToken)
+    {
+        var info = new ConnectionInfo(route.Address, route.Port, settings.Host.User, credentials.Methods.ToArray())
         {
             Timeout = settings.ConnectTimeout,
         };
@@ -48,7 +64,7 @@ public sealed class SshShell : IRemoteShell
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(settings.ConnectTimeout);
             client.ConnectAsync(timeout.Token).GetAwaiter().GetResult();
-            return new SshShell(client, settings.Host.ToString());
+            return new SshShell(client, settings.Host.ToString(), route);
         }
         catch (Exception e) when (check.Refusal is not null)
         {
@@ -75,7 +91,7 @@ public sealed class SshShell : IRemoteShell
         {
             client.Dispose();
             throw new DeployException(ErrorCodes.Unreachable,
-                $"Cannot connect to {settings.Host} within {settings.ConnectTimeout.TotalSeconds:0} s ({e.GetType().Name}: {e.Message}). Check the host name, the port and that sshd runs there.", e);
+                $"Cannot connect to {settings.Host}{route.Through} within {settings.ConnectTimeout.TotalSeconds:0} s ({e.GetType().Name}: {e.Message}). Check the host name, the port and that sshd runs there.", e);
         }
     }
 
@@ -154,7 +170,20 @@ public sealed class SshShell : IRemoteShell
     }
 
     /// <inheritdoc />
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _route.Dispose();
+    }
+
+    /// <summary>Forwards a port on 127.0.0.1 (one the system picks) to <paramref name="host"/>:<paramref name="port"/> as this server reaches it: the way to the next hop.</summary>
+    internal ForwardedPortLocal Forward(string host, int port)
+    {
+        var forward = new ForwardedPortLocal("127.0.0.1", 0, host, (uint)port);
+        _client.AddForwardedPort(forward);
+        forward.Start();
+        return forward;
+    }
 
     /// <summary>SSH.NET sends the end of the input only after some data: one newline, which the script ignores.</summary>
     private static void CloseInput(Stream input)

@@ -15,7 +15,7 @@ internal sealed class SshServer : IDisposable
     private readonly TempFolder _folder = new("atomicdeploy-sshd-");
     private readonly Process _process;
 
-    private SshServer(string user, string loginShell, string? password = null, string? ownDiskAt = null)
+    private SshServer(string user, string loginShell, string? password = null, string? ownDiskAt = null, HiddenNetwork? network = null, bool forwarding = false)
     {
         if (!File.Exists(SshdPath))
         {
@@ -61,7 +61,7 @@ internal sealed class SshServer : IDisposable
             UsePAM no
             StrictModes no
             X11Forwarding no
-            AllowTcpForwarding no
+            AllowTcpForwarding {(forwarding ? "local" : "no")}
             MaxSessions 64
             MaxStartups 64:30:128
             LogLevel VERBOSE
@@ -84,6 +84,11 @@ internal sealed class SshServer : IDisposable
             command = ["unshare", "-m", "--propagation", "private", "sh", "-c", "mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"", "sshd-with-own-disk", Disk, ownDiskAt, .. command];
         }
 
+        if (network is not null)
+        {
+            command = network.Inside(command);
+        }
+
         var start = new ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in command[1..])
         {
@@ -95,7 +100,19 @@ internal sealed class SshServer : IDisposable
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (Log) { Log.Add(e.Data); } } };
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
-        Loopback.WaitUntilListening(_process, Port, "sshd", () => string.Join('\n', Log));
+        if (network is null)
+        {
+            Loopback.WaitUntilListening(_process, Port, "sshd", () => string.Join('\n', Log));
+        }
+        else
+        {
+            // Its port is not reachable from here: sshd says when it listens.
+            Loopback.WaitFor(() => { lock (Log) { return _process.HasExited || Log.Any(l => l.Contains($"Server listening on 127.0.0.1 port {Port}", StringComparison.Ordinal)); } }, TimeSpan.FromSeconds(15), "sshd to listen in its network namespace");
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"sshd exited with {_process.ExitCode}: {string.Join('\n', Log)}");
+            }
+        }
     }
 
     public bool IsRoot { get; }
@@ -163,6 +180,9 @@ internal sealed class SshServer : IDisposable
 
     /// <summary>A server (started as root) whose logins see its own <see cref="Disk"/> at <paramref name="commonPath"/>.</summary>
     public static SshServer StartWithOwnDisk(string commonPath) => new(TestUser, "/bin/sh", ownDiskAt: commonPath);
+
+    /// <summary>A server (started as root) listening only inside <paramref name="network"/>; <paramref name="forwarding"/> lets it forward connections (a jump host).</summary>
+    public static SshServer StartInside(HiddenNetwork network, bool forwarding) => new(TestUser, "/bin/sh", network: network, forwarding: forwarding);
 
     /// <summary>Lets the client key of <paramref name="other"/> log in here too (a fleet deploys with one key).</summary>
     public void Authorize(SshServer other) =>

@@ -1,0 +1,142 @@
+using AtomicDeploy.Core;
+using AtomicDeploy.Core.Ssh;
+
+namespace AtomicDeploy.Tests.Ssh;
+
+/// <summary>
+/// A target sshd that listens only inside a network namespace, and a bastion sshd beside it whose
+/// port alone is bridged out to the tests' 127.0.0.1: the target is reached only through the
+/// bastion, each hop's key verified. Needs root (network namespaces), as CI runs the tests.
+/// </summary>
+[TestClass]
+public sealed class JumpHostDeploys
+{
+    private static HiddenNetwork? s_network;
+    private static SshServer? s_target;
+    private static SshServer? s_bastion;
+    private static TempFolder? s_client;
+    private static int s_bastionPort;
+
+    [ClassInitialize]
+    public static void StartServers(TestContext context)
+    {
+        if (Environment.UserName != "root")
+        {
+            return;
+        }
+
+        s_network = new HiddenNetwork();
+        s_target = SshServer.StartInside(s_network, forwarding: false);
+        s_bastion = SshServer.StartInside(s_network, forwarding: true);
+        s_bastion.Authorize(s_target);
+        s_bastionPort = s_network.Bridge(s_bastion.Port);
+        s_client = new TempFolder("atomicdeploy-jump-client-");
+        File.WriteAllText(KnownHosts, $"""
+            [127.0.0.1]:{s_bastionPort} {s_bastion.HostKeyType} {s_bastion.HostKeyBase64}
+            [127.0.0.1]:{s_target.Port} {s_target.HostKeyType} {s_target.HostKeyBase64}
+
+            """);
+    }
+
+    [ClassCleanup]
+    public static void StopServers()
+    {
+        s_target?.Dispose();
+        s_bastion?.Dispose();
+        s_network?.Dispose();
+        s_client?.Dispose();
+    }
+
+    private static string KnownHosts => s_client!.Combine("known_hosts");
+
+    private static string TargetEntry => $"{s_target!.User}@127.0.0.1:{s_target.Port}";
+
+    private static string BastionEntry => $"{s_bastion!.User}@127.0.0.1:{s_bastionPort}";
+
+    [TestInitialize]
+    public void NeedsRoot()
+    {
+        if (s_network is null)
+        {
+            Assert.Inconclusive("The hidden target needs a network namespace: run the tests as root (CI does).");
+        }
+    }
+
+    [TestMethod]
+    public void The_target_is_not_reachable_without_the_jump_host()
+    {
+        var direct = Assert.ThrowsExactly<DeployException>(() => Connect(Request(TargetEntry) with { ConnectTimeout = TimeSpan.FromSeconds(3) }));
+
+        Assert.AreEqual(ErrorCodes.Unreachable, direct.Code, direct.Message);
+    }
+
+    [TestMethod]
+    public void A_deploy_through_AtomicDeployJumpHost()
+    {
+        var root = s_target!.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+
+        var release = EngineDeploy.Deploy(Connect(Request(TargetEntry) with { JumpHosts = BastionEntry }), root, source.Path);
+
+        Assert.AreEqual($"releases/{release}", new RemoteTree(root).CurrentLink);
+        Assert.IsGreaterThanOrEqualTo(1, s_bastion!.AcceptedLogins);
+    }
+
+    [TestMethod]
+    public void A_deploy_through_a_ProxyJump_of_the_ssh_config_naming_only_aliases()
+    {
+        var config = s_client!.Combine("ssh_config_proxyjump");
+        File.WriteAllText(config, $"""
+            Host shop
+              HostName 127.0.0.1
+              Port {s_target!.Port}
+              ProxyJump bastion
+            Host bastion
+              HostName 127.0.0.1
+              Port {s_bastionPort}
+            Host *
+              User {s_target.User}
+            """);
+        var root = s_target.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+
+        var resolution = SshConnectionResolver.Resolve(Request("shop") with { ConfigFile = config }, "/nonexistent-home", "builder");
+        var release = EngineDeploy.Deploy(SshShell.Connect(resolution.Settings, _ => null, "/nonexistent-home", CancellationToken.None), root, source.Path);
+
+        Assert.AreEqual($"releases/{release}", new RemoteTree(root).CurrentLink);
+        StringAssert.Contains(resolution.Summary, $"through {BastionEntry}");
+    }
+
+    [TestMethod]
+    public void A_wrong_key_for_the_bastion_is_refused_with_its_code_and_nothing_reaches_the_target()
+    {
+        var wrong = s_client!.Combine("wrong_known_hosts");
+        File.WriteAllText(wrong, $"[127.0.0.1]:{s_bastionPort} {s_target!.HostKeyType} {s_target.HostKeyBase64}\n[127.0.0.1]:{s_target.Port} {s_target.HostKeyType} {s_target.HostKeyBase64}\n");
+        var root = s_target.NewDeployFolder();
+        var loginsBefore = s_target.AcceptedLogins;
+
+        var refused = Assert.ThrowsExactly<DeployException>(() => Connect(Request(TargetEntry) with { JumpHosts = BastionEntry, KnownHostsFile = wrong }));
+
+        Assert.AreEqual(ErrorCodes.JumpHostKeyRefused, refused.Code, refused.Message);
+        StringAssert.Contains(refused.Message, $"jump host {BastionEntry}");
+        Assert.IsFalse(Directory.Exists(root), "nothing was deployed");
+        Assert.AreEqual(loginsBefore, s_target.AcceptedLogins, "the target saw no login");
+    }
+
+    [TestMethod]
+    public void An_unreachable_jump_host_has_its_own_code_naming_it()
+    {
+        var nowhere = $"{s_target!.User}@127.0.0.1:{Loopback.FreePort()}";
+
+        var refused = Assert.ThrowsExactly<DeployException>(() => Connect(Request(TargetEntry) with { JumpHosts = nowhere, ConnectTimeout = TimeSpan.FromSeconds(3) }));
+
+        Assert.AreEqual(ErrorCodes.JumpHostUnreachable, refused.Code, refused.Message);
+        StringAssert.Contains(refused.Message, nowhere);
+    }
+
+    private static SshConnectionRequest Request(string host) =>
+        new(host, null, null, KnownHosts, [], null, s_target!.ClientKeyFile, "ATOMICDEPLOY_TEST_UNSET_KEY", "ATOMICDEPLOY_TEST_UNSET_PASSPHRASE", "ATOMICDEPLOY_TEST_UNSET_PASSWORD", TimeSpan.FromSeconds(10), false, "none");
+
+    private static SshShell Connect(SshConnectionRequest request) =>
+        SshShell.Connect(SshConnectionResolver.Resolve(request, "/nonexistent-home", "builder").Settings, _ => null, "/nonexistent-home", CancellationToken.None);
+}
