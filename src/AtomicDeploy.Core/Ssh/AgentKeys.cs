@@ -53,9 +53,13 @@ internal sealed class AgentKeys
             return null;
         }
 
-        // IdentityAgent SSH_AUTH_SOCK means the environment variable, as in ssh_config(5).
-        var named = settings.IdentityAgent is null or "SSH_AUTH_SOCK" ? null : settings.IdentityAgent;
-        var address = named ?? environment("SSH_AUTH_SOCK");
+        // IdentityAgent SSH_AUTH_SOCK (or $NAME) means that environment variable, as in ssh_config(5).
+        var address = settings.IdentityAgent switch
+        {
+            null or "SSH_AUTH_SOCK" => environment("SSH_AUTH_SOCK"),
+            ['$', .. var variable] => environment(variable),
+            var path => path,
+        };
         if (string.IsNullOrEmpty(address))
         {
             return OperatingSystem.IsWindows() ? AgentTransport.WindowsOpenSshPipe : null;

@@ -4,9 +4,10 @@ using Renci.SshNet.Common;
 namespace AtomicDeploy.Core.Ssh;
 
 /// <summary>
-/// The credentials to offer one server, and what to say when it refuses them. Key text from the
-/// environment (CI) comes first, else the key file named, else every default key file found, in
-/// OpenSSH's order; a password from the environment comes last. Secrets are read here and nowhere
+/// The credentials to offer one server, and what to say when it refuses them. The ssh-agent's
+/// keys come first (as with OpenSSH), then key text from the environment (CI), else the key file
+/// named, else the ssh config's IdentityFiles or every default key file found, in OpenSSH's
+/// order; a password from the environment comes last. Secrets are read here and nowhere
 /// else, and never appear in a message: messages name where a secret came from, never the secret.
 /// </summary>
 public sealed class SshCredentials

@@ -56,6 +56,25 @@ public sealed class AgentLogins
     }
 
     [TestMethod]
+    public void IdentityAgent_names_the_socket_itself_or_a_variable_holding_it()
+    {
+        var server = SharedServer.Instance;
+        using var agent = new TestSshAgent();
+        agent.Add(server.ClientKeyFile);
+        Dictionary<string, string> environment = new() { ["MY_AGENT"] = agent.Socket };
+
+        foreach (var identityAgent in new[] { agent.Socket, "$MY_AGENT" })
+        {
+            using var shell = SshShell.Connect(NoKeyFile(server) with { IdentityAgent = identityAgent }, name => environment.GetValueOrDefault(name), "/nonexistent-home", CancellationToken.None);
+
+            Assert.AreEqual("ok", shell.Run("echo ok", null, TimeSpan.FromSeconds(30), CancellationToken.None).Output.Trim(), identityAgent);
+        }
+
+        var none = Assert.ThrowsExactly<DeployException>(() => Connect(NoKeyFile(server) with { IdentityAgent = "none" }, agent.Socket));
+        Assert.AreEqual(ErrorCodes.NoCredential, none.Code, none.Message);
+    }
+
+    [TestMethod]
     public void UseAgent_false_and_IdentitiesOnly_leave_the_agent_out()
     {
         var server = SharedServer.Instance;
