@@ -83,6 +83,21 @@ public sealed class JumpHostDeploys
     }
 
     [TestMethod]
+    public void Dotnet_publish_deploys_through_AtomicDeployJumpHost_and_logs_the_route()
+    {
+        var root = s_target!.NewDeployFolder();
+        using var app = new WebApp();
+
+        var result = app.PublishWith(new Dictionary<string, string?>(), "-v:n", "-p:AtomicDeploy=true", $"-p:AtomicDeployHost={TargetEntry}", $"-p:AtomicDeployJumpHost={BastionEntry}", $"-p:AtomicDeployPath={root}",
+            $"-p:AtomicDeployPrivateKeyFile={s_target.ClientKeyFile}", $"-p:AtomicDeployKnownHostsFile={KnownHosts}", "-p:AtomicDeploySshConfigFile=none");
+
+        Assert.AreEqual(0, result.ExitCode, result.All);
+        var tree = new RemoteTree(root);
+        Assert.AreEqual($"releases/{tree.Releases.Single()}", tree.CurrentLink);
+        StringAssert.Contains(result.All, $"Reaching {TargetEntry} as {TargetEntry} through {BastionEntry}.");
+    }
+
+    [TestMethod]
     public void A_deploy_through_a_ProxyJump_of_the_ssh_config_naming_only_aliases()
     {
         var config = s_client!.Combine("ssh_config_proxyjump");
