@@ -114,6 +114,9 @@ public static class ErrorCodes
     /// <summary>An entry of <c>AtomicDeployJumpHost</c> or ProxyJump is not <c>[user@]host[:port]</c>.</summary>
     public const string JumpHostInvalid = "AD0131";
 
+    /// <summary>The host name does not resolve: it is no alias of the ssh config (or one without HostName), and DNS does not know it.</summary>
+    public const string HostNameUnresolved = "AD0132";
+
     /// <summary>Another deploy holds the lock of this deploy path.</summary>
     public const string Locked = "AD0201";
 

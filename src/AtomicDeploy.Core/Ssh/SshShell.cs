@@ -87,6 +87,11 @@ public sealed class SshShell : IRemoteShell
             client.Dispose();
             throw new DeployException(ErrorCodes.Cancelled, "The deploy was cancelled while connecting.", e);
         }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.HostNotFound or SocketError.NoData)
+        {
+            client.Dispose();
+            throw UnresolvedHost.Error(settings, e);
+        }
         catch (Exception e) when (e is SocketException or SshException or OperationCanceledException or TimeoutException or IOException)
         {
             client.Dispose();

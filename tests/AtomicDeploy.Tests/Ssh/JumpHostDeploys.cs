@@ -149,6 +149,23 @@ public sealed class JumpHostDeploys
         StringAssert.Contains(refused.Message, nowhere);
     }
 
+    [TestMethod]
+    public void An_alias_that_the_config_does_not_define_and_that_does_not_resolve_has_its_own_code_for_the_target_and_a_hop()
+    {
+        // A label longer than 63 characters fails in the resolver itself: no DNS query leaves the machine.
+        var unknown = new string('x', 64) + ".example";
+        var config = s_client!.Combine("ssh_config_no_alias");
+        File.WriteAllText(config, "Host shop\n  HostName 127.0.0.1\n");
+
+        var target = Assert.ThrowsExactly<DeployException>(() => Connect(Request(unknown) with { ConfigFile = config }));
+        var hop = Assert.ThrowsExactly<DeployException>(() => Connect(Request(TargetEntry) with { JumpHosts = unknown }));
+
+        Assert.AreEqual(ErrorCodes.HostNameUnresolved, target.Code, target.Message);
+        StringAssert.Contains(target.Message, config);
+        Assert.AreEqual(ErrorCodes.HostNameUnresolved, hop.Code, hop.Message);
+        StringAssert.Contains(hop.Message, $"On the jump host builder@{unknown}:22");
+    }
+
     private static SshConnectionRequest Request(string host) =>
         new(host, null, null, KnownHosts, [], null, s_target!.ClientKeyFile, "ATOMICDEPLOY_TEST_UNSET_KEY", "ATOMICDEPLOY_TEST_UNSET_PASSPHRASE", "ATOMICDEPLOY_TEST_UNSET_PASSWORD", TimeSpan.FromSeconds(10), false, "none");
 
