@@ -12,10 +12,10 @@ namespace AtomicDeploy.Core.Ssh;
 /// </summary>
 internal sealed class JumpRoute : IDisposable
 {
-    private readonly SshShell? _via;
+    private readonly JumpConnections.Lease? _via;
     private readonly ForwardedPortLocal? _forward;
 
-    private JumpRoute(string address, int port, SshShell? via, ForwardedPortLocal? forward)
+    private JumpRoute(string address, int port, JumpConnections.Lease? via, ForwardedPortLocal? forward)
     {
         Address = address;
         Port = port;
@@ -30,7 +30,7 @@ internal sealed class JumpRoute : IDisposable
     public int Port { get; }
 
     /// <summary>For messages: empty for a direct connection, else which jump host it went through.</summary>
-    public string Through => _via is null ? string.Empty : $" through the jump host {_via.Name}";
+    public string Through => _via is null ? string.Empty : $" through the jump host {_via.Shell.Name}";
 
     /// <summary>Opens the route to <paramref name="target"/>: connects its jump hosts, the last one forwarding to it.</summary>
     public static JumpRoute Open(SshSettings target, Func<string, string?> environment, string homeFolder, CancellationToken cancellationToken)
@@ -41,10 +41,10 @@ internal sealed class JumpRoute : IDisposable
         }
 
         var hop = target.JumpHosts[^1] with { JumpHosts = target.JumpHosts.Take(target.JumpHosts.Count - 1).ToArray() };
-        SshShell via;
+        JumpConnections.Lease via;
         try
         {
-            via = SshShell.Connect(hop, environment, homeFolder, cancellationToken);
+            via = JumpConnections.Acquire(hop, () => SshShell.Connect(hop, environment, homeFolder, cancellationToken));
         }
         catch (DeployException e)
         {
@@ -53,7 +53,12 @@ internal sealed class JumpRoute : IDisposable
 
         try
         {
-            var forward = via.Forward(target.Host.Host, target.Host.Port);
+            ForwardedPortLocal forward;
+            lock (via.Shell)
+            {
+                forward = via.Shell.Forward(target.Host.Host, target.Host.Port);
+            }
+
             return new JumpRoute("127.0.0.1", (int)forward.BoundPort, via, forward);
         }
         catch (Exception e) when (e is Renci.SshNet.Common.SshException or System.Net.Sockets.SocketException or InvalidOperationException)
@@ -64,7 +69,7 @@ internal sealed class JumpRoute : IDisposable
         }
     }
 
-    /// <summary>Closes the forwarded port, then the jump host's connection (and the hops before it).</summary>
+    /// <summary>Closes the forwarded port, then the jump host's connection (and the hops before it) unless another route still goes through it.</summary>
     public void Dispose()
     {
         _forward?.Dispose();

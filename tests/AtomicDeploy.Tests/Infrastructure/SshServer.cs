@@ -182,7 +182,7 @@ internal sealed class SshServer : IDisposable
     public static SshServer StartWithOwnDisk(string commonPath) => new(TestUser, "/bin/sh", ownDiskAt: commonPath);
 
     /// <summary>A server (started as root) listening only inside <paramref name="network"/>; <paramref name="forwarding"/> lets it forward connections (a jump host).</summary>
-    public static SshServer StartInside(HiddenNetwork network, bool forwarding) => new(TestUser, "/bin/sh", network: network, forwarding: forwarding);
+    public static SshServer StartInside(HiddenNetwork network, bool forwarding, string? ownDiskAt = null) => new(TestUser, "/bin/sh", ownDiskAt: ownDiskAt, network: network, forwarding: forwarding);
 
     /// <summary>Lets the client key of <paramref name="other"/> log in here too (a fleet deploys with one key).</summary>
     public void Authorize(SshServer other) =>

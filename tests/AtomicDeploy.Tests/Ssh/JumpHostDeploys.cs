@@ -83,6 +83,33 @@ public sealed class JumpHostDeploys
     }
 
     [TestMethod]
+    public void A_fleet_behind_one_bastion_goes_through_one_connection_to_it()
+    {
+        using var common = new TempFolder("atomicdeploy-jump-fleet-");
+        using var web1 = SshServer.StartInside(s_network!, forwarding: false, ownDiskAt: common.Path);
+        using var web2 = SshServer.StartInside(s_network!, forwarding: false, ownDiskAt: common.Path);
+        web1.Authorize(s_target!);
+        web2.Authorize(s_target!);
+        var knownHosts = s_client!.Combine("fleet_known_hosts");
+        File.WriteAllText(knownHosts, File.ReadAllText(KnownHosts) + string.Join('\n', new[] { web1, web2 }.Select(s => $"[127.0.0.1]:{s.Port} {s.HostKeyType} {s.HostKeyBase64}")) + "\n");
+        var bastionLogins = s_bastion!.AcceptedLogins;
+        using var source = new SourceFolder().Write("app.dll", "v1");
+
+        var hosts = new[] { web1, web2 }.Select(s => ($"{s.User}@127.0.0.1:{s.Port}", (Func<AtomicDeploy.Core.Remote.IRemoteShell>)(() => Connect(Request($"{s.User}@127.0.0.1:{s.Port}") with { JumpHosts = BastionEntry, KnownHostsFile = knownHosts })))).ToArray();
+        using (var fleet = AtomicDeploy.Core.Fleet.FleetSession.Open(hosts, common.Path + "/app", EngineDeploy.Context, new RecordingLog(), new AtomicDeploy.Core.Remote.RemoteTimeouts(CheckedDeploy.Timeout, TimeSpan.FromSeconds(10)), int.MaxValue))
+        {
+            fleet.Prepare(AtomicDeploy.Core.Remote.CopyMode.HardLink, DateTime.UtcNow, CancellationToken.None);
+            fleet.Upload(source.Path, null, CancellationToken.None);
+            fleet.LinkShared([], CancellationToken.None);
+            AtomicDeploy.Core.Fleet.FleetSwitch.Run(fleet, AtomicDeploy.Core.Operations.SwitchHookSettings.None, CancellationToken.None);
+        }
+
+        Assert.AreEqual("v1", File.ReadAllText(web1.Disk + "/app/current/app.dll"));
+        Assert.AreEqual("v1", File.ReadAllText(web2.Disk + "/app/current/app.dll"));
+        Assert.AreEqual(bastionLogins + 1, s_bastion.AcceptedLogins, "both hosts went through one login on the bastion");
+    }
+
+    [TestMethod]
     public void Dotnet_publish_deploys_through_AtomicDeployJumpHost_and_logs_the_route()
     {
         var root = s_target!.NewDeployFolder();
