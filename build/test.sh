@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 # The tests start their own sshd and nginx on 127.0.0.1, make keys with ssh-keygen, commit a
 # sample app with git, and the server side of the health check fetches its URL with curl; fleet
 # tests use unshare and mount (util-linux, mount), and the sample is started by systemd-socket-activate
-# (systemd). Install whatever of these is missing (Debian's packages).
+# (systemd); the jump host tests hide a server in a network namespace (ip from iproute2) and bridge
+# the bastion's port out with socat; the agent tests run ssh-agent and ssh-add (openssh-client).
+# Install whatever of these is missing (Debian's packages).
 missing=""
 [ -x /usr/sbin/sshd ] || missing="$missing openssh-server"
 [ -x /usr/sbin/nginx ] || missing="$missing nginx-light"
@@ -17,6 +19,8 @@ command -v curl >/dev/null 2>&1 || missing="$missing curl"
 command -v flock >/dev/null 2>&1 || missing="$missing util-linux"
 command -v mount >/dev/null 2>&1 || missing="$missing mount"
 command -v systemd-socket-activate >/dev/null 2>&1 || missing="$missing systemd"
+command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
+command -v socat >/dev/null 2>&1 || missing="$missing socat"
 if [ -n "$missing" ]; then
   echo "Installing what the tests need:$missing"
   sudo_cmd=""

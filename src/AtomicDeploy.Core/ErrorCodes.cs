@@ -81,6 +81,45 @@ public static class ErrorCodes
     /// <summary>The server refuses a second session on the connection (sshd_config <c>MaxSessions</c> below what a deploy needs).</summary>
     public const string TooFewSessions = "AD0116";
 
+    /// <summary>The ssh-agent holds no key, and no other credential was found.</summary>
+    public const string AgentEmpty = "AD0120";
+
+    /// <summary>Only the ssh-agent's keys were offered, and the server accepts none of them.</summary>
+    public const string AgentKeysRefused = "AD0121";
+
+    /// <summary>No ssh-agent answers at <c>SSH_AUTH_SOCK</c> or IdentityAgent, and no other credential was found.</summary>
+    public const string AgentUnreachable = "AD0122";
+
+    /// <summary>The ssh-agent refused or failed to sign with one of its keys.</summary>
+    public const string AgentSignRefused = "AD0123";
+
+    /// <summary>The ssh config file named by <c>AtomicDeploySshConfigFile</c> (or one it includes) does not exist or cannot be read.</summary>
+    public const string SshConfigUnreadable = "AD0124";
+
+    /// <summary>A line of the ssh config file that applies cannot be used: a bad value, an unknown token or Match criterion, an Include loop.</summary>
+    public const string SshConfigInvalid = "AD0125";
+
+    /// <summary>The ssh config sets <c>StrictHostKeyChecking no</c>: AtomicDeploy never connects unverified.</summary>
+    public const string HostKeyCheckingOff = "AD0126";
+
+    /// <summary><c>AtomicDeployUseAgent</c> is neither true nor false.</summary>
+    public const string UseAgentInvalid = "AD0127";
+
+    /// <summary>A jump host (<c>AtomicDeployJumpHost</c> or ProxyJump) cannot be reached.</summary>
+    public const string JumpHostUnreachable = "AD0128";
+
+    /// <summary>A jump host's key is unknown, changed or revoked: it is not trusted, nothing is sent through it.</summary>
+    public const string JumpHostKeyRefused = "AD0129";
+
+    /// <summary>The ProxyJump lines lead back to a host already on the way: a loop.</summary>
+    public const string ProxyJumpLoop = "AD0130";
+
+    /// <summary>An entry of <c>AtomicDeployJumpHost</c> or ProxyJump is not <c>[user@]host[:port]</c>.</summary>
+    public const string JumpHostInvalid = "AD0131";
+
+    /// <summary>The host name does not resolve: it is no alias of the ssh config (or one without HostName), and DNS does not know it.</summary>
+    public const string HostNameUnresolved = "AD0132";
+
     /// <summary>Another deploy holds the lock of this deploy path.</summary>
     public const string Locked = "AD0201";
 

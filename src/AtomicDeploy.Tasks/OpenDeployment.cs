@@ -44,6 +44,15 @@ public sealed class OpenDeployment : AtomicDeployTask
     /// <summary>Name of the environment variable holding a password.</summary>
     public string? PasswordVariable { get; set; }
 
+    /// <summary>OpenSSH client config to read (default <c>~/.ssh/config</c>; <c>none</c>: none).</summary>
+    public string? SshConfigFile { get; set; }
+
+    /// <summary>Jump hosts, <c>[user@]host[:port]</c>, comma-separated, the first reached first (<c>none</c>: none, even if the ssh config names some).</summary>
+    public string? JumpHost { get; set; }
+
+    /// <summary><c>false</c> keeps the ssh-agent's keys out (default <c>true</c>).</summary>
+    public string? UseAgent { get; set; }
+
     /// <summary>Seconds to wait for a connection (default 30).</summary>
     public string? ConnectTimeout { get; set; }
 
@@ -135,6 +144,9 @@ public sealed class OpenDeployment : AtomicDeployTask
         PrivateKeyVariable = PrivateKeyVariable,
         PassphraseVariable = PassphraseVariable,
         PasswordVariable = PasswordVariable,
+        SshConfigFile = SshConfigFile,
+        JumpHost = JumpHost,
+        UseAgent = UseAgent,
         ConnectTimeout = ConnectTimeout,
         CommandTimeout = CommandTimeout,
         LockTimeout = LockTimeout,

@@ -52,6 +52,15 @@ public sealed class DeployInputs
     /// <summary>The variable holding a password.</summary>
     public string? PasswordVariable { get; init; }
 
+    /// <summary>The OpenSSH client config to read (<c>none</c>: none).</summary>
+    public string? SshConfigFile { get; init; }
+
+    /// <summary>Jump hosts, comma-separated (<c>none</c>: none).</summary>
+    public string? JumpHost { get; init; }
+
+    /// <summary><c>true</c> or <c>false</c>: whether the ssh-agent's keys are offered.</summary>
+    public string? UseAgent { get; init; }
+
     /// <summary>Seconds to wait for a connection.</summary>
     public string? ConnectTimeout { get; init; }
 

@@ -80,7 +80,7 @@ public sealed record DeploySettings
             TimeSpan.FromSeconds(WholeNumber(inputs.LockTimeout, 60, 0, ErrorCodes.TimeoutInvalid, "AtomicDeployLockTimeout")));
         var parallelism = WholeNumber(inputs.Parallelism, int.MaxValue, 1, ErrorCodes.ParallelismInvalid, "AtomicDeployParallelism");
         var source = ParseSource(inputs);
-        var hosts = DeployTargets.Parse(inputs, homeFolder);
+        var hosts = DeployTargets.Parse(inputs, homeFolder, log);
 
         var version = NuGetVersion.TryParse(inputs.AppVersion, out var parsed) ? parsed.ToNormalizedString() : null;
         var git = inputs.Operation == DeployOperation.Deploy && !string.IsNullOrEmpty(inputs.ProjectDirectory) ? GitMetadata.TryRead(inputs.ProjectDirectory, log) : null;

@@ -4,20 +4,24 @@ using Renci.SshNet.Common;
 namespace AtomicDeploy.Core.Ssh;
 
 /// <summary>
-/// The credentials to offer one server, and what to say when it refuses them. Key text from the
-/// environment (CI) comes first, else the key file named, else every default key file found, in
-/// OpenSSH's order; a password from the environment comes last. Secrets are read here and nowhere
+/// The credentials to offer one server, and what to say when it refuses them. The ssh-agent's
+/// keys come first (as with OpenSSH), then key text from the environment (CI), else the key file
+/// named, else the ssh config's IdentityFiles or every default key file found, in OpenSSH's
+/// order; a password from the environment comes last. Secrets are read here and nowhere
 /// else, and never appear in a message: messages name where a secret came from, never the secret.
 /// </summary>
 public sealed class SshCredentials
 {
     private static readonly string[] DefaultKeyFiles = ["id_ed25519", "id_ecdsa", "id_rsa"];
 
-    private SshCredentials(IReadOnlyList<AuthenticationMethod> methods, IReadOnlyList<string> keySources, string? passwordSource)
+    private readonly bool _agentKeysOnly;
+
+    private SshCredentials(IReadOnlyList<AuthenticationMethod> methods, IReadOnlyList<string> keySources, string? passwordSource, bool agentKeysOnly)
     {
         Methods = methods;
         KeySources = keySources;
         PasswordSource = passwordSource;
+        _agentKeysOnly = agentKeysOnly;
     }
 
     /// <summary>The authentication methods, in the order they are tried.</summary>
@@ -35,6 +39,12 @@ public sealed class SshCredentials
         var passphrase = NonEmpty(environment(settings.PassphraseVariable));
         var keys = new List<(string Source, IPrivateKeySource Key)>();
 
+        // As OpenSSH does, the agent's keys come first: a key kept only there (a hardware key,
+        // a password manager) is the one the user means.
+        var agent = AgentKeys.Find(settings, environment);
+        keys.AddRange(agent.Keys.Select(k => ($"the key {k.Identity} in the ssh-agent", (IPrivateKeySource)k)));
+        var agentKeyCount = keys.Count;
+
         if (NonEmpty(environment(settings.PrivateKeyVariable)) is { } keyText)
         {
             var source = $"the key text in the environment variable {settings.PrivateKeyVariable}";
@@ -47,7 +57,8 @@ public sealed class SshCredentials
         }
         else
         {
-            keys.AddRange(DefaultKeys(homeFolder, passphrase, settings.PassphraseVariable));
+            var files = settings.IdentityFiles.Count > 0 ? settings.IdentityFiles : DefaultKeyFiles.Select(name => Path.Combine(homeFolder, ".ssh", name)).ToArray();
+            keys.AddRange(FoundKeys(files, passphrase, settings.PassphraseVariable, mustFindOne: agentKeyCount == 0));
         }
 
         var user = settings.Host.User;
@@ -63,13 +74,19 @@ public sealed class SshCredentials
             methods.Add(new PasswordAuthenticationMethod(user, password));
         }
 
+        if (methods.Count == 0 && agent.Problem is not null)
+        {
+            throw agent.Problem;
+        }
+
         if (methods.Count == 0)
         {
             throw new DeployException(ErrorCodes.NoCredential,
                 $"No SSH credential was found for {settings.Host}: set AtomicDeployPrivateKeyFile, put a key in ~/.ssh (id_ed25519, id_ecdsa or id_rsa), or set the environment variable {settings.PrivateKeyVariable} (key text) or {settings.PasswordVariable}.");
         }
 
-        return new SshCredentials(methods.ToArray(), keys.Select(k => k.Source).ToArray(), password is null ? null : $"the password in the environment variable {settings.PasswordVariable}");
+        return new SshCredentials(methods.ToArray(), keys.Select(k => k.Source).ToArray(), password is null ? null : $"the password in the environment variable {settings.PasswordVariable}",
+            agentKeyCount > 0 && agentKeyCount == keys.Count && password is null);
     }
 
     /// <summary>The coded error for a server that refused these credentials: the key, the password, both, or the kinds offered.</summary>
@@ -85,6 +102,12 @@ public sealed class SshCredentials
                 $"{host} accepts none of the kinds of credential offered ({offered}); the server said: {Remote.ServerText.ForLog(e.Message)} Offer what it accepts, e.g. a key the user's ~/.ssh/authorized_keys lists.", e);
         }
 
+        if (_agentKeysOnly)
+        {
+            return new DeployException(ErrorCodes.AgentKeysRefused,
+                $"{host} accepts none of the keys the ssh-agent holds ({offered}) for user '{Methods[0].Username}'. Add the deploy key to the agent with ssh-add, or add one of these public keys (ssh-add -L prints them) to that user's ~/.ssh/authorized_keys on the server.", e);
+        }
+
         return (KeySources.Count > 0, PasswordSource is not null) switch
         {
             (true, false) => new DeployException(ErrorCodes.KeyRefused,
@@ -96,11 +119,11 @@ public sealed class SshCredentials
         };
     }
 
-    private static List<(string Source, IPrivateKeySource Key)> DefaultKeys(string homeFolder, string? passphrase, string passphraseVariable)
+    private static List<(string Source, IPrivateKeySource Key)> FoundKeys(IEnumerable<string> files, string? passphrase, string passphraseVariable, bool mustFindOne)
     {
-        // As OpenSSH does, every default key found is offered in turn. One that cannot be read
+        // As OpenSSH does, every key file found is offered in turn. One that cannot be read
         // (say, encrypted without a passphrase) is left out when another can be offered.
-        var found = DefaultKeyFiles.Select(name => Path.Combine(homeFolder, ".ssh", name)).Where(File.Exists).ToArray();
+        var found = files.Where(File.Exists).ToArray();
         var keys = new List<(string Source, IPrivateKeySource Key)>();
         DeployException? firstFailure = null;
         foreach (var file in found)
@@ -116,7 +139,7 @@ public sealed class SshCredentials
             }
         }
 
-        return keys.Count == 0 && firstFailure is not null ? throw firstFailure : keys;
+        return keys.Count == 0 && firstFailure is not null && mustFindOne ? throw firstFailure : keys;
     }
 
     private static string ReadKeyFile(string path)

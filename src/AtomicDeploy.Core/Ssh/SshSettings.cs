@@ -21,4 +21,29 @@ public sealed record SshSettings(
     string PrivateKeyVariable,
     string PassphraseVariable,
     string PasswordVariable,
-    TimeSpan ConnectTimeout);
+    TimeSpan ConnectTimeout)
+{
+    /// <summary>Offer the keys an ssh-agent holds (<c>AtomicDeployUseAgent</c>), before any key file.</summary>
+    public bool UseAgent { get; init; } = true;
+
+    /// <summary>The agent's socket or pipe (ssh config's IdentityAgent); null: <c>SSH_AUTH_SOCK</c>, and on Windows the OpenSSH agent's pipe; <c>none</c>: no agent.</summary>
+    public string? IdentityAgent { get; init; }
+
+    /// <summary>Offer only the key files named, not the agent's keys (ssh config's IdentitiesOnly).</summary>
+    public bool IdentitiesOnly { get; init; }
+
+    /// <summary>Key files from ssh config's IdentityFile, tried in order instead of the default ones; missing ones are skipped, as OpenSSH does.</summary>
+    public IReadOnlyList<string> IdentityFiles { get; init; } = [];
+
+    /// <summary>The name the host key is looked up and recorded under in known_hosts, instead of the host's (ssh config's HostKeyAlias).</summary>
+    public string? HostKeyAlias { get; init; }
+
+    /// <summary>How often an idle connection is probed (ssh config's ServerAliveInterval).</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The jump hosts to go through, the first connected to directly, each with its own settings (its own jump hosts are already in this list, before it).</summary>
+    public IReadOnlyList<SshSettings> JumpHosts { get; init; } = [];
+
+    /// <summary>Where the settings came from beyond the MSBuild properties (the ssh config file and its blocks), for the log; null when none.</summary>
+    public string? Origin { get; init; }
+}

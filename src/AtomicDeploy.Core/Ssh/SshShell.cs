@@ -15,11 +15,13 @@ public sealed class SshShell : IRemoteShell
     private const string OutputMarker = "<<atomicdeploy-output>>";
 
     private readonly SshClient _client;
+    private readonly JumpRoute _route;
 
-    private SshShell(SshClient client, string name)
+    private SshShell(SshClient client, string name, JumpRoute route)
     {
         _client = client;
         Name = name;
+        _route = route;
     }
 
     /// <inheritdoc />
@@ -29,43 +31,52 @@ public sealed class SshShell : IRemoteShell
     public static SshShell Connect(SshSettings settings, Func<string, string?> environment, string homeFolder, CancellationToken cancellationToken)
     {
         var credentials = SshCredentials.Build(settings, environment, homeFolder);
-        var check = new HostKeyCheck(settings.Host, settings.KnownHostsFile, settings.PinnedFingerprints, settings.Policy);
-        var attempts = check.AlgorithmAttempts(NewConnectionInfo(settings, credentials).HostKeyAlgorithms.Keys);
-        for (var i = 0; ; i++)
+        var route = JumpRoute.Open(settings, environment, homeFolder, cancellationToken);
+        try
         {
-            check.BeginAttempt();
-            try
+            var check = new HostKeyCheck(settings.HostKeyAlias is { } alias ? settings.Host with { Host = alias, Port = 22 } : settings.Host, settings.KnownHostsFile, settings.PinnedFingerprints, settings.Policy);
+            var attempts = check.AlgorithmAttempts(NewConnectionInfo(settings, credentials, route).HostKeyAlgorithms.Keys);
+            for (var i = 0; ; i++)
             {
-                return Connect(settings, credentials, check, attempts[i], cancellationToken);
-            }
-            catch (DeployException e) when (check.PinMissed || HostKeyTypeMissing(e))
-            {
-                // A pinned key of another type may be what the server also has: ask for that type
-                // next. After the last type, the keys it showed and none pinned are the verdict.
-                if (i + 1 == attempts.Count)
+                check.BeginAttempt();
+                try
                 {
-                    if (check.PinRefusal is { } refusal)
+                    return Connect(settings, credentials, route, check, attempts[i], cancellationToken);
+                }
+                catch (DeployException e) when (check.PinMissed || HostKeyTypeMissing(e))
+                {
+                    // A pinned key of another type may be what the server also has: ask for that type
+                    // next. After the last type, the keys it showed and none pinned are the verdict.
+                    if (i + 1 == attempts.Count)
                     {
-                        throw new DeployException(refusal.Code, refusal.Message, e);
-                    }
+                        if (check.PinRefusal is { } refusal)
+                        {
+                            throw new DeployException(refusal.Code, refusal.Message, e);
+                        }
 
-                    throw;
+                        throw;
+                    }
                 }
             }
         }
+        catch
+        {
+            route.Dispose();
+            throw;
+        }
     }
 
-    private static ConnectionInfo NewConnectionInfo(SshSettings settings, SshCredentials credentials) =>
-        new(settings.Host.Host, settings.Host.Port, settings.Host.User, credentials.Methods.ToArray()) { Timeout = settings.ConnectTimeout };
+    private static ConnectionInfo NewConnectionInfo(SshSettings settings, SshCredentials credentials, JumpRoute route) =>
+        new(route.Address, route.Port, settings.Host.User, credentials.Methods.ToArray()) { Timeout = settings.ConnectTimeout };
 
     /// <summary>The server has no key of the types offered in this attempt (it never showed a key).</summary>
     private static bool HostKeyTypeMissing(DeployException e) =>
         e.InnerException is SshConnectionException { DisconnectReason: Renci.SshNet.Messages.Transport.DisconnectReason.KeyExchangeFailed } inner
         && inner.Message.StartsWith("No matching host key algorithm", StringComparison.Ordinal);
 
-    private static SshShell Connect(SshSettings settings, SshCredentials credentials, HostKeyCheck check, IReadOnlyList<string> hostKeyAlgorithms, CancellationToken cancellationToken)
+    private static SshShell Connect(SshSettings settings, SshCredentials credentials, JumpRoute route, HostKeyCheck check, IReadOnlyList<string> hostKeyAlgorithms, CancellationToken cancellationToken)
     {
-        var info = NewConnectionInfo(settings, credentials);
+        var info = NewConnectionInfo(settings, credentials, route);
         var algorithms = info.HostKeyAlgorithms.ToArray();
         info.HostKeyAlgorithms.Clear();
         foreach (var name in hostKeyAlgorithms)
@@ -73,19 +84,25 @@ public sealed class SshShell : IRemoteShell
             info.HostKeyAlgorithms.Add(name, algorithms.First(a => a.Key == name).Value);
         }
 
-        var client = new SshClient(info) { KeepAliveInterval = TimeSpan.FromSeconds(15) };
+        var client = new SshClient(info) { KeepAliveInterval = settings.KeepAliveInterval };
         client.HostKeyReceived += (_, e) => e.CanTrust = check.Trust(e.HostKey);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(settings.ConnectTimeout);
             client.ConnectAsync(timeout.Token).GetAwaiter().GetResult();
-            return new SshShell(client, settings.Host.ToString());
+            return new SshShell(client, settings.Host.ToString(), route);
         }
         catch (Exception e) when (check.Refusal is not null)
         {
             client.Dispose();
             throw new DeployException(check.Refusal.Code, check.Refusal.Message, e);
+        }
+        catch (DeployException)
+        {
+            // The ssh-agent refused to sign: already coded.
+            client.Dispose();
+            throw;
         }
         catch (SshAuthenticationException e)
         {
@@ -97,11 +114,16 @@ public sealed class SshShell : IRemoteShell
             client.Dispose();
             throw new DeployException(ErrorCodes.Cancelled, "The deploy was cancelled while connecting.", e);
         }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.HostNotFound or SocketError.NoData)
+        {
+            client.Dispose();
+            throw UnresolvedHost.Error(settings, e);
+        }
         catch (Exception e) when (e is SocketException or SshException or OperationCanceledException or TimeoutException or IOException)
         {
             client.Dispose();
             throw new DeployException(ErrorCodes.Unreachable,
-                $"Cannot connect to {settings.Host} within {settings.ConnectTimeout.TotalSeconds:0} s ({e.GetType().Name}: {ServerText.ForLog(e.Message)}). Check the host name, the port and that sshd runs there.", e);
+                $"Cannot connect to {settings.Host}{route.Through} within {settings.ConnectTimeout.TotalSeconds:0} s ({e.GetType().Name}: {ServerText.ForLog(e.Message)}). Check the host name, the port and that sshd runs there.", e);
         }
     }
 
@@ -189,7 +211,20 @@ public sealed class SshShell : IRemoteShell
     }
 
     /// <inheritdoc />
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _route.Dispose();
+    }
+
+    /// <summary>Forwards a port on 127.0.0.1 (one the system picks) to <paramref name="host"/>:<paramref name="port"/> as this server reaches it: the way to the next hop.</summary>
+    internal ForwardedPortLocal Forward(string host, int port)
+    {
+        var forward = new ForwardedPortLocal("127.0.0.1", 0, host, (uint)port);
+        _client.AddForwardedPort(forward);
+        forward.Start();
+        return forward;
+    }
 
     /// <summary>SSH.NET sends the end of the input only after some data: one newline, which the script ignores.</summary>
     private static void CloseInput(Stream input)

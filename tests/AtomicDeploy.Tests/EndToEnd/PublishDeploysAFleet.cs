@@ -2,7 +2,7 @@ namespace AtomicDeploy.Tests.EndToEnd;
 
 /// <summary>
 /// <c>dotnet publish -p:AtomicDeploy=true</c> with several hosts, as a user writes them: in the
-/// <c>AtomicDeployHost</c> property (<c>;</c>-separated), and as items with per-host settings.
+/// <c>AtomicDeployHost</c> property (comma-separated here; the items give a <c>;</c>-list), and as items with per-host settings.
 /// </summary>
 [TestClass]
 public sealed class PublishDeploysAFleet
@@ -25,7 +25,7 @@ public sealed class PublishDeploysAFleet
             $"AtomicDeployKnownHostsFile={fleet.KnownHostsFile}",
         ];
 
-        var first = app.Publish([.. properties, $"AtomicDeployHost=\"{fleet.HostList}\""]);
+        var first = app.Publish([.. properties, $"AtomicDeployHost=\"{fleet.HostList.Replace(';', ',')}\""]);
 
         Assert.AreEqual(0, first.ExitCode, first.All);
         var release1 = AssertAllOn(fleet, first.Output, "Hello from HelloWeb");

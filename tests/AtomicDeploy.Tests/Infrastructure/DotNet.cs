@@ -17,6 +17,7 @@ internal static class DotNet
             ["ATOMICDEPLOY_SSH_KEY"] = null,
             ["ATOMICDEPLOY_SSH_PASSPHRASE"] = null,
             ["ATOMICDEPLOY_SSH_PASSWORD"] = null,
+            ["SSH_AUTH_SOCK"] = null,
             ["TMPDIR"] = tempFolder,
         };
         if (packagesFolder is not null)

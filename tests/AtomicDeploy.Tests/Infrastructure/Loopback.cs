@@ -41,6 +41,21 @@ internal static class Loopback
         throw new TimeoutException($"{name} did not listen on 127.0.0.1:{port}: {log()}");
     }
 
+    /// <summary>Waits (bounded by <paramref name="limit"/>) until <paramref name="condition"/> holds, for a server that cannot be probed on a port from here.</summary>
+    public static void WaitFor(Func<bool> condition, TimeSpan limit, string what)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Waited {limit.TotalSeconds:0} s for {what}.");
+            }
+
+            Thread.Sleep(20);
+        }
+    }
+
     /// <summary>Stops <paramref name="process"/> (and its children) and removes its <paramref name="folder"/>.</summary>
     public static void Stop(Process process, IDisposable folder)
     {

@@ -15,7 +15,7 @@ internal sealed class SshServer : IDisposable
     private readonly TempFolder _folder = new("atomicdeploy-sshd-");
     private readonly Process _process;
 
-    private SshServer(string user, string loginShell, string? password = null, string? ownDiskAt = null, int maxSessions = 64, string[]? extraHostKeyTypes = null)
+    private SshServer(string user, string loginShell, string? password = null, string? ownDiskAt = null, int maxSessions = 64, string[]? extraHostKeyTypes = null, HiddenNetwork? network = null, bool forwarding = false)
     {
         if (!File.Exists(SshdPath))
         {
@@ -68,7 +68,7 @@ internal sealed class SshServer : IDisposable
             UsePAM no
             StrictModes no
             X11Forwarding no
-            AllowTcpForwarding no
+            AllowTcpForwarding {(forwarding ? "local" : "no")}
             MaxSessions {maxSessions}
             MaxStartups 64:30:128
             LogLevel VERBOSE
@@ -91,6 +91,11 @@ internal sealed class SshServer : IDisposable
             command = ["unshare", "-m", "--propagation", "private", "sh", "-c", "mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"", "sshd-with-own-disk", Disk, ownDiskAt, .. command];
         }
 
+        if (network is not null)
+        {
+            command = network.Inside(command);
+        }
+
         var start = new ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in command[1..])
         {
@@ -102,7 +107,19 @@ internal sealed class SshServer : IDisposable
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (Log) { Log.Add(e.Data); } } };
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
-        Loopback.WaitUntilListening(_process, Port, "sshd", () => string.Join('\n', Log));
+        if (network is null)
+        {
+            Loopback.WaitUntilListening(_process, Port, "sshd", () => string.Join('\n', Log));
+        }
+        else
+        {
+            // Its port is not reachable from here: sshd says when it listens.
+            Loopback.WaitFor(() => { lock (Log) { return _process.HasExited || Log.Any(l => l.Contains($"Server listening on 127.0.0.1 port {Port}", StringComparison.Ordinal)); } }, TimeSpan.FromSeconds(15), "sshd to listen in its network namespace");
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"sshd exited with {_process.ExitCode}: {string.Join('\n', Log)}");
+            }
+        }
     }
 
     public bool IsRoot { get; }
@@ -180,6 +197,9 @@ internal sealed class SshServer : IDisposable
     /// <summary>The SHA256 fingerprint of this server's host key of ssh-keygen type <paramref name="type"/> (ed25519, rsa, ecdsa).</summary>
     public string HostKeyFingerprint(string type) =>
         ProcessRunner.Check("ssh-keygen", "-l", "-E", "sha256", "-f", (type == "ed25519" ? HostKeyFile : _folder.Combine("host_" + type)) + ".pub").Split(' ')[1];
+
+    /// <summary>A server (started as root) listening only inside <paramref name="network"/>; <paramref name="forwarding"/> lets it forward connections (a jump host).</summary>
+    public static SshServer StartInside(HiddenNetwork network, bool forwarding, string? ownDiskAt = null) => new(TestUser, "/bin/sh", ownDiskAt: ownDiskAt, network: network, forwarding: forwarding);
 
     /// <summary>Lets the client key of <paramref name="other"/> log in here too (a fleet deploys with one key).</summary>
     public void Authorize(SshServer other) =>
