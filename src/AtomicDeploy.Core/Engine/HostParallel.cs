@@ -6,16 +6,53 @@ namespace AtomicDeploy.Core.Engine;
 /// </summary>
 internal static class HostParallel
 {
-    /// <summary>Runs <paramref name="step"/> for every host; returns the hosts that failed, with their coded failure.</summary>
+    /// <summary>
+    /// Runs <paramref name="step"/> for every host, on at most <paramref name="parallelism"/> threads
+    /// of their own; returns the hosts that failed, with their coded failure. The steps block on the
+    /// network, so they do not run on the thread pool: in a fresh build process it starts with one
+    /// thread per core and adds more only slowly, which would queue hosts behind each other (and
+    /// SSH.NET's own continuations behind them).
+    /// </summary>
     public static IReadOnlyList<(T Host, DeployException Error)> Each<T>(IReadOnlyList<T> hosts, int parallelism, Action<T> step)
     {
-        var failures = new (T Host, DeployException? Error)[hosts.Count];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Math.Min(parallelism, hosts.Count)) };
-        Parallel.For(0, hosts.Count, options, i =>
+        var failures = new DeployException?[hosts.Count];
+        if (hosts.Count == 1)
         {
-            failures[i] = (hosts[i], Catch(() => step(hosts[i])));
-        });
-        return failures.Where(f => f.Error is not null).Select(f => (f.Host, f.Error!)).ToArray();
+            failures[0] = Catch(() => step(hosts[0]));
+        }
+        else
+        {
+            var next = -1;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo? unexpected = null;
+            var workers = Enumerable.Range(0, Math.Max(1, Math.Min(parallelism, hosts.Count))).Select(_ => new Thread(() =>
+            {
+                for (var i = Interlocked.Increment(ref next); i < hosts.Count; i = Interlocked.Increment(ref next))
+                {
+                    try
+                    {
+                        failures[i] = Catch(() => step(hosts[i]));
+                    }
+                    catch (Exception e)
+                    {
+                        // A bug, not a host's failure: thrown on the caller's thread, as Parallel.For would.
+                        Interlocked.CompareExchange(ref unexpected, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e), null);
+                    }
+                }
+            }) { IsBackground = true, Name = "deploy-host" }).ToArray();
+            foreach (var worker in workers)
+            {
+                worker.Start();
+            }
+
+            foreach (var worker in workers)
+            {
+                worker.Join();
+            }
+
+            unexpected?.Throw();
+        }
+
+        return hosts.Select((host, i) => (host, failures[i])).Where(f => f.Item2 is not null).Select(f => (f.host, f.Item2!)).ToArray();
     }
 
     /// <summary>
