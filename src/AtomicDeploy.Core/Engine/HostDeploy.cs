@@ -142,21 +142,6 @@ public sealed partial class HostDeploy : IDisposable
         return plan;
     }
 
-    /// <summary>Deletes all but the newest releases to keep (never the live one) and releases the lock.</summary>
-    internal IReadOnlyList<string> Prune(CancellationToken cancellationToken)
-    {
-        var doomed = PrunePlan.ReleasesToDelete(_state.Releases.Append(Release!), Release, _settings.Keep);
-        Run("prune old releases", RemoteScripts.Prune(_settings.Root, doomed), null, cancellationToken);
-        ReleaseLock();
-        Pruned = doomed;
-        if (doomed.Count > 0)
-        {
-            Log.Info($"AtomicDeploy: pruned {string.Join(", ", doomed)} (keeping {_settings.Keep}).");
-        }
-
-        return doomed;
-    }
-
     /// <summary>
     /// Before the switch, removes the half-made release and records the failure; in any case releases
     /// the lock. Never throws: the original failure is what the user needs.

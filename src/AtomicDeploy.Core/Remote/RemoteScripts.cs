@@ -188,18 +188,6 @@ public static class RemoteScripts
         rm -f -- {Quote(".atomicdeploy/pending/" + from)}
         """;
 
-    /// <summary>Deletes the given releases and their manifests (never the one <c>current</c> points at).</summary>
-    public static string Prune(string root, IEnumerable<string> releases)
-    {
-        var script = new StringBuilder(Preamble).Append(CultureInfo.InvariantCulture, $"cd -- {Quote(root)}\nlive=$(readlink current 2>/dev/null || true)\n");
-        foreach (var release in releases)
-        {
-            script.Append(CultureInfo.InvariantCulture, $"if [ \"$live\" != {Quote("releases/" + release)} ]; then rm -rf -- {Quote("releases/" + release)} {Quote(".atomicdeploy/manifests/" + release + ".json")}; fi\n");
-        }
-
-        return script.ToString();
-    }
-
     /// <summary>
     /// Undoes a deploy that failed before its switch: removes the half-made release (unless
     /// <c>current</c> points at it) and records the failure.
