@@ -71,6 +71,69 @@ public sealed class PruneKeepsWhatIsNeeded
         Assert.AreEqual("B", tree.CurrentFile("app.dll"));
     }
 
+    [TestMethod]
+    public void A_prune_that_cannot_delete_everything_still_takes_the_release_out_of_reach_and_the_next_deploy_finishes_it()
+    {
+        var server = SharedServer.Instance;
+        if (!server.IsRoot)
+        {
+            Assert.Inconclusive("Making content the deploy user cannot delete needs root; the tests run as root in CI.");
+        }
+
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1").Write("wwwroot/index.html", "<h1>v1</h1>");
+        var first = EngineDeploy.Deploy(server, root, source.Path, keep: 1);
+        source.Write("app.dll", "v2");
+        var second = EngineDeploy.Deploy(server, root, source.Path, keep: 1);
+        var tree = new RemoteTree(root);
+        var stuck = tree.ReleasePath(first, "wwwroot/stuck");
+        Directory.CreateDirectory(stuck);
+        File.WriteAllText(Path.Combine(stuck, "upload.bin"), "x");
+        ProcessRunner.Check("chmod", "0555", stuck);
+        source.Write("app.dll", "v3");
+        var log = new RecordingLog();
+
+        var third = EngineDeploy.Deploy(server, root, source.Path, log, keep: 1);
+
+        CollectionAssert.AreEqual(new[] { second, third }, tree.Releases, "the pruned release is out of releases/ although its delete failed");
+        var warning = log.Warnings.Single(w => w.Code == ErrorCodes.PruneIncomplete);
+        StringAssert.Contains(warning.Message, first);
+        StringAssert.Contains(warning.Message, "the next deploy deletes it");
+        Assert.AreEqual(ErrorCodes.RollbackTargetUnknown, Assert.ThrowsExactly<DeployException>(() => CheckedDeploy.Rollback(server, root, first)).Code, "rollback cannot choose it");
+        Assert.AreEqual(second, CheckedDeploy.Rollback(server, root), "an automatic rollback goes to the whole previous release");
+
+        ProcessRunner.Check("chown", "-R", $"{server.User}:", Path.Combine(root, ".atomicdeploy", "trash"));
+        source.Write("app.dll", "v4");
+        var next = new RecordingLog();
+        EngineDeploy.Deploy(server, root, source.Path, next, keep: 1);
+        Assert.IsFalse(Directory.Exists(Path.Combine(root, ".atomicdeploy", "trash", first)), "the next deploy deletes the leftover");
+        Assert.IsEmpty(next.Warnings.Where(w => w.Code == ErrorCodes.PruneIncomplete).ToArray());
+    }
+
+    [TestMethod]
+    public void Rollback_refuses_a_release_whose_files_do_not_match_its_manifest_and_changes_nothing()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1").Write("wwwroot/index.html", "<h1>v1</h1>").Write("wwwroot/site.css", "body{}");
+        var first = EngineDeploy.Deploy(server, root, source.Path);
+        source.Write("app.dll", "v2");
+        var second = EngineDeploy.Deploy(server, root, source.Path);
+        server.RunAsUser($"echo 'new upload' > '{root}/releases/{first}/app-wrote-this.txt'");
+        Assert.AreEqual(first, CheckedDeploy.Rollback(server, root), "a file the app added is no reason to refuse");
+        CheckedDeploy.Rollback(server, root, second);
+        server.RunAsUser($"rm -rf '{root}/releases/{first}/wwwroot'");
+        var before = RemoteTree.Snapshot(root);
+
+        var refused = Assert.ThrowsExactly<DeployException>(() => CheckedDeploy.Rollback(server, root));
+
+        Assert.AreEqual(ErrorCodes.RollbackTargetDamaged, refused.Code, refused.Message);
+        StringAssert.Contains(refused.Message, $"Release {first}");
+        StringAssert.Contains(refused.Message, "wwwroot/index.html");
+        CollectionAssert.AreEqual(before, RemoteTree.Snapshot(root), "a refused rollback changes nothing");
+        Assert.AreEqual("v2", new RemoteTree(root).CurrentFile("app.dll"));
+    }
+
     /// <summary>Starts <paramref name="script"/> as the deploy user in <paramref name="folder"/>, not waiting for it.</summary>
     internal static Process StartAsUser(SshServer server, string folder, string script)
     {
