@@ -37,9 +37,19 @@ public static class ScriptFragments
 
         """;
 
-    /// <summary>Appends <paramref name="lines"/> (one JSON record each) to the history, each ended by a newline.</summary>
-    public static string AppendHistory(params string[] lines) =>
-        string.Concat(lines.Select(line => $"printf '%s\\n' {Quote(line)} >> {HistoryFile}\n"));
+    /// <summary>Appends <paramref name="lines"/> (one JSON record each) to the history, each ended by a newline (see <see cref="AppendToHistory"/>).</summary>
+    public static string AppendHistory(params string[] lines) => lines.Length == 0 ? string.Empty :
+        AppendToHistory(string.Concat(lines.Select(line => $"printf '%s\\n' {Quote(line)}; ")));
+
+    /// <summary>
+    /// Appends what the shell commands <paramref name="print"/> print (whole lines) to the history in
+    /// one write. A last line left without its newline (a write cut short by a full disk) is ended
+    /// first, so a new record is never glued to a torn one. The write goes through <c>cat</c>: dash's
+    /// <c>printf</c> reports a full disk as "I/O error", <c>cat</c> as "No space left on device"
+    /// (or "Disk quota exceeded"), which <see cref="RemoteCommand"/> codes as a full disk.
+    /// </summary>
+    public static string AppendToHistory(string print) =>
+        $"{{ if [ -s {HistoryFile} ] && [ -n \"$(tail -c 1 {HistoryFile})\" ]; then echo; fi; {print}}} | cat >> {HistoryFile}\n";
 
     /// <summary>
     /// Points <c>current</c> at <paramref name="release"/> atomically: a new relative symlink beside it,
