@@ -100,7 +100,7 @@ public sealed partial class HostDeploy : IDisposable
             Log.Detail($"  {(verb == "add" ? "added" : verb + "d"),-7} {path}");
         }
 
-        Run("upload the changed files", RemoteScripts.Upload(_settings.Root, Release!), input =>
+        Run("upload the changed files", RemoteScripts.Upload(_settings.Root, Release!, next.Entries.Where(e => e.IsDirectory && (e.Mode & 0x1C0) != 0x1C0).Select(e => (e.Path, e.Mode))), input =>
         {
             var counter = new CountingStream(input);
             if (sharedArchive is null)

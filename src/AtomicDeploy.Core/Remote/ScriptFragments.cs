@@ -51,6 +51,25 @@ public static class ScriptFragments
     public static string AppendToHistory(string print) =>
         $"{{ if [ -s {HistoryFile} ] && [ -n \"$(tail -c 1 {HistoryFile})\" ]; then echo; fi; {print}}} | cat >> {HistoryFile}\n";
 
+    /// <summary>Prefix of the error line <see cref="ForeignContent"/> prints before the path it found.</summary>
+    public const string ForeignContentMarker = "atomicdeploy-foreign-content ";
+
+    /// <summary>
+    /// Stops the script (exit 3, <see cref="ForeignContentMarker"/> and the path on standard error)
+    /// when the release folder <paramref name="folder"/> (a shell word, may be empty or not a folder:
+    /// then nothing is checked) holds something a new release cannot be copied from: an entry the
+    /// deploy user cannot read (a listing under <c>set -e</c> would stop with a bare error) or, for a
+    /// hard-link copy, one another user owns (<c>fs.protected_hardlinks</c> refuses a link to it).
+    /// Symlinks (the shared links) are not looked at. One <c>find</c> that stops at the first hit.
+    /// </summary>
+    public static string ForeignContent(string folder, CopyMode mode) => $$"""
+        if [ -n {{folder}} ] && [ -d {{folder}} ] && [ ! -L {{folder}} ]; then
+          foreign=$(find {{folder}}/ -mindepth 1 ! -type l \( ! -readable{{(mode == CopyMode.HardLink ? " -o ! -user \"$(id -u)\"" : string.Empty)}} \) -print -quit 2>/dev/null || true)
+          if [ -n "$foreign" ]; then printf '{{ForeignContentMarker}}%s\n' "$foreign" >&2; exit 3; fi
+        fi
+
+        """;
+
     /// <summary>
     /// Points <c>current</c> at <paramref name="release"/> atomically: a new relative symlink beside it,
     /// renamed over it with <c>mv -T</c> (rename(2)); <c>current</c> never stops existing.
