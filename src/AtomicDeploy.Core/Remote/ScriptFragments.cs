@@ -56,17 +56,18 @@ public static class ScriptFragments
 
     /// <summary>
     /// Stops the script (exit 3, <see cref="ForeignContentMarker"/> and the path on standard error)
-    /// when the release folder <paramref name="folder"/> (a shell word, may be empty or not a folder:
-    /// then nothing is checked) holds something a new release cannot be copied from: an entry the
-    /// deploy user cannot read (a listing under <c>set -e</c> would stop with a bare error) or, for a
-    /// hard-link copy, one another user owns (<c>fs.protected_hardlinks</c> refuses a link to it).
+    /// when the release folder <paramref name="folder"/> (a shell word; anything but
+    /// <c>releases/NAME</c>, a real folder, is not checked) holds something a new release cannot be copied from: for a hard-link
+    /// copy, a folder the deploy user cannot read (a listing under <c>set -e</c> would stop with a
+    /// bare error) or an entry another user owns (<c>fs.protected_hardlinks</c> refuses a link to
+    /// it); for a full copy, anything the deploy user cannot read.
     /// Symlinks (the shared links) are not looked at. One <c>find</c> that stops at the first hit.
     /// </summary>
     public static string ForeignContent(string folder, CopyMode mode) => $$"""
-        if [ -n {{folder}} ] && [ -d {{folder}} ] && [ ! -L {{folder}} ]; then
-          foreign=$(find {{folder}}/ -mindepth 1 ! -type l \( ! -readable{{(mode == CopyMode.HardLink ? " -o ! -user \"$(id -u)\"" : string.Empty)}} \) -print -quit 2>/dev/null || true)
+        case {{folder}} in releases/{{string.Concat(Enumerable.Repeat("[0-9]", 14))}}) ;; *) false ;; esac && [ -d {{folder}} ] && [ ! -L {{folder}} ] && {
+          foreign=$(find {{folder}}/ -mindepth 1 ! -type l {{(mode == CopyMode.HardLink ? "\\( -type d ! -readable -o ! -user \"$(id -u)\" \\)" : "! -readable")}} -print -quit 2>/dev/null || true)
           if [ -n "$foreign" ]; then printf '{{ForeignContentMarker}}%s\n' "$foreign" >&2; exit 3; fi
-        fi
+        } || true
 
         """;
 
