@@ -15,7 +15,7 @@ public sealed class PruneKeepsWhatIsNeeded
         using var source = new SourceFolder().Write("app.dll", "v1").Write("wwwroot/site.css", "body{}");
         var first = EngineDeploy.Deploy(server, root, source.Path, keep: 1);
         var tree = new RemoteTree(root);
-        using var process = StartAsUser(server, tree.ReleasePath(first), "exec sleep 120");
+        using var process = StartAsUser(server, tree.ReleasePath(first), "exec sleep 120", "^sleep 120$");
         try
         {
             source.Write("app.dll", "v2");
@@ -40,6 +40,33 @@ public sealed class PruneKeepsWhatIsNeeded
             {
                 process.Kill(entireProcessTree: true);
             }
+        }
+    }
+
+    [TestMethod]
+    public void A_release_whose_executable_a_process_runs_is_kept_although_the_process_works_elsewhere()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        File.Copy(ProcessRunner.Check("sh", "-c", "command -v sleep").Trim(), Path.Combine(source.Path, "sleeper"));
+        var first = EngineDeploy.Deploy(server, root, source.Path, keep: 1);
+        var tree = new RemoteTree(root);
+        using var process = StartAsUser(server, "/", $"exec '{tree.ReleasePath(first, "sleeper")}' 122", "sleeper 122$");
+        try
+        {
+            source.Write("app.dll", "v2");
+            EngineDeploy.Deploy(server, root, source.Path, keep: 1);
+            source.Write("app.dll", "v3");
+            var log = new RecordingLog();
+            EngineDeploy.Deploy(server, root, source.Path, log, keep: 1);
+
+            CollectionAssert.Contains(tree.Releases, first, "the running executable's release is kept");
+            Assert.IsTrue(log.Lines.Any(l => l.Contains($"release {first} is kept: process ", StringComparison.Ordinal) && l.Contains($"releases/{first}/sleeper 122) runs from it.", StringComparison.Ordinal)), string.Join('\n', log.Lines));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
         }
     }
 
@@ -134,14 +161,14 @@ public sealed class PruneKeepsWhatIsNeeded
         Assert.AreEqual("v2", new RemoteTree(root).CurrentFile("app.dll"));
     }
 
-    /// <summary>Starts <paramref name="script"/> as the deploy user in <paramref name="folder"/>, not waiting for it.</summary>
-    internal static Process StartAsUser(SshServer server, string folder, string script)
+    /// <summary>Starts <paramref name="script"/> as the deploy user in <paramref name="folder"/>, waiting until a process matches <paramref name="running"/> (its command line), not for it to end.</summary>
+    internal static Process StartAsUser(SshServer server, string folder, string script, string running)
     {
         var start = server.IsRoot
             ? new ProcessStartInfo("runuser", ["-u", server.User, "--", "sh", "-c", script]) { WorkingDirectory = folder }
             : new ProcessStartInfo("sh", ["-c", script]) { WorkingDirectory = folder };
         var process = Process.Start(start)!;
-        Wait.Until(() => ProcessRunner.Run("pgrep", ["-u", server.User, "-f", "^" + script.Replace("exec ", string.Empty, StringComparison.Ordinal) + "$"]).ExitCode == 0, TimeSpan.FromSeconds(5), "the process to start");
+        Wait.Until(() => ProcessRunner.Run("pgrep", ["-u", server.User, "-f", running]).ExitCode == 0, TimeSpan.FromSeconds(5), "the process to start");
         return process;
     }
 }
