@@ -222,6 +222,15 @@ public static class ErrorCodes
     /// <summary>Warning: after putting the previous release back, the after-switch command failed for it too.</summary>
     public const string SwitchBackCommandFailed = "AD0450";
 
+    /// <summary>Warning: a pruned release left <c>releases/</c> but could not be deleted completely; the next deploy tries again.</summary>
+    public const string PruneIncomplete = "AD0230";
+
+    /// <summary>The release to roll back to does not hold what its manifest lists (or has no manifest).</summary>
+    public const string RollbackTargetDamaged = "AD0410";
+
+    /// <summary>The live release holds content the deploy user does not own or cannot read, so no release can be copied from it.</summary>
+    public const string ForeignContent = "AD0411";
+
     /// <summary>
     /// MSBuild on .NET Framework older than 18 (Visual Studio 2022 or older) cannot run the tasks;
     /// raised by the package's targets before any task runs.

@@ -100,7 +100,7 @@ public sealed partial class HostDeploy : IDisposable
             Log.Detail($"  {(verb == "add" ? "added" : verb + "d"),-7} {path}");
         }
 
-        Run("upload the changed files", RemoteScripts.Upload(_settings.Root, Release!), input =>
+        Run("upload the changed files", RemoteScripts.Upload(_settings.Root, Release!, next.Entries.Where(e => e.IsDirectory && (e.Mode & 0x1C0) != 0x1C0).Select(e => (e.Path, e.Mode))), input =>
         {
             var counter = new CountingStream(input);
             if (sharedArchive is null)
@@ -140,21 +140,6 @@ public sealed partial class HostDeploy : IDisposable
         Log.Info($"AtomicDeploy: {plan.Links.Count} shared entries linked into {Release}.");
         Links = plan.Links.Select(l => l.Path).ToArray();
         return plan;
-    }
-
-    /// <summary>Deletes all but the newest releases to keep (never the live one) and releases the lock.</summary>
-    internal IReadOnlyList<string> Prune(CancellationToken cancellationToken)
-    {
-        var doomed = PrunePlan.ReleasesToDelete(_state.Releases.Append(Release!), Release, _settings.Keep);
-        Run("prune old releases", RemoteScripts.Prune(_settings.Root, doomed), null, cancellationToken);
-        ReleaseLock();
-        Pruned = doomed;
-        if (doomed.Count > 0)
-        {
-            Log.Info($"AtomicDeploy: pruned {string.Join(", ", doomed)} (keeping {_settings.Keep}).");
-        }
-
-        return doomed;
     }
 
     /// <summary>

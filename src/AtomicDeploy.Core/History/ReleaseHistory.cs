@@ -27,10 +27,11 @@ public sealed record ReleaseEntry(string Name, bool Live, string? Version, strin
 /// </summary>
 public sealed class ReleaseHistory
 {
-    private ReleaseHistory(IReadOnlyList<ReleaseEntry> releases, IReadOnlyList<DeployRecord> records)
+    private ReleaseHistory(IReadOnlyList<ReleaseEntry> releases, IReadOnlyList<DeployRecord> records, int unreadable)
     {
         Releases = releases;
         Records = records;
+        Unreadable = unreadable;
     }
 
     /// <summary>The release folders, newest first.</summary>
@@ -39,13 +40,17 @@ public sealed class ReleaseHistory
     /// <summary>Every readable history line, oldest first.</summary>
     public IReadOnlyList<DeployRecord> Records { get; }
 
+    /// <summary>History lines that are not records (torn by a full disk, or edited by hand) and were skipped.</summary>
+    public int Unreadable { get; }
+
     /// <summary>The release <c>current</c> points at, if it is one.</summary>
     public ReleaseEntry? Live => Releases.FirstOrDefault(r => r.Live);
 
     /// <summary>Joins the folders found with the history lines.</summary>
     public static ReleaseHistory From(RemoteState state, IEnumerable<string> historyLines)
     {
-        var records = historyLines.Select(DeployRecord.TryParse).OfType<DeployRecord>().ToArray();
+        var lines = historyLines.Where(l => !string.IsNullOrWhiteSpace(l)).ToArray();
+        var records = lines.Select(DeployRecord.TryParse).OfType<DeployRecord>().ToArray();
         var entries = state.Releases
             .OrderByDescending(r => r, StringComparer.Ordinal)
             .Select(name =>
@@ -54,7 +59,7 @@ public sealed class ReleaseHistory
                 return new ReleaseEntry(name, name == state.LiveRelease, deploy?.Version, deploy?.Commit, deploy?.Dirty, deploy?.Outcome ?? "unknown");
             })
             .ToArray();
-        return new ReleaseHistory(entries, records);
+        return new ReleaseHistory(entries, records, lines.Length - records.Length);
     }
 
     /// <summary>The release named <paramref name="name"/>, or null.</summary>

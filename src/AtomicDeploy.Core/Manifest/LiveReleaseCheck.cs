@@ -19,19 +19,7 @@ public static class LiveReleaseCheck
     /// </summary>
     public static ReleaseManifest Effective(ReleaseManifest recorded, string listing, out int repaired)
     {
-        var onDisk = new Dictionary<string, (bool IsDirectory, long Size, int Mode)>(StringComparer.Ordinal);
-        foreach (var record in listing.Split('\0', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var parts = record.Split(' ', 4);
-            if (parts.Length == 4
-                && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var size)
-                && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var octal)
-                && Planning.DeployPath.TryNormaliseRelative(parts[3], out var path) && path == parts[3])
-            {
-                onDisk[path] = (parts[0] == "d", size, Convert.ToInt32(octal.ToString(CultureInfo.InvariantCulture), 8));
-            }
-        }
-
+        var onDisk = Listing(listing);
         var entries = new List<ManifestEntry>();
         repaired = 0;
         foreach (var entry in recorded.Entries)
@@ -54,5 +42,24 @@ public static class LiveReleaseCheck
         }
 
         return new ReleaseManifest(entries);
+    }
+
+    /// <summary>A <c>find -printf '%y %s %m %P\0'</c> listing by path: whether a folder, size, mode; malformed records are skipped.</summary>
+    internal static Dictionary<string, (bool IsDirectory, long Size, int Mode)> Listing(string listing)
+    {
+        var onDisk = new Dictionary<string, (bool IsDirectory, long Size, int Mode)>(StringComparer.Ordinal);
+        foreach (var record in listing.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = record.Split(' ', 4);
+            if (parts.Length == 4
+                && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var size)
+                && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var octal)
+                && Planning.DeployPath.TryNormaliseRelative(parts[3], out var path) && path == parts[3])
+            {
+                onDisk[path] = (parts[0] == "d", size, Convert.ToInt32(octal.ToString(CultureInfo.InvariantCulture), 8));
+            }
+        }
+
+        return onDisk;
     }
 }

@@ -46,7 +46,9 @@ public static class DryRun
         }
 
         var release = ReleaseName.Next(started, state.Releases);
-        var pruned = PrunePlan.ReleasesToDelete(state.Releases.Append(release), release, settings.Keep);
+        // As the deploy's prune decides, but without looking for processes (a dry run only reads).
+        var failed = inspection.History.Releases.Where(r => r.Outcome == "failed").Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        var pruned = PrunePlan.ReleasesToDelete(state.Releases.Append(release), failed, state.LiveRelease is { } wasLive ? [release, wasLive] : [release], settings.Keep);
         LogHooks(settings.Hooks, log);
         log.Summary(string.Create(CultureInfo.InvariantCulture,
             $"AtomicDeploy: DRY RUN, nothing was changed: would deploy release {release} to {settings.Root} on {host.Name} " +

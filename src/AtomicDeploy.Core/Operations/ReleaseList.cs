@@ -30,6 +30,11 @@ public static class ReleaseList
             {
                 deployment.Log.Summary(line);
             }
+
+            if (history.Unreadable > 0)
+            {
+                deployment.Log.Info($"AtomicDeploy: {history.Unreadable} line(s) of the history in {root} on {host.Name} could not be read (torn by a full disk, or edited) and were skipped.");
+            }
         }
 
         return histories;

@@ -26,7 +26,8 @@ public static class Rollback
 
         // Chosen once before the locks so a refused rollback changes nothing (taking a lock creates
         // the layout), and again under them, in case a deploy finished in between.
-        Choose(Histories(deployment, cancellationToken), rollbackTo, settings.Root);
+        var first = Histories(deployment, cancellationToken);
+        CheckFiles(deployment, first, Choose(first, rollbackTo, settings.Root), cancellationToken);
         var owner = $"{settings.Context.User}@{settings.Context.Machine} pid {Environment.ProcessId} rollback since {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}";
         var locks = new ConcurrentBag<DeployLock>();
         try
@@ -40,6 +41,7 @@ public static class Rollback
                 return target;
             }
 
+            CheckFiles(deployment, histories, target, cancellationToken);
             var switched = new ConcurrentDictionary<HostDeploy, string?>();
             try
             {
@@ -98,6 +100,16 @@ public static class Rollback
             $"AtomicDeploy: {direction} {host.Where}: current -> releases/{target} (version {entry.Version ?? "unknown"}), was {live ?? "nothing"}, in {clock.Elapsed.TotalSeconds:0.00} s."));
         return live;
     }
+
+    /// <summary>Refuses on all hosts a target that does not match its manifest on any host where it is not live already.</summary>
+    private static void CheckFiles(Deployment deployment, IReadOnlyDictionary<HostDeploy, ReleaseHistory> histories, string target, CancellationToken cancellationToken) =>
+        deployment.Each(h =>
+        {
+            if (histories[h].Live?.Name != target)
+            {
+                RollbackTargetCheck.Check(h, deployment.Settings.Root, target, deployment.Settings.Timeouts.Command, cancellationToken);
+            }
+        }, NothingChanged);
 
     private static IReadOnlyDictionary<HostDeploy, ReleaseHistory> Histories(Deployment deployment, CancellationToken cancellationToken) =>
         deployment.Each(h => ServerInspection.Read(h.Shell, deployment.Settings.Root, withManifest: false, deployment.Settings.Timeouts.Command, cancellationToken).History, NothingChanged);

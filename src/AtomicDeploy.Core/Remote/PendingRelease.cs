@@ -14,7 +14,7 @@ public static class PendingRelease
     /// <summary>Marks <paramref name="release"/> as unfinished (run before the release is created).</summary>
     public static string Mark(string root, string release, string failureLine) => $"""
         mkdir -p -- {Quote(root)}/.atomicdeploy/pending
-        printf '%s\n' {Quote(failureLine)} > {Quote(root + "/.atomicdeploy/pending/" + release)}
+        printf '%s\n' {Quote(failureLine)} | cat > {Quote(root + "/.atomicdeploy/pending/" + release)}
 
         """;
 
@@ -34,7 +34,7 @@ public static class PendingRelease
           r=${marker##*/}
           if [ "$live" != "releases/$r" ]; then
         {{ScriptFragments.RemoveRelease("\"$r\"")}}
-            cat -- "$marker" >> {{ScriptFragments.HistoryFile}} || true
+            ( {{ScriptFragments.AppendToHistory("cat -- \"$marker\"; ")}}) || true
             printf 'leftover %s\n' "$r"
           fi
           rm -f -- "$marker"

@@ -37,4 +37,21 @@ public static class ReadOnlyScripts
         live=$(readlink current 2>/dev/null || true)
         {{ScriptFragments.ListSharedFrontier("\"$live\"")}}
         """;
+
+    /// <summary>
+    /// Prints <c>manifest</c>, the manifest of <paramref name="release"/>, <c>listing</c> and what the
+    /// release folder really holds (as <see cref="RemoteScripts.LiveManifest"/> does for the live one);
+    /// nothing when the release or its manifest is missing.
+    /// </summary>
+    public static string ReleaseContents(string root, string release) => $$"""
+        set -u
+        cd -- {{Quote(root)}} || exit 1
+        m={{Quote(".atomicdeploy/manifests/" + release + ".json")}}
+        r={{Quote("releases/" + release)}}
+        [ -f "$m" ] && [ -d "$r" ] || exit 0
+        printf 'manifest\n'
+        cat -- "$m"
+        printf '\nlisting\n'
+        find "$r/" -mindepth 1 ! -type l -printf '%y %s %m %P\0'
+        """;
 }

@@ -22,6 +22,14 @@ public static class RemoteCommand
     public static DeployException Failure(ShellResult result, string what, string where)
     {
         var error = ServerText.OneLine(result.Error);
+        var foreignAt = result.Error.IndexOf(ScriptFragments.ForeignContentMarker, StringComparison.Ordinal);
+        if (foreignAt >= 0)
+        {
+            var path = ServerText.OneLine(result.Error[(foreignAt + ScriptFragments.ForeignContentMarker.Length)..].Split('\n')[0]);
+            return new DeployException(ErrorCodes.ForeignContent,
+                $"The live release in {where} holds '{path}', which the deploy user does not own or cannot read, so the new release cannot be copied from it (nothing was changed). It is usually something the app, running as another user, wrote into its release: give it to the deploy user (sudo chown -R DEPLOYUSER: '{path}') or delete it, and keep what the app writes in shared/ (AtomicDeploySharedPaths). Then deploy again.");
+        }
+
         if (IsDiskFull(error))
         {
             return new DeployException(ErrorCodes.DiskFull,

@@ -40,10 +40,11 @@ public static class RemoteScripts
     /// Creates the layout if missing and prints the state (run under the <see cref="DeployLock"/>): the <c>current</c> link, the releases, the live release's manifest (one JSON line) and
     /// what the live release really holds (kind, size, mode and path of each entry, NUL-terminated).
     /// </summary>
-    public static string ReadState(string root) => Preamble + $$"""
+    public static string ReadState(string root, CopyMode mode = CopyMode.HardLink) => Preamble + $$"""
         mkdir -p -- {{Quote(root)}}/releases {{Quote(root)}}/shared {{Quote(root)}}/.atomicdeploy/manifests
         cd -- {{Quote(root)}}
         {{StateHead}}
+        {{ScriptFragments.ForeignContent("\"$live\"", mode)}}
         {{LiveManifest}}
         """;
 
@@ -112,19 +113,33 @@ public static class RemoteScripts
     /// written through a hard link), then unpacks the tar into the deploy folder. If anything fails,
     /// the rest of the input is still read: an SSH channel closed while the client writes to it
     /// would take the whole connection down, and with it the clean-up that follows.
+    /// The release's own folders are made writable first, so a read-only folder of the publish
+    /// output (copied from the live release with its mode) can take its changes; then every
+    /// folder in <paramref name="readOnlyFolders"/> (path in the release, mode) gets its published mode back.
     /// </summary>
-    public static string Upload(string root, string release) => Preamble + $"""
-        trap 'status=$?; cat >/dev/null; exit $status' EXIT
-        cd -- {Quote(root)}
-        IFS= read -r deletions
-        if [ -n "$deletions" ]; then
-          list=.atomicdeploy/deletions.{release}
-          printf '%s' "$deletions" | base64 -d > "$list"
-          (cd -- {Quote("releases/" + release)} && xargs -0 -r rm -rf --) < "$list"
-          rm -f -- "$list"
-        fi
-        tar -xpzf - --no-same-owner -C .
-        """;
+    public static string Upload(string root, string release, IEnumerable<(string Path, int Mode)>? readOnlyFolders = null)
+    {
+        var restore = new StringBuilder();
+        foreach (var (path, mode) in (readOnlyFolders ?? []).OrderByDescending(f => f.Path.Length))
+        {
+            restore.Append(CultureInfo.InvariantCulture, $"chmod {Convert.ToString(mode & 0x1FF, 8)} -- {Quote("releases/" + release + "/" + path)}\n");
+        }
+
+        return Preamble + $$"""
+            trap 'status=$?; cat >/dev/null; exit $status' EXIT
+            cd -- {{Quote(root)}}
+            find {{Quote("releases/" + release)}} -type d ! -perm -u+rwx -exec chmod u+rwx {} +
+            IFS= read -r deletions
+            if [ -n "$deletions" ]; then
+              list=.atomicdeploy/deletions.{{release}}
+              printf '%s' "$deletions" | base64 -d > "$list"
+              (cd -- {{Quote("releases/" + release)}} && xargs -0 -r rm -rf --) < "$list"
+              rm -f -- "$list"
+            fi
+            tar -xpzf - --no-same-owner -C .
+            {{restore}}
+            """;
+    }
 
     /// <summary>
     /// Creates the declared shared paths if missing, then prints, for every entry of <c>shared/</c>
@@ -176,18 +191,6 @@ public static class RemoteScripts
         mv -T -- {Quote("releases/" + from)} {Quote("releases/" + to)}
         rm -f -- {Quote(".atomicdeploy/pending/" + from)}
         """;
-
-    /// <summary>Deletes the given releases and their manifests (never the one <c>current</c> points at).</summary>
-    public static string Prune(string root, IEnumerable<string> releases)
-    {
-        var script = new StringBuilder(Preamble).Append(CultureInfo.InvariantCulture, $"cd -- {Quote(root)}\nlive=$(readlink current 2>/dev/null || true)\n");
-        foreach (var release in releases)
-        {
-            script.Append(CultureInfo.InvariantCulture, $"if [ \"$live\" != {Quote("releases/" + release)} ]; then rm -rf -- {Quote("releases/" + release)} {Quote(".atomicdeploy/manifests/" + release + ".json")}; fi\n");
-        }
-
-        return script.ToString();
-    }
 
     /// <summary>
     /// Undoes a deploy that failed before its switch: removes the half-made release (unless

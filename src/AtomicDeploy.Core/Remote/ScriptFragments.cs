@@ -37,9 +37,39 @@ public static class ScriptFragments
 
         """;
 
-    /// <summary>Appends <paramref name="lines"/> (one JSON record each) to the history, each ended by a newline.</summary>
-    public static string AppendHistory(params string[] lines) =>
-        string.Concat(lines.Select(line => $"printf '%s\\n' {Quote(line)} >> {HistoryFile}\n"));
+    /// <summary>Appends <paramref name="lines"/> (one JSON record each) to the history, each ended by a newline (see <see cref="AppendToHistory"/>).</summary>
+    public static string AppendHistory(params string[] lines) => lines.Length == 0 ? string.Empty :
+        AppendToHistory(string.Concat(lines.Select(line => $"printf '%s\\n' {Quote(line)}; ")));
+
+    /// <summary>
+    /// Appends what the shell commands <paramref name="print"/> print (whole lines) to the history in
+    /// one write. A last line left without its newline (a write cut short by a full disk) is ended
+    /// first, so a new record is never glued to a torn one. The write goes through <c>cat</c>: dash's
+    /// <c>printf</c> reports a full disk as "I/O error", <c>cat</c> as "No space left on device"
+    /// (or "Disk quota exceeded"), which <see cref="RemoteCommand"/> codes as a full disk.
+    /// </summary>
+    public static string AppendToHistory(string print) =>
+        $"{{ if [ -s {HistoryFile} ] && [ -n \"$(tail -c 1 {HistoryFile})\" ]; then echo; fi; {print}}} | cat >> {HistoryFile}\n";
+
+    /// <summary>Prefix of the error line <see cref="ForeignContent"/> prints before the path it found.</summary>
+    public const string ForeignContentMarker = "atomicdeploy-foreign-content ";
+
+    /// <summary>
+    /// Stops the script (exit 3, <see cref="ForeignContentMarker"/> and the path on standard error)
+    /// when the release folder <paramref name="folder"/> (a shell word; anything but
+    /// <c>releases/NAME</c>, a real folder, is not checked) holds something a new release cannot be copied from: for a hard-link
+    /// copy, a folder the deploy user cannot read (a listing under <c>set -e</c> would stop with a
+    /// bare error) or an entry another user owns (<c>fs.protected_hardlinks</c> refuses a link to
+    /// it); for a full copy, anything the deploy user cannot read.
+    /// Symlinks (the shared links) are not looked at. One <c>find</c> that stops at the first hit.
+    /// </summary>
+    public static string ForeignContent(string folder, CopyMode mode) => $$"""
+        case {{folder}} in releases/{{string.Concat(Enumerable.Repeat("[0-9]", 14))}}) ;; *) false ;; esac && [ -d {{folder}} ] && [ ! -L {{folder}} ] && {
+          foreign=$(find {{folder}}/ -mindepth 1 ! -type l {{(mode == CopyMode.HardLink ? "\\( -type d ! -readable -o ! -user \"$(id -u)\" \\)" : "! -readable")}} -print -quit 2>/dev/null || true)
+          if [ -n "$foreign" ]; then printf '{{ForeignContentMarker}}%s\n' "$foreign" >&2; exit 3; fi
+        } || true
+
+        """;
 
     /// <summary>
     /// Points <c>current</c> at <paramref name="release"/> atomically: a new relative symlink beside it,

@@ -48,7 +48,8 @@ public sealed class FailureBeforeTheSwitch
 
         using var session = EngineDeploy.Open(EngineDeploy.Connect(EngineDeploy.Settings(server)), EngineDeploy.Deploy(root, source.Path, timeout: TimeSpan.FromSeconds(60)), new RecordingLog());
         var release = session.Prepare(DateTime.UtcNow, CancellationToken.None);
-        server.RunAsUser($"chmod 555 '{root}/releases/{release}' '{root}/releases/{release}/wwwroot'");
+        // A folder where the upload's new file goes (a read-only folder would not stop it: the upload makes the release's folders writable).
+        server.RunAsUser($"mkdir -p '{root}/releases/{release}/big.bin/in-the-way'");
         var failure = Assert.ThrowsExactly<DeployException>(() => session.Upload(CancellationToken.None));
         session.Abort(failure);
 

@@ -53,6 +53,39 @@ public sealed class FullDiskOnTheServer
         }
     }
 
+    [TestMethod]
+    public void A_history_line_that_does_not_fit_is_reported_as_a_full_disk_not_as_an_unknown_failure()
+    {
+        var server = SharedServer.Instance;
+        if (!server.IsRoot)
+        {
+            Assert.Inconclusive("Mounting the small tmpfs this test writes into needs root; the tests run as root in CI.");
+        }
+
+        var root = server.NewDeployFolder();
+        Directory.CreateDirectory(Path.Combine(root, ".atomicdeploy"));
+        var uid = ProcessRunner.Check("id", "-u", server.User).Trim();
+        var gid = ProcessRunner.Check("id", "-g", server.User).Trim();
+        ProcessRunner.Check("mount", "-t", "tmpfs", "-o", $"size=1m,uid={uid},gid={gid},mode=0755", "atomicdeploy-test", Path.Combine(root, ".atomicdeploy"));
+        try
+        {
+            server.RunAsUser($"head -c 2097152 /dev/zero > '{root}/.atomicdeploy/fill' 2>/dev/null || true");
+            using var shell = EngineDeploy.Connect(EngineDeploy.Settings(server));
+
+            var failure = Assert.ThrowsExactly<DeployException>(() => Core.Remote.RemoteCommand.Run(shell, "record the failure", root, Core.Remote.HookScripts.AppendHistory(root, "{\"event\":\"deploy\"}"), null, TimeSpan.FromSeconds(30), CancellationToken.None));
+
+            Assert.AreEqual(ErrorCodes.DiskFull, failure.Code, failure.Message);
+            StringAssert.Contains(failure.Message, "No space left on device");
+        }
+        finally
+        {
+            if (ProcessRunner.Run("umount", [Path.Combine(root, ".atomicdeploy")]).ExitCode != 0)
+            {
+                ProcessRunner.Run("umount", ["-l", Path.Combine(root, ".atomicdeploy")]);
+            }
+        }
+    }
+
     private static long Used(string mount) =>
         long.Parse(ProcessRunner.Check("df", "-B1", "--output=used", mount).Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim(), CultureInfo.InvariantCulture);
 }

@@ -20,8 +20,11 @@ public sealed class RollbackOverSsh
         var refused = Assert.ThrowsExactly<DeployException>(() => CheckedDeploy.Deploy(server, root, source.Path, CheckedDeploy.Hooks(healthUrl: web.Url, healthSeconds: 2)));
         Assert.AreEqual(ErrorCodes.HealthCheckFailed, refused.Code);
         var failed = new RemoteTree(root).Releases.Last();
+        var toFailed = Assert.ThrowsExactly<DeployException>(() => CheckedDeploy.Rollback(server, root, failed));
+        Assert.AreEqual(ErrorCodes.RollbackTargetFailed, toFailed.Code);
         source.Write("app.dll", "v3");
         var third = CheckedDeploy.Deploy(server, root, source.Path);
+        CollectionAssert.DoesNotContain(new RemoteTree(root).Releases, failed, "the next deploy prunes the failed release first");
         var log = new RecordingLog();
 
         var live = CheckedDeploy.Rollback(server, root, log: log);
@@ -37,9 +40,6 @@ public sealed class RollbackOverSsh
         Assert.AreEqual(third, record.GetProperty("previous").GetString());
         Assert.AreEqual("tester", record.GetProperty("user").GetString());
         Assert.IsTrue(log.Lines.Any(l => l.Contains($"current -> releases/{first}", StringComparison.Ordinal) && l.Contains($"was {third}", StringComparison.Ordinal)), string.Join('\n', log.Lines));
-
-        var toFailed = Assert.ThrowsExactly<DeployException>(() => CheckedDeploy.Rollback(server, root, failed));
-        Assert.AreEqual(ErrorCodes.RollbackTargetFailed, toFailed.Code);
 
         Assert.AreEqual(third, CheckedDeploy.Rollback(server, root, third), "rolling forward to a named release works too");
         Assert.AreEqual($"releases/{third}", tree.CurrentLink);

@@ -97,4 +97,16 @@ public sealed class PrunePlanTests
     {
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => PrunePlan.ReleasesToDelete(FiveReleases, "20261105000000", keep));
     }
+
+    [TestMethod]
+    public void Failed_releases_go_first_and_kept_ones_stay_whatever_their_age()
+    {
+        var failed = new HashSet<string> { "20261103000000", "20261104000000" };
+
+        var doomed = PrunePlan.ReleasesToDelete(FiveReleases, failed, ["20261105000000"], keep: 2);
+        var withInUse = PrunePlan.ReleasesToDelete(FiveReleases, failed, ["20261105000000", "20261101000000", "20261104000000"], keep: 2);
+
+        CollectionAssert.AreEqual(new[] { "20261101000000", "20261103000000", "20261104000000" }, doomed.ToArray(), "keep=2 keeps the two newest good ones: 05 and 02");
+        CollectionAssert.AreEqual(new[] { "20261103000000" }, withInUse.ToArray(), "a kept release stays, failed or old");
+    }
 }

@@ -12,7 +12,7 @@ public sealed class ScriptFragmentsTests
     [TestMethod]
     public void A_history_line_is_quoted_whole_and_ended_by_a_newline()
     {
-        Assert.AreEqual("printf '%s\\n' '{\"a\":\"it'\\''s\"}' >> .atomicdeploy/log.jsonl\n", ScriptFragments.AppendHistory("{\"a\":\"it's\"}"));
+        StringAssert.Contains(ScriptFragments.AppendHistory("{\"a\":\"it's\"}"), "printf '%s\\n' '{\"a\":\"it'\\''s\"}'");
         Assert.AreEqual(string.Empty, ScriptFragments.AppendHistory());
 
         using var folder = DeployFolder();
@@ -20,6 +20,18 @@ public sealed class ScriptFragmentsTests
 
         CollectionAssert.AreEqual(new[] { "{\"n\":1}", "{\"n\":\"$(touch pwned)\"}" }, File.ReadAllLines(folder.Combine(".atomicdeploy/log.jsonl")));
         Assert.IsFalse(File.Exists(folder.Combine("pwned")), "the line is data, never run");
+    }
+
+    [TestMethod]
+    public void A_torn_last_line_is_ended_before_the_next_record_so_the_two_are_never_glued()
+    {
+        using var folder = DeployFolder();
+        File.WriteAllText(folder.Combine(".atomicdeploy/log.jsonl"), "{\"n\":1}\n{\"n\":2,\"torn");
+
+        Run(folder, ScriptFragments.AppendHistory("{\"n\":3}"));
+        Run(folder, ScriptFragments.AppendHistory("{\"n\":4}"));
+
+        CollectionAssert.AreEqual(new[] { "{\"n\":1}", "{\"n\":2,\"torn", "{\"n\":3}", "{\"n\":4}" }, File.ReadAllLines(folder.Combine(".atomicdeploy/log.jsonl")), "no empty line either when the last line is whole");
     }
 
     [TestMethod]

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+using static AtomicDeploy.Core.Remote.ShellQuote;
+
+namespace AtomicDeploy.Core.Remote;
+
+/// <summary>
+/// The prune step's two scripts: a survey of what must not be deleted, then the deletion, which takes
+/// each release out of <c>releases/</c> with one rename before deleting it.
+/// </summary>
+public static class PruneScripts
+{
+    /// <summary>Prefix of a history line in <see cref="Survey"/>'s output.</summary>
+    public const string HistoryPrefix = "history ";
+
+    /// <summary>Prefix of a line of <see cref="Survey"/>'s output naming a release in use: pid, release, command line.</summary>
+    public const string InUsePrefix = "inuse ";
+
+    /// <summary>Prefix of a line of <see cref="Delete"/>'s output naming a release that left <c>releases/</c> but could not be deleted.</summary>
+    public const string TrashLeftPrefix = "trash-left ";
+
+    /// <summary>Where pruned releases wait to be deleted, relative to the deploy folder.</summary>
+    public const string TrashFolder = ".atomicdeploy/trash";
+
+    /// <summary>
+    /// Prints the history (each line prefixed <see cref="HistoryPrefix"/>) and, for every process the
+    /// deploy user can see whose working folder, executable or a mapped file is in a release, one
+    /// line <see cref="InUsePrefix"/><c>PID RELEASE COMMAND</c>. One <c>find</c> and one <c>grep</c>
+    /// over <c>/proc</c>, not a loop of commands per process.
+    /// </summary>
+    public static string Survey(string root) => $$"""
+        set -u
+        cd -- {{Quote(root)}} || exit 1
+        if [ -f {{ScriptFragments.HistoryFile}} ]; then sed 's/^/{{HistoryPrefix}}/' {{ScriptFragments.HistoryFile}}; fi
+        base="$(pwd -P)/releases/"
+        {
+          find /proc/[0-9]*/cwd /proc/[0-9]*/exe -maxdepth 0 -printf '%h %l\n' 2>/dev/null
+          grep -F -- "$base" /proc/[0-9]*/maps 2>/dev/null | sed 's|^\(/proc/[0-9]*\)/maps:[^/]*|\1 |'
+        } | awk -v base="$base" '{
+          pid = substr($1, 7); path = substr($0, length($1) + 2)
+          if (index(path, base) != 1) next
+          name = substr(path, length(base) + 1); sub(/\/.*/, "", name); sub(/ \(deleted\)$/, "", name)
+          if (length(name) == 14 && name !~ /[^0-9]/ && !seen[pid " " name]++) print pid, name
+        }' | while read -r pid name; do
+          printf '{{InUsePrefix}}%s %s %s\n' "$pid" "$name" "$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | head -c 200)"
+        done
+        exit 0
+        """;
+
+    /// <summary>
+    /// Moves each release in <paramref name="releases"/> (never the one <c>current</c> points at) to
+    /// <see cref="TrashFolder"/> with one rename and drops its manifest, so a release is either whole
+    /// in <c>releases/</c> or gone from it; then deletes everything in the trash, a leftover of an
+    /// earlier prune too, printing <see cref="TrashLeftPrefix"/> and the name of what could not be deleted.
+    /// </summary>
+    public static string Delete(string root, IEnumerable<string> releases)
+    {
+        var script = new StringBuilder("set -eu\n").Append(CultureInfo.InvariantCulture, $"""
+            cd -- {Quote(root)}
+            live=$(readlink current 2>/dev/null || true)
+            mkdir -p {TrashFolder}
+
+            """);
+        foreach (var release in releases)
+        {
+            var folder = Quote("releases/" + release);
+            script.Append(CultureInfo.InvariantCulture, $"""
+                if [ "$live" != {folder} ] && [ -d {folder} ]; then
+                  chmod u+rwx {folder} 2>/dev/null || true
+                  rm -rf -- {Quote(TrashFolder + "/" + release)} 2>/dev/null || true
+                  mv -T -- {folder} {Quote(TrashFolder + "/" + release)}
+                  rm -f -- {Quote(".atomicdeploy/manifests/" + release + ".json")}
+                fi
+
+                """);
+        }
+
+        return script.Append(CultureInfo.InvariantCulture, $$"""
+            for t in {{TrashFolder}}/*; do
+              [ -e "$t" ] || continue
+              find "$t" -type d ! -perm -u+rwx -exec chmod u+rwx {} \; 2>/dev/null || true
+              rm -rf -- "$t" 2>/dev/null || printf '{{TrashLeftPrefix}}%s %s\n' "${t##*/}" "$(find "$t" -depth -mindepth 1 -print -quit 2>/dev/null | head -c 300)"
+            done
+
+            """).ToString();
+    }
+}
