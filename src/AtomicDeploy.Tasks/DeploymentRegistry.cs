@@ -11,21 +11,27 @@ namespace AtomicDeploy.Tasks;
 /// </summary>
 internal static class DeploymentRegistry
 {
+    /// <summary>What is kept under a handle: the deployment, and the project it deploys (where errors point).</summary>
+    internal sealed record Entry(Deployment Deployment, string? ProjectFile) : IDisposable
+    {
+        public void Dispose() => Deployment.Dispose();
+    }
+
     private const string Prefix = "AtomicDeploy.Deployment|";
 
     /// <summary>Registers <paramref name="deployment"/> and returns its handle.</summary>
-    public static string Register(IBuildEngine4 engine, Deployment deployment)
+    public static string Register(IBuildEngine4 engine, Deployment deployment, string? projectFile)
     {
         var handle = Prefix + Guid.NewGuid().ToString("N");
-        engine.RegisterTaskObject(handle, deployment, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+        engine.RegisterTaskObject(handle, new Entry(deployment, projectFile), RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
         return handle;
     }
 
     /// <summary>The deployment registered under <paramref name="handle"/>, or null.</summary>
-    public static Deployment? Find(IBuildEngine4 engine, string handle) =>
-        handle.StartsWith(Prefix, StringComparison.Ordinal) ? engine.GetRegisteredTaskObject(handle, RegisteredTaskObjectLifetime.Build) as Deployment : null;
+    public static Entry? Find(IBuildEngine4 engine, string handle) =>
+        handle.StartsWith(Prefix, StringComparison.Ordinal) ? engine.GetRegisteredTaskObject(handle, RegisteredTaskObjectLifetime.Build) as Entry : null;
 
     /// <summary>Unregisters the deployment under <paramref name="handle"/> and returns it (the caller disposes it).</summary>
     public static Deployment? Remove(IBuildEngine4 engine, string handle) =>
-        engine.UnregisterTaskObject(handle, RegisteredTaskObjectLifetime.Build) as Deployment;
+        (engine.UnregisterTaskObject(handle, RegisteredTaskObjectLifetime.Build) as Entry)?.Deployment;
 }

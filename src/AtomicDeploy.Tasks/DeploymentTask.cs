@@ -18,11 +18,14 @@ public abstract class DeploymentTask : AtomicDeployTask
     /// <inheritdoc />
     protected sealed override void Run()
     {
-        var deployment = DeploymentRegistry.Find(BuildEngine4, Handle)
+        var entry = DeploymentRegistry.Find(BuildEngine4, Handle)
             ?? throw new DeployException(ErrorCodes.NoPreparedRelease,
                 $"No deployment is open under the handle '{Handle}' in this build: run OpenDeployment first and pass its Handle output to this task.");
-        deployment.LogTo(DeployLog);
-        Run(deployment);
+
+        // Errors point at the project OpenDeployment was given, unless this task names one itself.
+        ProjectFile ??= entry.ProjectFile;
+        entry.Deployment.LogTo(DeployLog);
+        Run(entry.Deployment);
     }
 
     /// <summary>Does the task's step on every host of <paramref name="deployment"/>.</summary>

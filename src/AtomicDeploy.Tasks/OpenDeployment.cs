@@ -128,7 +128,7 @@ public sealed class OpenDeployment : AtomicDeployTask
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         var settings = DeploySettings.Parse(Inputs(), home, log);
         var deployment = Deployment.Open(settings, log, target => target.Connect(Environment.GetEnvironmentVariable, home, CancellationToken));
-        Handle = DeploymentRegistry.Register(BuildEngine4, deployment);
+        Handle = DeploymentRegistry.Register(BuildEngine4, deployment, ProjectFile);
     }
 
     private DeployInputs Inputs() => new()

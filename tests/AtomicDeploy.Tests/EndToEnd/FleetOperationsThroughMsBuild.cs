@@ -67,7 +67,7 @@ public sealed class FleetOperationsThroughMsBuild
         var lacking = app.RunTarget("AtomicDeployRollback", [.. connection, $"AtomicDeployRollbackTo={releases[0]}"]);
 
         Assert.AreNotEqual(0, lacking.ExitCode, lacking.All);
-        StringAssert.Contains(lacking.Output, $"error {ErrorCodes.RollbackTargetUnknown}:");
+        StringAssert.Contains(lacking.Output, $"MyShop.csproj : error {ErrorCodes.RollbackTargetUnknown}:", "a step task's error points at the project OpenDeployment was given");
         StringAssert.Contains(lacking.Output, fleet.Servers[1].HostSpec);
         for (var i = 0; i < fleet.Servers.Count; i++)
         {
