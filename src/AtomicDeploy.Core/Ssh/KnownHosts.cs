@@ -162,38 +162,5 @@ public sealed class KnownHosts
         }
     }
 
-    private static bool Wildcard(string pattern, string text)
-    {
-        // Iterative glob with backtracking to the last '*': linear in practice, no recursion.
-        int p = 0, t = 0, star = -1, mark = 0;
-        while (t < text.Length)
-        {
-            if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == text[t]))
-            {
-                p++;
-                t++;
-            }
-            else if (p < pattern.Length && pattern[p] == '*')
-            {
-                star = p++;
-                mark = t;
-            }
-            else if (star >= 0)
-            {
-                p = star + 1;
-                t = ++mark;
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        while (p < pattern.Length && pattern[p] == '*')
-        {
-            p++;
-        }
-
-        return p == pattern.Length;
-    }
+    private static bool Wildcard(string pattern, string text) => Ssh.Wildcard.Matches(text, pattern, ignoreCase: false);
 }

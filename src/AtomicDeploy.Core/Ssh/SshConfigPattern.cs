@@ -32,38 +32,5 @@ public static class SshConfigPattern
     /// <summary>True when all of <paramref name="text"/> matches the one wildcard <paramref name="pattern"/>.</summary>
     public static bool Matches(string text, string pattern) => Matches(text.AsSpan(), pattern.AsSpan());
 
-    private static bool Matches(ReadOnlySpan<char> text, ReadOnlySpan<char> pattern)
-    {
-        // Greedy with one back-tracking point, the usual linear wildcard match.
-        int t = 0, p = 0, star = -1, resume = 0;
-        while (t < text.Length)
-        {
-            if (p < pattern.Length && (pattern[p] == '?' || char.ToLowerInvariant(pattern[p]) == char.ToLowerInvariant(text[t])))
-            {
-                t++;
-                p++;
-            }
-            else if (p < pattern.Length && pattern[p] == '*')
-            {
-                star = p++;
-                resume = t;
-            }
-            else if (star >= 0)
-            {
-                p = star + 1;
-                t = ++resume;
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        while (p < pattern.Length && pattern[p] == '*')
-        {
-            p++;
-        }
-
-        return p == pattern.Length;
-    }
+    private static bool Matches(ReadOnlySpan<char> text, ReadOnlySpan<char> pattern) => Wildcard.Matches(text, pattern, ignoreCase: true);
 }
