@@ -100,6 +100,12 @@ public sealed class DeployInputs
     /// <summary>Whether a symlinked file whose target leaves the publish folder may be deployed.</summary>
     public bool AllowLinksOutside { get; init; }
 
+    /// <summary><c>AtomicDeployForce</c>: deploy even when nothing changed.</summary>
+    public bool Force { get; init; }
+
+    /// <summary><c>AtomicDeployRestartUnchanged</c>: when nothing changed, deploy the same files so the switch commands and health check run.</summary>
+    public bool RestartUnchanged { get; init; }
+
     /// <summary>The before-switch command.</summary>
     public string? BeforeSwitchCommand { get; init; }
 

@@ -57,6 +57,15 @@ public sealed record DeploySettings
     /// <summary>Whether a lower version than the live one may be deployed.</summary>
     public bool AllowDowngrade { get; init; }
 
+    /// <summary>Whether a deploy in which nothing changed still makes and switches to a new release.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>Whether a deploy in which nothing changed deploys the same files again so the switch commands and health check run.</summary>
+    public bool RestartUnchanged { get; init; }
+
+    /// <summary>Where CI wants a summary of the deploy (GitHub Actions, Azure Pipelines), from the build's environment.</summary>
+    public CiSummaryTargets CiSummary { get; init; } = CiSummaryTargets.None;
+
     /// <summary>Checks every input; throws the coded error of the first bad one.</summary>
     public static DeploySettings Parse(DeployInputs inputs, string homeFolder, IDeployLog log)
     {
@@ -97,6 +106,9 @@ public sealed record DeploySettings
             Source = source,
             Context = new DeployContext(Environment.UserName, Environment.MachineName, version, git),
             AllowDowngrade = inputs.AllowDowngrade,
+            Force = inputs.Force,
+            RestartUnchanged = inputs.RestartUnchanged,
+            CiSummary = inputs.Operation == DeployOperation.Deploy ? CiSummaryTargets.FromEnvironment(Environment.GetEnvironmentVariable) : CiSummaryTargets.None,
         };
     }
 
