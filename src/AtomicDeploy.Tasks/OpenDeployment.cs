@@ -93,6 +93,9 @@ public sealed class OpenDeployment : AtomicDeployTask
     /// <summary>Whether a lower <c>$(Version)</c> than the live release's may be deployed.</summary>
     public bool AllowDowngrade { get; set; }
 
+    /// <summary>The apphost's file name (<c>$(AssemblyName)</c>): on Windows it is deployed executable whatever its content.</summary>
+    public string? AppHost { get; set; }
+
     /// <summary><c>AtomicDeployForce</c>: deploy a new release even when nothing changed.</summary>
     public bool Force { get; set; }
 
@@ -167,6 +170,7 @@ public sealed class OpenDeployment : AtomicDeployTask
         AllowDowngrade = AllowDowngrade,
         AllowLinksOutside = AllowLinksOutside,
         Force = Force,
+        AppHost = AppHost,
         RestartUnchanged = RestartUnchanged,
         BeforeSwitchCommand = BeforeSwitchCommand,
         AfterSwitchCommand = AfterSwitchCommand,

@@ -76,6 +76,9 @@ public sealed class DeployInputs
     /// <summary>The folder to deploy.</summary>
     public string? SourceDir { get; init; }
 
+    /// <summary>The apphost's file name (the assembly name), which on Windows is given mode 0755 whatever its content.</summary>
+    public string? AppHost { get; init; }
+
     /// <summary>The files this publish lists as its output.</summary>
     public IReadOnlyList<string>? PublishedFiles { get; init; }
 

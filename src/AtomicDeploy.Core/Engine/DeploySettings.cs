@@ -16,7 +16,8 @@ namespace AtomicDeploy.Core.Engine;
 /// The scanner's filter: with a publish record, every file but the stale ones, and only folders
 /// that hold a deployed file; null (a folder of the user's own) deploys everything as it is.
 /// </param>
-public sealed record DeploySource(string? Folder, IReadOnlySet<string> Stale, Func<string, FileInfo, bool>? Include = null);
+/// <param name="AppHost">The apphost's name in the folder (executable whatever its content, on Windows), or null.</param>
+public sealed record DeploySource(string? Folder, IReadOnlySet<string> Stale, Func<string, FileInfo, bool>? Include = null, string? AppHost = null);
 
 /// <summary>
 /// Every setting of a deploy, parsed and checked once, before any host is contacted: bad input is a
@@ -145,6 +146,6 @@ public sealed record DeploySettings
         var stale = string.IsNullOrEmpty(inputs.PublishRecordFile)
             ? new HashSet<string>()
             : PublishOutputRecord.Stale(inputs.PublishRecordFile, inputs.PublishedFiles ?? [], inputs.SourceDir);
-        return new DeploySource(inputs.SourceDir, stale, PublishOutputRecord.IncludeFilter(inputs.PublishRecordFile, stale));
+        return new DeploySource(inputs.SourceDir, stale, PublishOutputRecord.IncludeFilter(inputs.PublishRecordFile, stale), string.IsNullOrWhiteSpace(inputs.AppHost) ? null : inputs.AppHost.Trim());
     }
 }

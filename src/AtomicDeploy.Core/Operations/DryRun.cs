@@ -19,7 +19,7 @@ public static class DryRun
         var settings = deployment.Settings;
         var started = DateTime.UtcNow;
         var source = settings.Source.Folder ?? throw new DeployException(ErrorCodes.SourceMissing, "No folder to deploy was given: set AtomicDeploySourceDir, or publish first.");
-        var next = PublishFolderScanner.Scan(source, settings.Source.Include, deployment.Log, cancellationToken);
+        var next = PublishFolderScanner.Scan(source, settings.Source.Include, null, deployment.Log, cancellationToken, FileModes.ForThisMachine(settings.Source.AppHost));
         deployment.Each(h => PlanHost(deployment, h, next, started, cancellationToken), "Nothing was changed on any host.");
     }
 
