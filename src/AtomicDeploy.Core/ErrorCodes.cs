@@ -237,6 +237,9 @@ public static class ErrorCodes
     /// </summary>
     public const string MSBuildTooOld = "AD0500";
 
+    /// <summary>Warning: the CI summary (<c>GITHUB_STEP_SUMMARY</c>, or the Azure Pipelines summary file) could not be written; the deploy is not affected.</summary>
+    public const string CiSummaryNotWritten = "AD0720";
+
     /// <summary>Every code above, for tests and documentation checks.</summary>
     public static IReadOnlyList<string> All { get; } =
         typeof(ErrorCodes).GetFields()

@@ -14,4 +14,13 @@ public interface IDeployLog
 
     /// <summary>A coded warning.</summary>
     void Warning(string code, string message);
+
+    /// <summary>
+    /// Asks Azure Pipelines to attach <paramref name="markdownFile"/> (a file this build wrote) to the
+    /// run's summary: the one line the tool writes unsanitised, holding only that path. Logs that
+    /// are no build log ignore it.
+    /// </summary>
+    void CiUploadSummary(string markdownFile)
+    {
+    }
 }

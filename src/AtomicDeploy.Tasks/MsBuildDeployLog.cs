@@ -19,4 +19,14 @@ internal sealed class MsBuildDeployLog(TaskLoggingHelper log, string? projectFil
     public void Detail(string message) => log.LogMessage(MessageImportance.Low, ServerText.ForLog(message));
 
     public void Warning(string code, string message) => log.LogWarning(null, code, null, projectFile, 0, 0, 0, 0, ServerText.ForLog(message));
+
+    // Our own command line, holding only the path of the summary file the engine wrote; a path with a
+    // line break or a control character could carry another command, so none is sent.
+    public void CiUploadSummary(string markdownFile)
+    {
+        if (!markdownFile.Any(char.IsControl))
+        {
+            log.LogMessage(MessageImportance.High, $"##vso[task.uploadsummary]{markdownFile}");
+        }
+    }
 }

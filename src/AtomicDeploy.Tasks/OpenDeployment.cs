@@ -93,6 +93,15 @@ public sealed class OpenDeployment : AtomicDeployTask
     /// <summary>Whether a lower <c>$(Version)</c> than the live release's may be deployed.</summary>
     public bool AllowDowngrade { get; set; }
 
+    /// <summary>The apphost's file name (<c>$(AssemblyName)</c>): on Windows it is deployed executable whatever its content.</summary>
+    public string? AppHost { get; set; }
+
+    /// <summary><c>AtomicDeployForce</c>: deploy a new release even when nothing changed.</summary>
+    public bool Force { get; set; }
+
+    /// <summary><c>AtomicDeployRestartUnchanged</c>: when nothing changed, deploy the same files again so the switch commands and health check run.</summary>
+    public bool RestartUnchanged { get; set; }
+
     /// <summary><c>AtomicDeployAllowLinksOutside</c>: deploy symlinked files whose target is outside the publish folder.</summary>
     public bool AllowLinksOutside { get; set; }
 
@@ -160,6 +169,9 @@ public sealed class OpenDeployment : AtomicDeployTask
         AppVersion = AppVersion,
         AllowDowngrade = AllowDowngrade,
         AllowLinksOutside = AllowLinksOutside,
+        Force = Force,
+        AppHost = AppHost,
+        RestartUnchanged = RestartUnchanged,
         BeforeSwitchCommand = BeforeSwitchCommand,
         AfterSwitchCommand = AfterSwitchCommand,
         HookTimeout = HookTimeout,

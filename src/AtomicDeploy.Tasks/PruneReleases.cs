@@ -9,6 +9,10 @@ namespace AtomicDeploy.Tasks;
 /// </summary>
 public sealed class PruneReleases : DeploymentTask
 {
+    /// <summary>The release live on every host now: the new one, or when nothing changed the one that stayed live (empty if the hosts' differ).</summary>
+    [Output]
+    public string ReleaseName { get; private set; } = string.Empty;
+
     /// <summary>Releases deleted, on any host.</summary>
     [Output]
     public string[] PrunedReleases { get; private set; } = [];
@@ -21,6 +25,7 @@ public sealed class PruneReleases : DeploymentTask
     protected override void Run(Deployment deployment)
     {
         deployment.Prune(CancellationToken);
+        ReleaseName = deployment.Release ?? string.Empty;
         PrunedReleases = deployment.Hosts.SelectMany(h => h.Pruned).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         Hosts = HostItems.Of(deployment, h => [("PrunedReleases", string.Join(';', h.Pruned)), ("Release", h.Release ?? string.Empty)]);
         Close();

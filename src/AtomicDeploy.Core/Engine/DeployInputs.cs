@@ -76,6 +76,9 @@ public sealed class DeployInputs
     /// <summary>The folder to deploy.</summary>
     public string? SourceDir { get; init; }
 
+    /// <summary>The apphost's file name (the assembly name), which on Windows is given mode 0755 whatever its content.</summary>
+    public string? AppHost { get; init; }
+
     /// <summary>The files this publish lists as its output.</summary>
     public IReadOnlyList<string>? PublishedFiles { get; init; }
 
@@ -99,6 +102,12 @@ public sealed class DeployInputs
 
     /// <summary>Whether a symlinked file whose target leaves the publish folder may be deployed.</summary>
     public bool AllowLinksOutside { get; init; }
+
+    /// <summary><c>AtomicDeployForce</c>: deploy even when nothing changed.</summary>
+    public bool Force { get; init; }
+
+    /// <summary><c>AtomicDeployRestartUnchanged</c>: when nothing changed, deploy the same files so the switch commands and health check run.</summary>
+    public bool RestartUnchanged { get; init; }
 
     /// <summary>The before-switch command.</summary>
     public string? BeforeSwitchCommand { get; init; }

@@ -16,7 +16,8 @@ namespace AtomicDeploy.Core.Engine;
 /// The scanner's filter: with a publish record, every file but the stale ones, and only folders
 /// that hold a deployed file; null (a folder of the user's own) deploys everything as it is.
 /// </param>
-public sealed record DeploySource(string? Folder, IReadOnlySet<string> Stale, Func<string, FileInfo, bool>? Include = null);
+/// <param name="AppHost">The apphost's name in the folder (executable whatever its content, on Windows), or null.</param>
+public sealed record DeploySource(string? Folder, IReadOnlySet<string> Stale, Func<string, FileInfo, bool>? Include = null, string? AppHost = null);
 
 /// <summary>
 /// Every setting of a deploy, parsed and checked once, before any host is contacted: bad input is a
@@ -56,6 +57,15 @@ public sealed record DeploySettings
 
     /// <summary>Whether a lower version than the live one may be deployed.</summary>
     public bool AllowDowngrade { get; init; }
+
+    /// <summary>Whether a deploy in which nothing changed still makes and switches to a new release.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>Whether a deploy in which nothing changed deploys the same files again so the switch commands and health check run.</summary>
+    public bool RestartUnchanged { get; init; }
+
+    /// <summary>Where CI wants a summary of the deploy (GitHub Actions, Azure Pipelines), from the build's environment.</summary>
+    public CiSummaryTargets CiSummary { get; init; } = CiSummaryTargets.None;
 
     /// <summary>Checks every input; throws the coded error of the first bad one.</summary>
     public static DeploySettings Parse(DeployInputs inputs, string homeFolder, IDeployLog log)
@@ -97,6 +107,9 @@ public sealed record DeploySettings
             Source = source,
             Context = new DeployContext(Environment.UserName, Environment.MachineName, version, git),
             AllowDowngrade = inputs.AllowDowngrade,
+            Force = inputs.Force,
+            RestartUnchanged = inputs.RestartUnchanged,
+            CiSummary = inputs.Operation == DeployOperation.Deploy ? CiSummaryTargets.FromEnvironment(Environment.GetEnvironmentVariable) : CiSummaryTargets.None,
         };
     }
 
@@ -133,6 +146,6 @@ public sealed record DeploySettings
         var stale = string.IsNullOrEmpty(inputs.PublishRecordFile)
             ? new HashSet<string>()
             : PublishOutputRecord.Stale(inputs.PublishRecordFile, inputs.PublishedFiles ?? [], inputs.SourceDir);
-        return new DeploySource(inputs.SourceDir, stale, PublishOutputRecord.IncludeFilter(inputs.PublishRecordFile, stale));
+        return new DeploySource(inputs.SourceDir, stale, PublishOutputRecord.IncludeFilter(inputs.PublishRecordFile, stale), string.IsNullOrWhiteSpace(inputs.AppHost) ? null : inputs.AppHost.Trim());
     }
 }

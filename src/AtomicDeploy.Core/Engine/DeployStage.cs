@@ -12,6 +12,9 @@ public enum DeployStage
     /// <summary>Changed files sent, new manifests written.</summary>
     Uploaded,
 
+    /// <summary>Nothing changed on any host: the new release was removed again and the locks released; the later steps do nothing.</summary>
+    Unchanged,
+
     /// <summary>Shared entries linked.</summary>
     Linked,
 

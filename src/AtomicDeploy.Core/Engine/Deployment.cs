@@ -42,7 +42,10 @@ public sealed class Deployment : IDisposable
     /// <summary>Where the deployment has got to.</summary>
     public DeployStage Stage { get; private set; } = DeployStage.Connected;
 
-    /// <summary>The new release's name, the same on every host, once prepared.</summary>
+    /// <summary>
+    /// The new release's name, the same on every host, once prepared; when nothing changed, the live
+    /// release (null if the hosts' live releases differ).
+    /// </summary>
     public string? Release { get; private set; }
 
     /// <summary>Time since the deployment started connecting.</summary>
@@ -125,8 +128,16 @@ public sealed class Deployment : IDisposable
 
         // One host's manifest is enough as a hint: a file whose size and time match an entry is not read again.
         var hint = Hosts.Select(h => h.LiveManifest).FirstOrDefault(m => m.Entries.Count > 0);
-        var next = PublishFolderScanner.Scan(source, Settings.Source.Include, hint, Log, cancellationToken);
+        var next = PublishFolderScanner.Scan(source, Settings.Source.Include, hint, Log, cancellationToken, FileModes.ForThisMachine(Settings.Source.AppHost));
         DatabaseFiles.Warn(next.Entries.Where(e => !e.IsDirectory).Select(e => e.Path), Settings.Shared, Log);
+        if (UnchangedDeploy.LeaveAsIs(this, next, cancellationToken))
+        {
+            // The release made for this deploy is gone; what is live is what the build deployed.
+            Release = Hosts.Select(h => h.Release).Distinct().Count() == 1 ? Hosts[0].Release : null;
+            Stage = DeployStage.Unchanged;
+            return;
+        }
+
         Fail(UploadStreams.Run(Hosts, Settings.Parallelism, source, next, Log, cancellationToken), NoneSwitched);
         Stage = DeployStage.Uploaded;
     }
@@ -134,6 +145,11 @@ public sealed class Deployment : IDisposable
     /// <summary>Step 3: creates the declared shared paths, then links <c>shared/</c> into the release on every host.</summary>
     public void LinkShared(CancellationToken cancellationToken)
     {
+        if (Stage == DeployStage.Unchanged)
+        {
+            return;
+        }
+
         Expect(DeployStage.Uploaded, "LinkShared");
         Each(h => h.LinkShared(Settings.Shared, cancellationToken));
         Stage = DeployStage.Linked;
@@ -142,6 +158,11 @@ public sealed class Deployment : IDisposable
     /// <summary>Step 4: the checked switch on every host (<see cref="DeploymentSwitch"/>).</summary>
     public void Switch(CancellationToken cancellationToken)
     {
+        if (Stage == DeployStage.Unchanged)
+        {
+            return;
+        }
+
         Expect(DeployStage.Linked, "SwitchCurrent");
         DeploymentSwitch.Run(this, cancellationToken);
         Stage = DeployStage.Switched;
@@ -150,6 +171,15 @@ public sealed class Deployment : IDisposable
     /// <summary>Step 5: prunes old releases and releases the lock on every host, then the summary.</summary>
     public void Prune(CancellationToken cancellationToken)
     {
+        if (Stage == DeployStage.Unchanged)
+        {
+            Stage = DeployStage.Finished;
+            WriteSummary();
+            Log.Summary(UnchangedDeploy.ClosingLine(this));
+            CiSummary.Write(this, null);
+            return;
+        }
+
         Expect(DeployStage.Switched, "PruneReleases");
         Each(h =>
         {
@@ -159,6 +189,7 @@ public sealed class Deployment : IDisposable
         Stage = DeployStage.Finished;
         WriteSummary();
         Log.Summary(DeploymentReport.ClosingLine(this));
+        CiSummary.Write(this, null);
     }
 
     /// <summary>Every step in order (tests and the benchmark); on failure the deployment is aborted, as the tasks do.</summary>
@@ -207,6 +238,7 @@ public sealed class Deployment : IDisposable
         });
         Stage = DeployStage.Aborted;
         WriteSummary();
+        CiSummary.Write(this, reason);
     }
 
     /// <summary>Closes every connection; a deployment left unfinished is cleaned up first. Never throws.</summary>

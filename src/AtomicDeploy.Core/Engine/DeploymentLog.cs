@@ -41,6 +41,8 @@ internal sealed class HostLog(DeploymentLog sink, string? host) : IDeployLog
 
     public void Warning(string code, string message) => sink.Write(log => log.Warning(code, host is null ? message : $"[{host}] {message}"));
 
+    public void CiUploadSummary(string markdownFile) => sink.Write(log => log.CiUploadSummary(markdownFile));
+
     // Engine lines start with "AtomicDeploy: "; the host goes right after it so every line still reads as the tool's.
     private string Tag(string message) =>
         host is null ? message

@@ -27,7 +27,7 @@ internal static class DeploymentReport
     private static string Changes(IReadOnlyList<HostDeploy> hosts)
     {
         var sent = ByteSize.Format(hosts.Sum(h => h.BytesSent)) + " sent";
-        var counts = hosts.Select(h => (Added: h.Diff?.FilesAdded ?? 0, Changed: h.Diff?.FilesChanged ?? 0, Removed: h.Diff?.Removed.Count ?? 0)).Distinct().ToArray();
+        var counts = hosts.Select(h => (Added: h.Diff?.FilesAdded ?? 0, Changed: h.Diff?.FilesChanged ?? 0, Removed: h.Diff?.FilesRemoved ?? 0)).Distinct().ToArray();
         return counts.Length == 1
             ? $"{counts[0].Added} added, {counts[0].Changed} changed, {counts[0].Removed} removed, {sent}"
             : $"changes differ per host, {sent}";

@@ -16,13 +16,22 @@ public sealed partial class HostDeploy
         }
     }
 
-    /// <summary>The summary line: host, release, files, bytes, time, outcome.</summary>
+    /// <summary>
+    /// The summary line: host, release, files, bytes, time, outcome. After a switch the time is split
+    /// where the history line was written (at the rename): the time up to it, which is the history's
+    /// <c>durationMs</c>, and the time after it (after-switch command, health check, prune).
+    /// </summary>
     internal string SummaryLine()
     {
-        var files = Diff is null ? "no files sent" : $"{Diff.FilesAdded} added, {Diff.FilesChanged} changed, {Diff.Removed.Count} removed";
-        var seconds = (Duration ?? _clock.Elapsed).TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
-        return $"AtomicDeploy: [{Name}] release {Release ?? "(none)"}: {files}, {ByteSize.Format(BytesSent)} sent, {seconds} s: {Outcome ?? "unfinished"}.";
+        var files = Diff is null ? "no files sent" : $"{Diff.FilesAdded} added, {Diff.FilesChanged} changed, {Diff.FilesRemoved} removed";
+        var end = Duration ?? _clock.Elapsed;
+        var time = Switched && _switchRecorded is { } switchedAt
+            ? $"{Seconds(switchedAt)} s to the switch (the history's durationMs) + {Seconds(end - switchedAt)} s after it"
+            : $"{Seconds(end)} s";
+        return $"AtomicDeploy: [{Name}] release {Release ?? "(none)"}: {files}, {ByteSize.Format(BytesSent)} sent, {time}: {Outcome ?? "unfinished"}.";
     }
+
+    private static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
 
     /// <summary>The history line of this deploy, with the given outcome.</summary>
     internal DeployRecord Record(string outcome, string? error) => new()
@@ -39,7 +48,7 @@ public sealed partial class HostDeploy
         Dirty = _settings.Context.Git?.Dirty,
         Added = Diff?.FilesAdded ?? 0,
         Changed = Diff?.FilesChanged ?? 0,
-        Removed = Diff?.Removed.Count ?? 0,
+        Removed = Diff?.FilesRemoved ?? 0,
         Unchanged = Diff?.Unchanged ?? 0,
         BytesSent = BytesSent,
         DurationMs = _clock.ElapsedMilliseconds,

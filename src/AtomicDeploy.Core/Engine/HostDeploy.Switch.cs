@@ -14,7 +14,9 @@ public sealed partial class HostDeploy
     {
         try
         {
-            Run("switch current", RemoteScripts.Switch(_settings.Root, Release!, Record("success", null).ToJsonLine()) + PendingRelease.Clear(_settings.Root, Release!), null, cancellationToken);
+            var record = Record("success", null);
+            _switchRecorded = TimeSpan.FromMilliseconds(record.DurationMs);
+            Run("switch current", RemoteScripts.Switch(_settings.Root, Release!, record.ToJsonLine()) + PendingRelease.Clear(_settings.Root, Release!), null, cancellationToken);
         }
         catch (DeployException) when (SwitchHappened() is var switched && switched != false)
         {

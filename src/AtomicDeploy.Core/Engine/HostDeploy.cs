@@ -20,6 +20,7 @@ public sealed partial class HostDeploy : IDisposable
     private readonly string _lockOwner;
     private HostState _state = HostState.None;
     private DeployLock? _lock;
+    private TimeSpan? _switchRecorded;
 
     internal HostDeploy(string name, IRemoteShell shell, DeploySettings settings, IDeployLog log, Stopwatch clock)
     {
@@ -94,7 +95,7 @@ public sealed partial class HostDeploy : IDisposable
     internal void Upload(string sourceDir, ReleaseManifest next, Action<Stream>? sharedArchive, CancellationToken cancellationToken)
     {
         var diff = PlanUpload(next);
-        Log.Info($"AtomicDeploy: {next.FileCount} files published; sending {diff.FilesAdded} added and {diff.FilesChanged} changed ({ByteSize.Format(diff.BytesToSend)}), removing {diff.Removed.Count}, keeping {diff.Unchanged} unchanged.");
+        Log.Info($"AtomicDeploy: {next.FileCount} files published; sending {diff.FilesAdded} added and {diff.FilesChanged} changed ({ByteSize.Format(diff.BytesToSend)}), removing {diff.FilesRemoved}, keeping {diff.Unchanged} unchanged.");
         foreach (var (verb, path) in diff.Files())
         {
             Log.Detail($"  {(verb == "add" ? "added" : verb + "d"),-7} {path}");

@@ -58,16 +58,19 @@ public sealed record DeployRecord
     /// <summary>Files changed (content or mode).</summary>
     public int Changed { get; init; }
 
-    /// <summary>Entries removed.</summary>
+    /// <summary>Files removed (folders not counted).</summary>
     public int Removed { get; init; }
 
-    /// <summary>Entries taken over unchanged.</summary>
+    /// <summary>Files taken over unchanged (folders not counted).</summary>
     public int Unchanged { get; init; }
 
     /// <summary>Bytes sent over the wire (compressed).</summary>
     public long BytesSent { get; init; }
 
-    /// <summary>Milliseconds from connect to this line.</summary>
+    /// <summary>
+    /// Milliseconds from connect to this line: for a deploy's success line, up to the switch (the
+    /// before-switch command included); the summary line gives the same time and the time after it.
+    /// </summary>
     public long DurationMs { get; init; }
 
     /// <summary><c>success</c> or <c>failed</c>.</summary>

@@ -6,8 +6,9 @@ namespace AtomicDeploy.Core.Manifest;
 /// </summary>
 public sealed class ManifestDiff
 {
-    private ManifestDiff(IReadOnlyList<ManifestEntry> added, IReadOnlyList<ManifestEntry> changed, IReadOnlyList<ManifestEntry> modeChanged, IReadOnlyList<string> removed, int unchanged)
+    private ManifestDiff(IReadOnlyList<ManifestEntry> added, IReadOnlyList<ManifestEntry> changed, IReadOnlyList<ManifestEntry> modeChanged, IReadOnlyList<string> removed, int filesRemoved, int unchanged)
     {
+        FilesRemoved = filesRemoved;
         Added = added;
         Changed = changed;
         ModeChanged = modeChanged;
@@ -27,8 +28,11 @@ public sealed class ManifestDiff
     /// <summary>Paths of the live release that the new one does not have (or has as another kind).</summary>
     public IReadOnlyList<string> Removed { get; }
 
-    /// <summary>Number of entries the new release takes unchanged from the live one.</summary>
+    /// <summary>Files the new release takes unchanged from the live one (folders not counted).</summary>
     public int Unchanged { get; }
+
+    /// <summary>Files of the live release that the new one does not have, or has as a folder (folders not counted).</summary>
+    public int FilesRemoved { get; }
 
     /// <summary>Files added (folders not counted).</summary>
     public int FilesAdded => Added.Count(e => !e.IsDirectory);
@@ -66,6 +70,7 @@ public sealed class ManifestDiff
         var modeChanged = new List<ManifestEntry>();
         var removed = new List<string>();
         var unchanged = 0;
+        var filesRemoved = 0;
 
         foreach (var entry in next.Entries)
         {
@@ -81,7 +86,7 @@ public sealed class ManifestDiff
             {
                 modeChanged.Add(entry);
             }
-            else
+            else if (!entry.IsDirectory)
             {
                 unchanged++;
             }
@@ -92,9 +97,10 @@ public sealed class ManifestDiff
             if (!next.ByPath.TryGetValue(old.Path, out var entry) || entry.IsDirectory != old.IsDirectory)
             {
                 removed.Add(old.Path);
+                filesRemoved += old.IsDirectory ? 0 : 1;
             }
         }
 
-        return new ManifestDiff(added, changed, modeChanged, removed, unchanged);
+        return new ManifestDiff(added, changed, modeChanged, removed, filesRemoved, unchanged);
     }
 }

@@ -6,8 +6,6 @@ namespace AtomicDeploy.Core.Manifest;
 /// <summary>Reads the publish folder into a manifest: every folder and file, with SHA-256 hashes computed in parallel.</summary>
 public static class PublishFolderScanner
 {
-    private const UnixFileMode PermissionBits = (UnixFileMode)0xFFF;
-
     /// <summary>
     /// Scans <paramref name="root"/>. When <paramref name="include"/> is given (the folder is a
     /// publish output), only the files it accepts (by relative path and file) are taken, and only
@@ -27,9 +25,11 @@ public static class PublishFolderScanner
     /// without being read (rsync's quick check); a file that is new or whose size changed is sent
     /// whatever its content, so its hash is left <see cref="ManifestEntry.HashedWhileSending"/> and
     /// computed from the one read that sends it. Only files of unchanged size but new time are hashed here.
+    /// Each entry's mode comes from <paramref name="modes"/> (default: <see cref="FileModes.ForThisMachine"/>).
     /// </summary>
-    public static ReleaseManifest Scan(string root, Func<string, FileInfo, bool>? include, ReleaseManifest? live, IDeployLog log, CancellationToken cancellationToken)
+    public static ReleaseManifest Scan(string root, Func<string, FileInfo, bool>? include, ReleaseManifest? live, IDeployLog log, CancellationToken cancellationToken, FileModes? modes = null)
     {
+        modes ??= FileModes.ForThisMachine(null);
         if (!Directory.Exists(root))
         {
             throw new DeployException(ErrorCodes.SourceMissing,
@@ -38,7 +38,7 @@ public static class PublishFolderScanner
 
         var directories = new List<ManifestEntry>();
         var files = new List<(string Path, FileInfo Info)>();
-        Walk(new DirectoryInfo(root), string.Empty, directories, files, log);
+        Walk(new DirectoryInfo(root), string.Empty, directories, files, modes, log);
         if (include is not null)
         {
             // Folders are stale like files: dotnet publish makes a folder only to put a file in
@@ -58,12 +58,12 @@ public static class PublishFolderScanner
         var hashed = new ConcurrentBag<ManifestEntry>();
         if (live is not null)
         {
-            files = files.Where(file => !KnownWithoutReading(file.Path, file.Info, live, hashed)).ToList();
+            files = files.Where(file => !KnownWithoutReading(file.Path, file.Info, live, hashed, modes)).ToList();
         }
 
         try
         {
-            Hash(files, hashed, cancellationToken);
+            Hash(files, hashed, modes, cancellationToken);
         }
         catch (AggregateException e) when (e.InnerExceptions.All(i => i is IOException or UnauthorizedAccessException))
         {
@@ -75,25 +75,25 @@ public static class PublishFolderScanner
     }
 
     /// <summary>Adds the entry of a file that needs no reading now, and says whether it did.</summary>
-    private static bool KnownWithoutReading(string path, FileInfo info, ReleaseManifest live, ConcurrentBag<ManifestEntry> entries)
+    private static bool KnownWithoutReading(string path, FileInfo info, ReleaseManifest live, ConcurrentBag<ManifestEntry> entries, FileModes modes)
     {
         var modified = info.LastWriteTimeUtc.Ticks;
         if (!live.ByPath.TryGetValue(path, out var old) || old.IsDirectory || old.Size != info.Length)
         {
-            entries.Add(new ManifestEntry(path, false, info.Length, ManifestEntry.HashedWhileSending, ModeOf(info)) { Modified = modified });
+            entries.Add(new ManifestEntry(path, false, info.Length, ManifestEntry.HashedWhileSending, modes.Of(info, path)) { Modified = modified });
             return true;
         }
 
         if (old.Modified == modified && old.Sha256.Length == 64)
         {
-            entries.Add(new ManifestEntry(path, false, info.Length, old.Sha256, ModeOf(info)) { Modified = modified });
+            entries.Add(new ManifestEntry(path, false, info.Length, old.Sha256, modes.Of(info, path)) { Modified = modified });
             return true;
         }
 
         return false;
     }
 
-    private static void Hash(List<(string Path, FileInfo Info)> files, ConcurrentBag<ManifestEntry> hashed, CancellationToken cancellationToken) =>
+    private static void Hash(List<(string Path, FileInfo Info)> files, ConcurrentBag<ManifestEntry> hashed, FileModes modes, CancellationToken cancellationToken) =>
         Parallel.ForEach(
             files,
             new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
@@ -101,10 +101,10 @@ public static class PublishFolderScanner
             {
                 using var stream = new FileStream(file.Info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
                 var hash = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
-                hashed.Add(new ManifestEntry(file.Path, false, stream.Length, hash, ModeOf(file.Info)) { Modified = file.Info.LastWriteTimeUtc.Ticks });
+                hashed.Add(new ManifestEntry(file.Path, false, stream.Length, hash, modes.Of(file.Info, file.Path)) { Modified = file.Info.LastWriteTimeUtc.Ticks });
             });
 
-    private static void Walk(DirectoryInfo directory, string prefix, List<ManifestEntry> directories, List<(string, FileInfo)> files, IDeployLog log)
+    private static void Walk(DirectoryInfo directory, string prefix, List<ManifestEntry> directories, List<(string, FileInfo)> files, FileModes modes, IDeployLog log)
     {
         FileSystemInfo[] entries;
         try
@@ -132,8 +132,8 @@ public static class PublishFolderScanner
                     continue;
                 }
 
-                directories.Add(new ManifestEntry(path, true, 0, string.Empty, ModeOf(subdirectory)));
-                Walk(subdirectory, path + "/", directories, files, log);
+                directories.Add(new ManifestEntry(path, true, 0, string.Empty, modes.Of(subdirectory, path)));
+                Walk(subdirectory, path + "/", directories, files, modes, log);
             }
             else if (entry is FileInfo file)
             {
@@ -171,9 +171,4 @@ public static class PublishFolderScanner
             yield return path[..slash];
         }
     }
-
-    private static int ModeOf(FileSystemInfo entry) =>
-        OperatingSystem.IsWindows()
-            ? (entry is DirectoryInfo ? 0b111_101_101 : 0b110_100_100)
-            : (int)(entry.UnixFileMode & PermissionBits);
 }

@@ -19,7 +19,7 @@ public static class DryRun
         var settings = deployment.Settings;
         var started = DateTime.UtcNow;
         var source = settings.Source.Folder ?? throw new DeployException(ErrorCodes.SourceMissing, "No folder to deploy was given: set AtomicDeploySourceDir, or publish first.");
-        var next = PublishFolderScanner.Scan(source, settings.Source.Include, deployment.Log, cancellationToken);
+        var next = PublishFolderScanner.Scan(source, settings.Source.Include, null, deployment.Log, cancellationToken, FileModes.ForThisMachine(settings.Source.AppHost));
         deployment.Each(h => PlanHost(deployment, h, next, started, cancellationToken), "Nothing was changed on any host.");
     }
 
@@ -32,7 +32,7 @@ public static class DryRun
         var state = inspection.State;
         var live = state.RecordedManifest is null ? ReleaseManifest.Empty : LiveReleaseCheck.Effective(state.RecordedManifest, state.LiveListing, out _);
         var diff = ManifestDiff.Compute(live, next);
-        log.Info($"AtomicDeploy (dry run): {next.FileCount} files published; would send {diff.FilesAdded} added and {diff.FilesChanged} changed ({ByteSize.Format(diff.BytesToSend)} before compression), remove {diff.Removed.Count}, keep {diff.Unchanged} unchanged.");
+        log.Info($"AtomicDeploy (dry run): {next.FileCount} files published; would send {diff.FilesAdded} added and {diff.FilesChanged} changed ({ByteSize.Format(diff.BytesToSend)} before compression), remove {diff.FilesRemoved}, keep {diff.Unchanged} unchanged.");
         foreach (var (verb, path) in diff.Files())
         {
             log.Info($"  would {verb,-7} {path}");
@@ -52,7 +52,7 @@ public static class DryRun
         LogHooks(settings.Hooks, log);
         log.Summary(string.Create(CultureInfo.InvariantCulture,
             $"AtomicDeploy: DRY RUN, nothing was changed: would deploy release {release} to {settings.Root} on {host.Name} " +
-            $"({diff.FilesAdded} added, {diff.FilesChanged} changed, {diff.Removed.Count} removed, {ByteSize.Format(diff.BytesToSend)} to send, " +
+            $"({diff.FilesAdded} added, {diff.FilesChanged} changed, {diff.FilesRemoved} removed, {ByteSize.Format(diff.BytesToSend)} to send, " +
             $"{links.Links.Count} shared links, {(pruned.Count == 0 ? "nothing pruned" : "would prune " + string.Join(", ", pruned))}) in {host.Elapsed.TotalSeconds:0.00} s."));
     }
 

@@ -77,7 +77,8 @@ public sealed class ServerTextCannotSteerTheBuildLog
 
         // A health check's answer (AD0406).
         using var web = new TestWebServer(500, $"down {AzureCommand.Trim()}health {GitHubCommand.Trim()}health");
-        var unhealthy = app.Publish([.. properties, $"AtomicDeployHealthCheckUrl={web.Url}", "AtomicDeployHealthCheckTimeout=2"]);
+        // The same files as the live release: AtomicDeployRestartUnchanged makes the health check run.
+        var unhealthy = app.Publish([.. properties, $"AtomicDeployHealthCheckUrl={web.Url}", "AtomicDeployHealthCheckTimeout=2", "AtomicDeployRestartUnchanged=true"]);
         Assert.AreNotEqual(0, unhealthy.ExitCode);
         StringAssert.Contains(unhealthy.Output, $"error {ErrorCodes.HealthCheckFailed}:");
         BuildLogAssert.NoCiCommands(unhealthy.Output, "variable=X]health");

@@ -28,7 +28,7 @@ public sealed class StaleLockAndUnlock
         Assert.AreEqual(0, unlock.ExitCode, unlock.All);
         StringAssert.Contains(unlock.Output, "it was held by bob@ci-runner-3 pid 4242");
         Assert.IsFalse(Directory.Exists(Path.Combine(root, ".atomicdeploy", "lock")));
-        var next = app.Publish(properties);
+        var next = app.Publish([.. properties, "AtomicDeployForce=true"]);
         Assert.AreEqual(0, next.ExitCode, next.All);
         Assert.AreEqual(2, new RemoteTree(root).Releases.Length);
     }

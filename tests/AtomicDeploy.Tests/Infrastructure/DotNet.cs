@@ -18,6 +18,9 @@ internal static class DotNet
             ["ATOMICDEPLOY_SSH_PASSPHRASE"] = null,
             ["ATOMICDEPLOY_SSH_PASSWORD"] = null,
             ["SSH_AUTH_SOCK"] = null,
+            // The tests' builds write no summary into the CI run that runs the tests (issue 19).
+            ["GITHUB_STEP_SUMMARY"] = null,
+            ["TF_BUILD"] = null,
             ["TMPDIR"] = tempFolder,
         };
         if (packagesFolder is not null)

@@ -33,7 +33,7 @@ internal static class EngineDeploy
         SshShell.Connect(settings, _ => null, "/nonexistent-home", CancellationToken.None);
 
     /// <summary>The settings of a deploy to <paramref name="root"/> of <paramref name="source"/> (null: nothing to deploy), with the tests' defaults.</summary>
-    public static DeploySettings Deploy(string root, string? source, IReadOnlyList<DeployTarget>? hosts = null, string[]? shared = null, int keep = 3, SwitchHookSettings? hooks = null, DeployContext? context = null, TimeSpan? timeout = null, TimeSpan? lockWait = null, int parallelism = int.MaxValue) => new()
+    public static DeploySettings Deploy(string root, string? source, IReadOnlyList<DeployTarget>? hosts = null, string[]? shared = null, int keep = 3, SwitchHookSettings? hooks = null, DeployContext? context = null, TimeSpan? timeout = null, TimeSpan? lockWait = null, int parallelism = int.MaxValue, bool force = false, bool restartUnchanged = false) => new()
     {
         Hosts = hosts ?? [DeployTarget.Local],
         Root = root,
@@ -44,6 +44,8 @@ internal static class EngineDeploy
         Parallelism = parallelism,
         Source = new DeploySource(source, new HashSet<string>()),
         Context = context ?? Context,
+        Force = force,
+        RestartUnchanged = restartUnchanged,
     };
 
     /// <summary>A deployment of <paramref name="settings"/> on one open shell (its name is the host's).</summary>

@@ -23,6 +23,17 @@ internal sealed class RecordingLog : IDeployLog
         }
     }
 
+    /// <summary>The files the engine asked Azure Pipelines to attach to the run's summary.</summary>
+    public List<string> UploadedSummaries { get; } = [];
+
+    public void CiUploadSummary(string markdownFile)
+    {
+        lock (Lines)
+        {
+            UploadedSummaries.Add(markdownFile);
+        }
+    }
+
     private void Add(string message)
     {
         lock (Lines)

@@ -15,7 +15,8 @@ public sealed class ConcurrentDeploys
         var root = server.NewDeployFolder();
         using var first = Site("alpha");
         using var second = Site("beta");
-        EngineDeploy.Deploy(server, root, first.Path);
+        using var initial = Site("initial");
+        EngineDeploy.Deploy(server, root, initial.Path);
 
         using var start = new Barrier(2);
         var logs = new[] { new RecordingLog(), new RecordingLog() };

@@ -34,6 +34,7 @@ public sealed class ReadOnlyPublishOutput
 
             source.Write("app.dll", "v3");
             var third = EngineDeploy.Deploy(server, root, source.Path, log, keep: 1);
+            source.Write("app.dll", "v4");
             var fourth = EngineDeploy.Deploy(server, root, source.Path, log, keep: 1);
 
             CollectionAssert.AreEqual(new[] { third, fourth }, tree.Releases);

@@ -16,6 +16,7 @@ public sealed class ReleaseListAndDowngradeOverSsh
         var first = CheckedDeploy.Deploy(server, root, source.Path, context: CheckedDeploy.Context("1.0.0", "0123456789abcdef0123456789abcdef01234567"));
         source.Write("app.dll", "v2");
         var second = CheckedDeploy.Deploy(server, root, source.Path, context: CheckedDeploy.Context("1.1.0-beta.2", "fedcba9876543210fedcba9876543210fedcba98"));
+        source.Write("app.dll", "v3");
         Assert.ThrowsExactly<DeployException>(() => CheckedDeploy.Deploy(server, root, source.Path, CheckedDeploy.Hooks(after: "exit 1"), CheckedDeploy.Context("1.2.0")));
         var before = RemoteTree.Snapshot(root);
 

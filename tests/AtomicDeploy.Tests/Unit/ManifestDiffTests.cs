@@ -100,10 +100,11 @@ public sealed class ManifestDiffTests
 
         CollectionAssert.AreEqual(new[] { "logs", "logs/a.txt" }, diff.Removed.ToArray());
         CollectionAssert.AreEqual(new[] { "logs", "logs/a.txt" }, diff.ToDelete.ToArray());
+        Assert.AreEqual(1, diff.FilesRemoved, "one file; the folder is not counted");
     }
 
     [TestMethod]
-    public void Identical_manifests_send_and_delete_nothing_and_count_every_entry_unchanged()
+    public void Identical_manifests_send_and_delete_nothing_and_count_every_file_unchanged_but_no_folder()
     {
         var live = Manifest(Folder("wwwroot"), File("wwwroot/site.css", "aa", 3), File("app.dll", "bb", 4));
         var next = Manifest(Folder("wwwroot"), File("wwwroot/site.css", "aa", 3), File("app.dll", "bb", 4));
@@ -116,7 +117,7 @@ public sealed class ManifestDiffTests
         Assert.IsEmpty(diff.Removed);
         Assert.IsEmpty(diff.ToSend);
         Assert.IsEmpty(diff.ToDelete);
-        Assert.AreEqual(3, diff.Unchanged);
+        Assert.AreEqual(2, diff.Unchanged, "two files; the folder is not counted");
         Assert.AreEqual(0L, diff.BytesToSend);
     }
 

@@ -1,0 +1,53 @@
+using System.Globalization;
+using AtomicDeploy.Core.Manifest;
+
+namespace AtomicDeploy.Core.Engine;
+
+/// <summary>
+/// A deploy in which nothing changed on any host (no file added, changed or removed, the same shared
+/// links) leaves every server as it is: the release the prepare step made is removed again, no
+/// history line is written, nothing is pruned, and the locks are released. With
+/// <see cref="DeploySettings.Force"/> it deploys anyway; with <see cref="DeploySettings.RestartUnchanged"/>
+/// and a switch command or health check configured, it deploys the identical release so they run.
+/// </summary>
+internal static class UnchangedDeploy
+{
+    /// <summary>Whether every host was left as it is (then the upload, link, switch and prune steps do nothing).</summary>
+    public static bool LeaveAsIs(Deployment deployment, ReleaseManifest next, CancellationToken cancellationToken)
+    {
+        var settings = deployment.Settings;
+        if (settings.Force)
+        {
+            return false;
+        }
+
+        var unchanged = deployment.Each(h => h.IsUnchanged(next, cancellationToken), "No host was switched; the half-made release is removed on every host.");
+        if (unchanged.Values.Any(same => !same))
+        {
+            return false;
+        }
+
+        var hooks = settings.Hooks;
+        if (settings.RestartUnchanged && (hooks.BeforeSwitchCommand is not null || hooks.AfterSwitchCommand is not null || hooks.HealthCheckUrl is not null))
+        {
+            deployment.Log.Info("AtomicDeploy: nothing changed; AtomicDeployRestartUnchanged is true, so the same files are deployed as a new release and the switch commands and health check run.");
+            return false;
+        }
+
+        deployment.Each(h => h.LeaveUnchanged(next, cancellationToken), "Nothing was changed on any host; where the new release could not be removed, the next deploy removes it.");
+        return true;
+    }
+
+    /// <summary>The line that ends a deploy in which nothing changed.</summary>
+    public static string ClosingLine(Deployment deployment)
+    {
+        var hosts = deployment.Hosts;
+        var live = hosts.Select(h => h.Release).Distinct().ToArray();
+        var where = hosts.Count == 1 ? $"on {hosts[0].Name}; the server is left as it is"
+            : live.Length == 1 ? $"on all {hosts.Count} hosts; the servers are left as they are"
+            : $"({string.Join(", ", hosts.Select(h => $"{h.Release} on {h.Name}"))}); the servers are left as they are";
+        var since = live.Length == 1 ? $"since release {live[0]} " : "since the live releases ";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"AtomicDeploy: nothing changed {since}{where} (set AtomicDeployForce=true to deploy anyway). {deployment.Elapsed.TotalSeconds:0.00} s.");
+    }
+}

@@ -1,0 +1,107 @@
+using AtomicDeploy.Core.Engine;
+
+namespace AtomicDeploy.Tests.Ssh;
+
+/// <summary>
+/// A deploy in which nothing changed, over SSH to the real sshd: it leaves the deploy folder byte for
+/// byte as it was (only the lock file names its last holder), unless forced or asked to restart.
+/// </summary>
+[TestClass]
+public sealed class UnchangedDeploysOverSsh
+{
+    [TestMethod]
+    public void An_unchanged_deploy_leaves_the_server_byte_for_byte_as_it_was()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1").Write("wwwroot/index.html", "<h1>one</h1>");
+        var live = EngineDeploy.Deploy(server, root, source.Path, shared: ["logs/"]);
+        var before = WithoutLockFile(root);
+        var log = new RecordingLog();
+
+        var release = Deploy(server, root, source.Path, log, shared: ["logs/"]);
+
+        var host = log.Lines.Single(l => l.StartsWith("AtomicDeploy: [", StringComparison.Ordinal)).Split(']')[0]["AtomicDeploy: [".Length..];
+        Assert.AreEqual(live, release, "the live release is reported as the deploy's");
+        CollectionAssert.AreEqual(before, WithoutLockFile(root), "releases, current, shared links, manifests, history and pending marks are as they were");
+        CollectionAssert.Contains(log.Lines, $"AtomicDeploy: [{host}] release {live}: 0 added, 0 changed, 0 removed, 0 B sent, {Seconds(log, host)} s: unchanged.", string.Join('\n', log.Lines));
+        Assert.IsTrue(log.Lines.Any(l => l.StartsWith($"AtomicDeploy: nothing changed since release {live} on {host}; the server is left as it is", StringComparison.Ordinal)), string.Join('\n', log.Lines));
+        Assert.IsFalse(log.Lines.Any(l => l.Contains("current ->", StringComparison.Ordinal) || l.Contains("pruned", StringComparison.Ordinal)), string.Join('\n', log.Lines));
+    }
+
+    [TestMethod]
+    public void A_new_shared_entry_is_a_change_so_the_deploy_goes_ahead()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        var live = EngineDeploy.Deploy(server, root, source.Path);
+        Directory.CreateDirectory(Path.Combine(root, "shared", "uploads"));
+
+        var release = Deploy(server, root, source.Path, new RecordingLog());
+
+        var tree = new RemoteTree(root);
+        Assert.AreNotEqual(live, release);
+        Assert.AreEqual($"releases/{release}", tree.CurrentLink);
+        Assert.AreEqual("../../shared/uploads", new FileInfo(tree.ReleasePath(release, "uploads")).LinkTarget);
+    }
+
+    [TestMethod]
+    public void Force_deploys_a_new_release_of_the_same_files()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        var live = EngineDeploy.Deploy(server, root, source.Path);
+
+        var release = Deploy(server, root, source.Path, new RecordingLog(), force: true);
+
+        var tree = new RemoteTree(root);
+        Assert.AreNotEqual(live, release);
+        Assert.AreEqual($"releases/{release}", tree.CurrentLink);
+        CollectionAssert.AreEqual(new[] { live, release }, tree.Releases);
+        Assert.AreEqual(2, tree.HistoryLines.Length);
+    }
+
+    [TestMethod]
+    public void RestartUnchanged_runs_the_switch_commands_on_an_identical_release_and_without_it_they_do_not_run()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        // The command writes into a linked shared folder: a new file there is no change to the release.
+        var hooks = CheckedDeploy.Hooks(after: "echo restarted $ATOMICDEPLOY_RELEASE >> \"$ATOMICDEPLOY_PATH/shared/logs/restarts\"");
+        string[] shared = ["logs/"];
+        var live = Deploy(server, root, source.Path, new RecordingLog(), hooks: hooks, shared: shared);
+
+        var unchanged = Deploy(server, root, source.Path, new RecordingLog(), hooks: hooks, shared: shared);
+        var restarted = Deploy(server, root, source.Path, new RecordingLog(), hooks: hooks, shared: shared, restartUnchanged: true);
+
+        Assert.AreEqual(live, unchanged, "without AtomicDeployRestartUnchanged nothing runs");
+        Assert.AreNotEqual(live, restarted);
+        CollectionAssert.AreEqual(new[] { $"restarted {live}", $"restarted {restarted}" }, File.ReadAllLines(Path.Combine(root, "shared", "logs", "restarts")));
+        Assert.AreEqual($"releases/{restarted}", new RemoteTree(root).CurrentLink);
+    }
+
+    /// <summary>The deploy folder, without the lock file: taking the lock writes its holder's name there.</summary>
+    internal static SortedDictionary<string, string> WithoutLockFile(string root)
+    {
+        var snapshot = RemoteTree.Snapshot(root);
+        Assert.IsTrue(snapshot.Remove(Path.Combine(".atomicdeploy", "deploy.lock")), "the lock file is there");
+        return snapshot;
+    }
+
+    private static string Seconds(RecordingLog log, string host)
+    {
+        var line = log.Lines.Single(l => l.StartsWith($"AtomicDeploy: [{host}]", StringComparison.Ordinal));
+        return line[(line.LastIndexOf(", ", StringComparison.Ordinal) + 2)..line.LastIndexOf(" s:", StringComparison.Ordinal)];
+    }
+
+    private static string Deploy(SshServer server, string root, string source, RecordingLog log, bool force = false, bool restartUnchanged = false, Core.Operations.SwitchHookSettings? hooks = null, string[]? shared = null)
+    {
+        var settings = EngineDeploy.Deploy(root, source, shared: shared, hooks: hooks, force: force, restartUnchanged: restartUnchanged);
+        using var deployment = EngineDeploy.Open(EngineDeploy.Connect(EngineDeploy.Settings(server)), settings, log);
+        deployment.Run(DateTime.UtcNow, CancellationToken.None);
+        return deployment.Release!;
+    }
+}
