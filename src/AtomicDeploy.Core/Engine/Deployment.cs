@@ -77,7 +77,8 @@ public sealed class Deployment : IDisposable
             throw HostParallel.Combine(failures.Select(f => (targets[f.Host].Name, f.Error)).ToArray(), "Nothing was changed on any host.");
         }
 
-        log.Summary(string.Create(CultureInfo.InvariantCulture, $"AtomicDeploy: connected to {string.Join(", ", targets.Select(h => h.Name))} in {clock.Elapsed.TotalSeconds:0.00} s; working on {Math.Min(settings.Parallelism, targets.Count)} at a time."));
+        var bound = targets.Count > 1 ? $"; working on {Math.Min(settings.Parallelism, targets.Count)} at a time" : string.Empty;
+        log.Summary(string.Create(CultureInfo.InvariantCulture, $"AtomicDeploy: connected to {string.Join(", ", targets.Select(h => h.Name))} in {clock.Elapsed.TotalSeconds:0.00} s{bound}."));
         return new Deployment(settings, opened!, sink, clock);
     }
 
