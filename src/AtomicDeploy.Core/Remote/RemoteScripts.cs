@@ -142,15 +142,18 @@ public static class RemoteScripts
     }
 
     /// <summary>
-    /// Creates the declared shared paths if missing, then prints, for every entry of <c>shared/</c>
+    /// Replaces what the release ships at a declared shared path (seeding <c>shared/</c> with it
+    /// the first time, see <see cref="SharedSeedScripts"/>), creates the declared shared paths if
+    /// missing, then prints, for every entry of <c>shared/</c>
     /// that the drop-down rule looks at, its kind, the kind of the same path in the release
     /// (<c>-</c> when absent) and the path, NUL-terminated: all that <see cref="SharedLinkPlan"/>
     /// needs, in one round trip.
     /// </summary>
-    public static string ListShared(string root, string release, IEnumerable<string> sharedFolders, IEnumerable<string> sharedFiles)
+    public static string ListShared(string root, string release, SharedPathList shared)
     {
         var script = new StringBuilder(Preamble).Append(CultureInfo.InvariantCulture, $"cd -- {Quote(root)}\n");
-        script.Append(SharedPathScripts.CreateDeclared(sharedFolders, sharedFiles));
+        script.Append(SharedSeedScripts.Seed(release, shared));
+        script.Append(SharedPathScripts.CreateDeclared(shared.Folders, shared.Files));
 
         return script.Append(ScriptFragments.ListSharedFrontier(Quote("releases/" + release))).ToString();
     }
