@@ -130,20 +130,20 @@ public sealed class SshShell : IRemoteShell
     /// <inheritdoc />
     public ShellResult Run(string script, Action<Stream>? writeInput, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var command = _client.CreateCommand(Command($"printf '%s' '{OutputMarker}'\n{script}"));
+        using var command = _client.CreateCommand(ScriptOnInputCommand);
         command.CommandTimeout = timeout;
         try
         {
             // A command fed with input is cancelled through its input (checked at every write), so
             // it always ends before the clean-up runs; the others are stopped by a signal.
             var execution = command.ExecuteAsync(writeInput is null ? cancellationToken : CancellationToken.None);
-            if (writeInput is not null)
             {
                 try
                 {
                     using var input = command.CreateInputStream();
                     using var buffered = new BufferedStream(new StopWhenEnded(input, execution, cancellationToken), 1 << 17);
-                    writeInput(buffered);
+                    ScriptOnInput.Write(buffered, $"printf '%s' '{OutputMarker}'\n{script}");
+                    writeInput?.Invoke(buffered);
                 }
                 catch (OperationCanceledException)
                 {
@@ -236,10 +236,17 @@ public sealed class SshShell : IRemoteShell
     /// <summary>
     /// The deploy user's login shell gets one line of plain words whatever it is (sh, bash, zsh,
     /// fish, csh): it starts /bin/sh, which decodes and runs the script. The script first prints
-    /// a marker, so anything a login file printed before it is cut off.
+    /// a marker, so anything a login file printed before it is cut off. Only for the small fixed
+    /// scripts that <see cref="Start"/> leaves running (their input is theirs to watch).
     /// </summary>
     private static string Command(string script) =>
         $"exec /bin/sh -c 'eval \"$(echo {Convert.ToBase64String(Encoding.UTF8.GetBytes(script))} | base64 -d)\"'";
+
+    /// <summary>
+    /// The one line a step's command is, whatever its script: /bin/sh reads the script from the
+    /// channel's input (<see cref="ScriptOnInput"/>), so its size is not bounded by a packet.
+    /// </summary>
+    private const string ScriptOnInputCommand = "exec /bin/sh -c '" + ScriptOnInput.Command + "'";
 
     private static bool Ended(Task execution) => Ended(execution, TimeSpan.FromSeconds(5));
 
