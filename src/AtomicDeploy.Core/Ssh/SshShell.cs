@@ -134,34 +134,33 @@ public sealed class SshShell : IRemoteShell
         command.CommandTimeout = timeout;
         try
         {
-            // A command fed with input is cancelled through its input (checked at every write), so
-            // it always ends before the clean-up runs; the others are stopped by a signal.
+            // The script goes first on the input (ScriptOnInput), then the step's own input. A command
+            // fed with input is cancelled through its input (checked at every write), so it always
+            // ends before the clean-up runs; the others are stopped by a signal.
             var execution = command.ExecuteAsync(writeInput is null ? cancellationToken : CancellationToken.None);
+            try
             {
-                try
-                {
-                    using var input = command.CreateInputStream();
-                    using var buffered = new BufferedStream(new StopWhenEnded(input, execution, cancellationToken), 1 << 17);
-                    ScriptOnInput.Write(buffered, $"printf '%s' '{OutputMarker}'\n{script}");
-                    writeInput?.Invoke(buffered);
-                }
-                catch (OperationCanceledException)
-                {
-                    // The input is closed unfinished: the script fails on it and ends.
-                    Ended(execution, TimeSpan.FromSeconds(30));
-                    throw;
-                }
-                catch (Exception e) when (e is SshException or ObjectDisposedException or IOException or InvalidOperationException && Ended(execution))
-                {
-                    // The script ended before reading all its input; its exit code and error say why.
-                }
-                catch (DeployException)
-                {
-                    // The writer failed (its input is now closed, unfinished): let the script fail
-                    // and end before anything else runs on the server.
-                    Ended(execution, TimeSpan.FromSeconds(30));
-                    throw;
-                }
+                using var input = command.CreateInputStream();
+                using var buffered = new BufferedStream(new StopWhenEnded(input, execution, cancellationToken), 1 << 17);
+                ScriptOnInput.Write(buffered, $"printf '%s' '{OutputMarker}'\n{script}");
+                writeInput?.Invoke(buffered);
+            }
+            catch (OperationCanceledException)
+            {
+                // The input is closed unfinished: the script fails on it and ends.
+                Ended(execution, TimeSpan.FromSeconds(30));
+                throw;
+            }
+            catch (Exception e) when (e is SshException or ObjectDisposedException or IOException or InvalidOperationException && Ended(execution))
+            {
+                // The script ended before reading all its input; its exit code and error say why.
+            }
+            catch (DeployException)
+            {
+                // The writer failed (its input is now closed, unfinished): let the script fail
+                // and end before anything else runs on the server.
+                Ended(execution, TimeSpan.FromSeconds(30));
+                throw;
             }
 
             execution.GetAwaiter().GetResult();
