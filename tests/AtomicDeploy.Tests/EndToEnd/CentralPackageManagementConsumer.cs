@@ -69,18 +69,6 @@ public sealed class CentralPackageManagementConsumer
         return app;
     }
 
-    private static string Project(string reference) => $"""
-        <Project Sdk="Microsoft.NET.Sdk.Web">
-          <PropertyGroup>
-            <TargetFramework>net10.0</TargetFramework>
-            <Nullable>enable</Nullable>
-            <ImplicitUsings>enable</ImplicitUsings>
-            <Version>1.0.0</Version>
-          </PropertyGroup>
-          <ItemGroup>
-            {reference}
-            <PackageReference Include="AtomicDeploy.AspNetCore" />
-          </ItemGroup>
-        </Project>
-        """;
+    private static string Project(string reference) =>
+        WebApp.ProjectText(reference + "\n" + """<PackageReference Include="AtomicDeploy.AspNetCore" />""");
 }

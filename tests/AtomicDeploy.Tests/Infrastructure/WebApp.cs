@@ -25,20 +25,10 @@ internal sealed class WebApp : IDisposable
             File.Copy(file, Path.Combine(ProjectFolder, relative));
         }
 
-        File.WriteAllText(Path.Combine(ProjectFolder, "MyShop.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk.Web">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <Version>1.0.0</Version>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="AtomicDeploy.Tasks" Version="{PackageFeed.Version}" PrivateAssets="all" />
-                <PackageReference Include="AtomicDeploy.AspNetCore" Version="{PackageFeed.Version}" />
-              </ItemGroup>
-            </Project>
-            """);
+        File.WriteAllText(Path.Combine(ProjectFolder, "MyShop.csproj"), ProjectText($"""
+            <PackageReference Include="AtomicDeploy.Tasks" Version="{PackageFeed.Version}" PrivateAssets="all" />
+            <PackageReference Include="AtomicDeploy.AspNetCore" Version="{PackageFeed.Version}" />
+            """));
         File.WriteAllText(Path.Combine(_folder.Path, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -103,6 +93,21 @@ internal sealed class WebApp : IDisposable
         $"AtomicDeployPrivateKeyFile={server.ClientKeyFile}",
         $"AtomicDeployKnownHostsFile={server.KnownHostsFile}",
     ];
+
+    /// <summary>The app's project file with <paramref name="references"/> as its package references.</summary>
+    public static string ProjectText(string references) => $"""
+        <Project Sdk="Microsoft.NET.Sdk.Web">
+          <PropertyGroup>
+            <TargetFramework>net10.0</TargetFramework>
+            <Nullable>enable</Nullable>
+            <ImplicitUsings>enable</ImplicitUsings>
+            <Version>1.0.0</Version>
+          </PropertyGroup>
+          <ItemGroup>
+        {references}
+          </ItemGroup>
+        </Project>
+        """;
 
     public void Dispose() => _folder.Dispose();
 
