@@ -171,6 +171,9 @@ public static class ErrorCodes
     /// <summary>Warning: the publish folder holds something that is not deployed (a symlink to a folder).</summary>
     public const string SourceEntrySkipped = "AD0303";
 
+    /// <summary>Warning: the app added files to, or changed files of, the live release; they are not carried over to the new release.</summary>
+    public const string AppWroteIntoRelease = "AD0304";
+
     /// <summary>Warning: an earlier deploy was interrupted before its switch; its half-made release was removed.</summary>
     public const string LeftoverRemoved = "AD0310";
 

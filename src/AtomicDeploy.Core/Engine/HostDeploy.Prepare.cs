@@ -23,7 +23,9 @@ public sealed partial class HostDeploy
             output = output[..output.LastIndexOf(RemoteScripts.CreatedMarker, StringComparison.Ordinal)];
         }
 
-        _state = HostState.From(RemoteState.Parse(output, Where), Where, Log);
+        var remote = RemoteState.Parse(output, Where);
+        _state = HostState.From(remote, Where, Log, _settings.Shared);
+        ReportAppWrites(remote, cancellationToken);
         if (created == "copy" && _state.Live is null)
         {
             // current named a folder that only looks like a release: the new one starts empty.

@@ -121,11 +121,24 @@ public sealed partial class HostDeploy : IDisposable
     /// <summary>Creates the declared shared paths, then links <c>shared/</c> into the release by the drop-down rule.</summary>
     internal SharedLinkPlan LinkShared(SharedPathList shared, CancellationToken cancellationToken)
     {
-        var listing = Run("list shared/", RemoteScripts.ListShared(_settings.Root, Release!, shared.Folders, shared.Files), null, cancellationToken);
-        var plan = SharedListing.Parse(listing.Output).Plan();
+        var output = Run("list shared/", RemoteScripts.ListShared(_settings.Root, Release!, shared), null, cancellationToken).Output;
+        var seeds = SharedSeedReport.Parse(output, shared, out var listing);
+        foreach (var seed in seeds)
+        {
+            Log.Info(seed.Message);
+        }
+
+        var plan = SharedListing.Parse(listing).Plan();
         foreach (var conflict in plan.Conflicts)
         {
-            Log.Warning(ErrorCodes.SharedConflict, $"'{conflict}' is in shared/ and also in the release; the release's copy is kept. Remove it from the publish output if the shared one should be used.");
+            Log.Warning(ErrorCodes.SharedConflict, $"'{conflict}' is in shared/ and also in the release; the release's copy is kept. Remove it from the publish output if the shared one should be used, or declare it in AtomicDeploySharedPaths so the shared one always wins.");
+        }
+
+        // The folders above a declared path are entered by design; any other folder in both places
+        // keeps the release's own folder, and what the app writes into it is lost at the next deploy.
+        foreach (var folder in plan.DroppedDown.Where(f => !shared.IsAbove(f)))
+        {
+            Log.Warning(ErrorCodes.SharedConflict, $"'{folder}/' is a folder in shared/ and also in the release: the release keeps its own folder and links only the entries of shared/{folder}/ it lacks, so what the app writes there stays in the release and is lost at the next deploy. Declare '{folder}/' in AtomicDeploySharedPaths so the whole folder is shared, or remove it from the publish output.");
         }
 
         if (plan.Links.Count > 0)

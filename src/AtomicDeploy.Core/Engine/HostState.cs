@@ -1,4 +1,5 @@
 using AtomicDeploy.Core.Manifest;
+using AtomicDeploy.Core.Planning;
 using AtomicDeploy.Core.Remote;
 
 namespace AtomicDeploy.Core.Engine;
@@ -12,8 +13,8 @@ internal sealed record HostState(IReadOnlyList<string> Releases, string? Live, R
     /// <summary>Nothing read yet.</summary>
     public static HostState None { get; } = new([], null, ReleaseManifest.Empty);
 
-    /// <summary>The state from the state query's output, with a warning or a line for what looks wrong.</summary>
-    public static HostState From(RemoteState state, string where, IDeployLog log)
+    /// <summary>The state from the state query's output, with a warning or a line for what looks wrong; published entries under <paramref name="shared"/> paths are linked, not missing.</summary>
+    public static HostState From(RemoteState state, string where, IDeployLog log, SharedPathList? shared = null)
     {
         if (state.CurrentLink.Length > 0 && state.LiveRelease is null)
         {
@@ -23,7 +24,7 @@ internal sealed record HostState(IReadOnlyList<string> Releases, string? Live, R
         var manifest = ReleaseManifest.Empty;
         if (state.RecordedManifest is not null)
         {
-            manifest = LiveReleaseCheck.Effective(state.RecordedManifest, state.LiveListing, out var repaired);
+            manifest = LiveReleaseCheck.Effective(state.RecordedManifest, state.LiveListing, out var repaired, shared is null ? null : shared.Covers);
             if (repaired > 0)
             {
                 log.Info($"AtomicDeploy: {repaired} entries of the live release {state.LiveRelease} differ from its manifest (missing, changed, or not published); the new release gets the published ones.");

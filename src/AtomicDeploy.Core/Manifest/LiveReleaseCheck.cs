@@ -16,8 +16,11 @@ public static class LiveReleaseCheck
     /// The manifest to diff against: entries found intact as recorded, entries found different
     /// with an unverifiable hash (so they are replaced), and unlisted entries likewise (so they are
     /// removed unless published). <paramref name="listing"/> is <c>find -printf '%y %s %m %P\0'</c> output.
+    /// An entry under a declared shared path (<paramref name="isShared"/>) that the folder does not
+    /// hold is kept as recorded: the release links that path to <c>shared/</c>, so the published copy
+    /// is not missing, and sending it again every deploy would only have it replaced by the link again.
     /// </summary>
-    public static ReleaseManifest Effective(ReleaseManifest recorded, string listing, out int repaired)
+    public static ReleaseManifest Effective(ReleaseManifest recorded, string listing, out int repaired, Func<string, bool>? isShared = null)
     {
         var onDisk = Listing(listing);
         var entries = new List<ManifestEntry>();
@@ -26,6 +29,12 @@ public static class LiveReleaseCheck
         {
             if (!onDisk.TryGetValue(entry.Path, out var found))
             {
+                if (isShared?.Invoke(entry.Path) == true)
+                {
+                    entries.Add(entry);
+                    continue;
+                }
+
                 repaired++;
                 continue;
             }

@@ -11,10 +11,11 @@ public sealed record SharedLink(string Path, string Target);
 /// </summary>
 public sealed class SharedLinkPlan
 {
-    private SharedLinkPlan(IReadOnlyList<SharedLink> links, IReadOnlyList<string> conflicts)
+    private SharedLinkPlan(IReadOnlyList<SharedLink> links, IReadOnlyList<string> conflicts, IReadOnlyList<string> droppedDown)
     {
         Links = links;
         Conflicts = conflicts;
+        DroppedDown = droppedDown;
     }
 
     /// <summary>The links to create, in path order.</summary>
@@ -22,6 +23,9 @@ public sealed class SharedLinkPlan
 
     /// <summary>Paths that exist in both and are left as the release has them.</summary>
     public IReadOnlyList<string> Conflicts { get; }
+
+    /// <summary>Folders of <c>shared/</c> that the release also has, so the release keeps its own folder and only the entries below are linked.</summary>
+    public IReadOnlyList<string> DroppedDown { get; }
 
     /// <summary>
     /// Plans the links. <paramref name="shared"/> and <paramref name="release"/> map each relative
@@ -31,6 +35,7 @@ public sealed class SharedLinkPlan
     {
         var links = new List<SharedLink>();
         var conflicts = new List<string>();
+        var droppedDown = new List<string>();
         var children = shared.Keys
             .GroupBy(ParentOf, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.OrderBy(p => p, StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
@@ -45,6 +50,7 @@ public sealed class SharedLinkPlan
             }
             else if (shared[path] && releaseIsDirectory)
             {
+                droppedDown.Add(path);
                 foreach (var child in Enumerable.Reverse(children.GetValueOrDefault(path, [])))
                 {
                     pending.Push(child);
@@ -56,7 +62,7 @@ public sealed class SharedLinkPlan
             }
         }
 
-        return new SharedLinkPlan(links, conflicts);
+        return new SharedLinkPlan(links, conflicts, droppedDown);
     }
 
     /// <summary>The relative target of a link at <paramref name="path"/> in <c>releases/&lt;name&gt;/</c> to <c>shared/&lt;path&gt;</c>.</summary>

@@ -26,4 +26,13 @@ public sealed record SharedPathList(IReadOnlyList<string> Folders, IReadOnlyList
 
         return new SharedPathList(folders, files);
     }
+
+    /// <summary>Whether <paramref name="path"/> (relative to a release) is a declared shared path or lies inside a declared shared folder.</summary>
+    public bool Covers(string path) =>
+        Files.Contains(path, StringComparer.Ordinal)
+        || Folders.Any(f => path == f || path.StartsWith(f + "/", StringComparison.Ordinal));
+
+    /// <summary>Whether <paramref name="path"/> is a folder above a declared shared path (such a folder is always entered, never reported).</summary>
+    public bool IsAbove(string path) =>
+        Folders.Concat(Files).Any(p => p.StartsWith(path + "/", StringComparison.Ordinal));
 }

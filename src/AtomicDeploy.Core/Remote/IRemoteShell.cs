@@ -13,7 +13,8 @@ public interface IRemoteShell : IDisposable
     string Name { get; }
 
     /// <summary>
-    /// Runs <paramref name="script"/> with <c>sh</c>. When <paramref name="writeInput"/> is given it
+    /// Runs <paramref name="script"/> with <c>sh</c>; the script travels on the standard input (see
+    /// <see cref="ScriptOnInput"/>), so its size is not limited. When <paramref name="writeInput"/> is given it
     /// streams the script's standard input (buffered) and the input is closed when it returns.
     /// A non-zero exit is returned, not thrown; a timeout, cancellation or lost connection throws
     /// a <see cref="DeployException"/>.

@@ -36,7 +36,7 @@ public sealed class LocalShell : IRemoteShell
 
     private static ShellResult RunScript(string script, Action<Stream>? writeInput, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var process = Process.Start(ShellStart(script))
+        using var process = Process.Start(ShellStart(ScriptOnInput.Command))
             ?? throw new DeployException(ErrorCodes.RemoteFailed, "Could not start /bin/sh for the local target.");
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
@@ -44,6 +44,7 @@ public sealed class LocalShell : IRemoteShell
         {
             using (var input = new BufferedStream(new StopWhenEnded(process.StandardInput.BaseStream, process.WaitForExitAsync(CancellationToken.None), cancellationToken), 1 << 16))
             {
+                ScriptOnInput.Write(input, script);
                 writeInput?.Invoke(input);
             }
         }

@@ -142,26 +142,42 @@ public static class RemoteScripts
     }
 
     /// <summary>
-    /// Creates the declared shared paths if missing, then prints, for every entry of <c>shared/</c>
+    /// Replaces what the release ships at a declared shared path (seeding <c>shared/</c> with it
+    /// the first time, see <see cref="SharedSeedScripts"/>), creates the declared shared paths if
+    /// missing, then prints, for every entry of <c>shared/</c>
     /// that the drop-down rule looks at, its kind, the kind of the same path in the release
     /// (<c>-</c> when absent) and the path, NUL-terminated: all that <see cref="SharedLinkPlan"/>
     /// needs, in one round trip.
     /// </summary>
-    public static string ListShared(string root, string release, IEnumerable<string> sharedFolders, IEnumerable<string> sharedFiles)
+    public static string ListShared(string root, string release, SharedPathList shared)
     {
         var script = new StringBuilder(Preamble).Append(CultureInfo.InvariantCulture, $"cd -- {Quote(root)}\n");
-        script.Append(SharedPathScripts.CreateDeclared(sharedFolders, sharedFiles));
+        script.Append(SharedSeedScripts.Seed(release, shared));
+        script.Append(SharedPathScripts.CreateDeclared(shared.Folders, shared.Files));
 
         return script.Append(ScriptFragments.ListSharedFrontier(Quote("releases/" + release))).ToString();
     }
 
-    /// <summary>Creates the planned relative symlinks in the release.</summary>
+    /// <summary>
+    /// Creates the planned relative symlinks in the release: one <c>ln -s -t FOLDER</c> for up to
+    /// 256 links of a folder (a link's name is its target's last part), so 10,000 links are a few
+    /// dozen processes, not 10,000.
+    /// </summary>
     public static string CreateLinks(string root, string release, IEnumerable<SharedLink> links)
     {
         var script = new StringBuilder(Preamble).Append(CultureInfo.InvariantCulture, $"cd -- {Quote(root + "/releases/" + release)}\n");
-        foreach (var link in links)
+        foreach (var folder in links.GroupBy(l => l.Path.Contains('/', StringComparison.Ordinal) ? l.Path[..l.Path.LastIndexOf('/')] : ".", StringComparer.Ordinal))
         {
-            script.Append(CultureInfo.InvariantCulture, $"ln -s -- {Quote(link.Target)} {Quote(link.Path)}\n");
+            foreach (var chunk in folder.Chunk(256))
+            {
+                script.Append(CultureInfo.InvariantCulture, $"ln -s -t {Quote(folder.Key)} --");
+                foreach (var link in chunk)
+                {
+                    script.Append(' ').Append(Quote(link.Target));
+                }
+
+                script.Append('\n');
+            }
         }
 
         return script.ToString();

@@ -87,15 +87,22 @@ public static class ScriptFragments
     /// of the same path in the release folder <paramref name="releaseFolder"/> (a shell word; empty:
     /// no release, every kind <c>-</c>) and the path, NUL-terminated. It enters a shared folder only
     /// when the release has a real folder of the same name, so a large <c>shared/uploads</c> is never listed.
+    /// Each folder needs a shell of its own (whether to enter it depends on the answer); everything
+    /// else is listed in batches, so a folder of 10,000 files costs a few shells, not 10,000.
     /// </summary>
     public static string ListSharedFrontier(string releaseFolder) => $$"""
-        find shared -mindepth 1 \( -exec sh -c '
+        find shared -mindepth 1 \( -type d -exec sh -c '
           p=$2
-          s=f; if [ -d "$p" ] && [ ! -L "$p" ]; then s=d; fi
           r="$1/${p#shared/}"
           t=-; if [ -n "$1" ]; then if [ -L "$r" ]; then t=f; elif [ -d "$r" ]; then t=d; elif [ -e "$r" ]; then t=f; fi; fi
-          printf "%s%s%s\0" "$s" "$t" "${p#shared/}"
-          [ "$s$t" = dd ]' sh {{releaseFolder}} {} \; -o -prune \)
+          printf "d%s%s\0" "$t" "${p#shared/}"
+          [ "$t" = d ]' sh {{releaseFolder}} {} \; -o -type d -prune -o -exec sh -c '
+          rel=$1; shift
+          for p; do
+            r="$rel/${p#shared/}"
+            t=-; if [ -n "$rel" ]; then if [ -L "$r" ]; then t=f; elif [ -d "$r" ]; then t=d; elif [ -e "$r" ]; then t=f; fi; fi
+            printf "f%s%s\0" "$t" "${p#shared/}"
+          done' sh {{releaseFolder}} {} + \)
 
         """;
 }

@@ -20,7 +20,7 @@ public static class UnchangedScripts
     /// NUL-terminated: the links the new release would get, and the links the live one has.
     /// </summary>
     public static string ListLinks(string root, string release, string live, SharedPathList shared) =>
-        RemoteScripts.ListShared(root, release, shared.Folders, shared.Files) + string.Create(CultureInfo.InvariantCulture, $"""
+        RemoteScripts.ListShared(root, release, shared) + string.Create(CultureInfo.InvariantCulture, $"""
             printf '\0%s\0' {LiveLinksMarker}
             find {Quote("releases/" + live)} -type l -printf '%P\0%l\0'
 

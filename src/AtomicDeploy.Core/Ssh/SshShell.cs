@@ -130,38 +130,37 @@ public sealed class SshShell : IRemoteShell
     /// <inheritdoc />
     public ShellResult Run(string script, Action<Stream>? writeInput, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var command = _client.CreateCommand(Command($"printf '%s' '{OutputMarker}'\n{script}"));
+        using var command = _client.CreateCommand(ScriptOnInputCommand);
         command.CommandTimeout = timeout;
         try
         {
-            // A command fed with input is cancelled through its input (checked at every write), so
-            // it always ends before the clean-up runs; the others are stopped by a signal.
+            // The script goes first on the input (ScriptOnInput), then the step's own input. A command
+            // fed with input is cancelled through its input (checked at every write), so it always
+            // ends before the clean-up runs; the others are stopped by a signal.
             var execution = command.ExecuteAsync(writeInput is null ? cancellationToken : CancellationToken.None);
-            if (writeInput is not null)
+            try
             {
-                try
-                {
-                    using var input = command.CreateInputStream();
-                    using var buffered = new BufferedStream(new StopWhenEnded(input, execution, cancellationToken), 1 << 17);
-                    writeInput(buffered);
-                }
-                catch (OperationCanceledException)
-                {
-                    // The input is closed unfinished: the script fails on it and ends.
-                    Ended(execution, TimeSpan.FromSeconds(30));
-                    throw;
-                }
-                catch (Exception e) when (e is SshException or ObjectDisposedException or IOException or InvalidOperationException && Ended(execution))
-                {
-                    // The script ended before reading all its input; its exit code and error say why.
-                }
-                catch (DeployException)
-                {
-                    // The writer failed (its input is now closed, unfinished): let the script fail
-                    // and end before anything else runs on the server.
-                    Ended(execution, TimeSpan.FromSeconds(30));
-                    throw;
-                }
+                using var input = command.CreateInputStream();
+                using var buffered = new BufferedStream(new StopWhenEnded(input, execution, cancellationToken), 1 << 17);
+                ScriptOnInput.Write(buffered, $"printf '%s' '{OutputMarker}'\n{script}");
+                writeInput?.Invoke(buffered);
+            }
+            catch (OperationCanceledException)
+            {
+                // The input is closed unfinished: the script fails on it and ends.
+                Ended(execution, TimeSpan.FromSeconds(30));
+                throw;
+            }
+            catch (Exception e) when (e is SshException or ObjectDisposedException or IOException or InvalidOperationException && Ended(execution))
+            {
+                // The script ended before reading all its input; its exit code and error say why.
+            }
+            catch (DeployException)
+            {
+                // The writer failed (its input is now closed, unfinished): let the script fail
+                // and end before anything else runs on the server.
+                Ended(execution, TimeSpan.FromSeconds(30));
+                throw;
             }
 
             execution.GetAwaiter().GetResult();
@@ -236,10 +235,17 @@ public sealed class SshShell : IRemoteShell
     /// <summary>
     /// The deploy user's login shell gets one line of plain words whatever it is (sh, bash, zsh,
     /// fish, csh): it starts /bin/sh, which decodes and runs the script. The script first prints
-    /// a marker, so anything a login file printed before it is cut off.
+    /// a marker, so anything a login file printed before it is cut off. Only for the small fixed
+    /// scripts that <see cref="Start"/> leaves running (their input is theirs to watch).
     /// </summary>
     private static string Command(string script) =>
         $"exec /bin/sh -c 'eval \"$(echo {Convert.ToBase64String(Encoding.UTF8.GetBytes(script))} | base64 -d)\"'";
+
+    /// <summary>
+    /// The one line a step's command is, whatever its script: /bin/sh reads the script from the
+    /// channel's input (<see cref="ScriptOnInput"/>), so its size is not bounded by a packet.
+    /// </summary>
+    private const string ScriptOnInputCommand = "exec /bin/sh -c '" + ScriptOnInput.Command + "'";
 
     private static bool Ended(Task execution) => Ended(execution, TimeSpan.FromSeconds(5));
 
