@@ -42,7 +42,7 @@ public sealed class SwitchHooks(IRemoteShell shell, string root, SwitchHookSetti
             throw NoHttpClient();
         }
 
-        if (RunCommand("before-switch", settings.BeforeSwitchCommand, release, ErrorCodes.BeforeSwitchFailed, cancellationToken) is { } failure)
+        if (RunCommand("before-switch", settings.BeforeSwitchCommand, release, ErrorCodes.BeforeSwitchFailed, HookScripts.RunBeforeSwitch, cancellationToken) is { } failure)
         {
             throw failure;
         }
@@ -50,7 +50,7 @@ public sealed class SwitchHooks(IRemoteShell shell, string root, SwitchHookSetti
 
     /// <summary>Runs the after-switch command in <paramref name="release"/>; returns the failure, or null.</summary>
     public DeployException? AfterSwitch(string release, CancellationToken cancellationToken) =>
-        RunCommand("after-switch", settings.AfterSwitchCommand, release, ErrorCodes.AfterSwitchFailed, cancellationToken);
+        RunCommand("after-switch", settings.AfterSwitchCommand, release, ErrorCodes.AfterSwitchFailed, HookScripts.RunCommand, cancellationToken);
 
     /// <summary>Fetches the health check URL until it answers 2xx or the time is up; returns the failure, or null.</summary>
     public DeployException? HealthCheck(string release, CancellationToken cancellationToken)
@@ -74,7 +74,7 @@ public sealed class SwitchHooks(IRemoteShell shell, string root, SwitchHookSetti
                 $"The health check of release {release}, {url.AbsoluteUri} fetched on {shell.Name}, did not answer 2xx within {settings.HealthCheckTimeout.TotalSeconds:0} s. Last response: {(answer.StartsWith("unhealthy ", StringComparison.Ordinal) ? answer[10..] : Tail(result.Output + result.Error))}");
     }
 
-    private DeployException? RunCommand(string name, string? command, string release, string code, CancellationToken cancellationToken)
+    private DeployException? RunCommand(string name, string? command, string release, string code, Func<string, string, string, TimeSpan, string> script, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(command))
         {
@@ -82,7 +82,7 @@ public sealed class SwitchHooks(IRemoteShell shell, string root, SwitchHookSetti
         }
 
         log.Summary($"AtomicDeploy: running the {name} command in releases/{release} on {shell.Name}: {command}");
-        var result = shell.Run(HookScripts.RunCommand(root, release, command, settings.CommandTimeout), null, settings.CommandTimeout + TimeSpan.FromSeconds(30), cancellationToken);
+        var result = shell.Run(script(root, release, command, settings.CommandTimeout), null, settings.CommandTimeout + TimeSpan.FromSeconds(30), cancellationToken);
         foreach (var line in (result.Output + result.Error).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             log.Summary($"  [{name}] {line.TrimEnd('\r')}");

@@ -21,8 +21,31 @@ public static class HookScripts
     /// <paramref name="timeout"/>. The release and deploy folder are in <c>ATOMICDEPLOY_RELEASE</c>,
     /// <c>ATOMICDEPLOY_RELEASE_PATH</c> and <c>ATOMICDEPLOY_PATH</c>.
     /// </summary>
-    public static string RunCommand(string root, string release, string command, TimeSpan timeout) => $"""
+    public static string RunCommand(string root, string release, string command, TimeSpan timeout) => RunCommand(root, release, command, timeout, detachFirst: true);
+
+    /// <summary>
+    /// <see cref="RunCommand(string, string, string, TimeSpan)"/>, first giving the release its own
+    /// copy of each file a command is likely to write that is still hard-linked to other releases
+    /// (<see cref="DetachWritableFiles"/>): the before-switch command runs while the old release is
+    /// live, and a write through a shared inode would change the live site.
+    /// </summary>
+    public static string RunBeforeSwitch(string root, string release, string command, TimeSpan timeout) => RunCommand(root, release, command, timeout, detachFirst: true);
+
+    /// <summary>
+    /// Replaces, in the current folder, each hard-linked regular file at its top and each
+    /// <c>appsettings*.json</c>, <c>*.config</c> and <c>*.env</c> file at any depth by a copy of its
+    /// own (same mode and times, renamed over it): writing it then changes this release only. Other
+    /// files stay shared with the releases they came from (docs/app-state.md says why not to write
+    /// them in place).
+    /// </summary>
+    public const string DetachWritableFiles = """
+        find . \( -path './*/*' \( -name 'appsettings*.json' -o -name '*.config' -o -name '*.env' \) -o ! -path './*/*' \) -type f -links +1 -exec sh -c '
+          for f; do cp -p -- "$f" "$f.atomicdeploy-own" && mv -f -- "$f.atomicdeploy-own" "$f" || exit 1; done' sh {} + || { echo 'Could not give the release its own copy of its files before the before-switch command.' >&2; exit 1; }
+        """;
+
+    private static string RunCommand(string root, string release, string command, TimeSpan timeout, bool detachFirst) => $"""
         cd -- {Quote(root + "/releases/" + release)} || exit 1
+        {(detachFirst ? DetachWritableFiles : "")}
         ATOMICDEPLOY_PATH={Quote(root)} ATOMICDEPLOY_RELEASE={Quote(release)} ATOMICDEPLOY_RELEASE_PATH={Quote(root + "/releases/" + release)}
         export ATOMICDEPLOY_PATH ATOMICDEPLOY_RELEASE ATOMICDEPLOY_RELEASE_PATH
         exec timeout -k 5 {Seconds(timeout)} /bin/sh -c {Quote(command)} </dev/null 2>&1
