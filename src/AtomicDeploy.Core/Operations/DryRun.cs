@@ -61,9 +61,19 @@ public static class DryRun
         var result = RemoteCommand.Run(host.Shell, "list shared/", host.Where, ReadOnlyScripts.ListSharedAgainstLive(settings.Root), null, settings.Timeouts.Command, cancellationToken);
         var shared = SharedListing.Parse(result.Output).Shared;
 
-        // Declared paths that do not exist yet would be created (with their parent folders) before linking.
+        // Declared paths that do not exist yet would be created (with their parent folders) before linking;
+        // one the release ships seeds shared/ when shared/ lacks it, and its copy gives way to the link.
         foreach (var (path, isFolder) in settings.Shared.Folders.Select(f => (f, true)).Concat(settings.Shared.Files.Select(f => (f, false))))
         {
+            var shipped = next.Entries.Count(e => e.Path == path || e.Path.StartsWith(path + "/", StringComparison.Ordinal));
+            if (shipped > 0)
+            {
+                var declared = isFolder ? path + "/" : path;
+                host.Log.Info(shared.ContainsKey(path)
+                    ? $"  would keep    shared/{path}: {declared} is declared shared and shared/ has it, so the release's copy is replaced by the link"
+                    : $"  would seed    shared/{path} from the release ({shipped} {(shipped == 1 ? "entry" : "entries")}): {declared} is declared shared, then link it");
+            }
+
             var parts = path.Split('/');
             for (var i = 1; i < parts.Length; i++)
             {
@@ -74,7 +84,7 @@ public static class DryRun
         }
 
         // The new release would hold exactly what is published.
-        var release = next.Entries.ToDictionary(e => e.Path, e => e.IsDirectory, StringComparer.Ordinal);
+        var release = next.Entries.Where(e => !settings.Shared.Covers(e.Path)).ToDictionary(e => e.Path, e => e.IsDirectory, StringComparer.Ordinal);
         return SharedLinkPlan.Compute(shared, release);
     }
 

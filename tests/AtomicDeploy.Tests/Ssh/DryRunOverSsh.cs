@@ -35,6 +35,24 @@ public sealed class DryRunOverSsh
     }
 
     [TestMethod]
+    public void A_declared_shared_folder_the_release_ships_is_shown_seeding_shared_not_as_a_conflict()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1").Write("wwwroot/Posts/hello.md", "# hello");
+        EngineDeploy.Deploy(server, root, source.Path);
+        var log = new RecordingLog();
+
+        Plan(server, root, source.Path, log, ["wwwroot/Posts/"]);
+
+        var all = string.Join('\n', log.Lines);
+        Assert.IsTrue(log.Lines.Any(l => l.StartsWith("  would seed    shared/wwwroot/Posts from the release (", StringComparison.Ordinal) && l.EndsWith("wwwroot/Posts/ is declared shared, then link it", StringComparison.Ordinal)), all);
+        CollectionAssert.Contains(log.Lines.ToList(), "  would link    wwwroot/Posts -> ../../../shared/wwwroot/Posts", all);
+        Assert.AreEqual(0, log.Warnings.Count, all);
+        Assert.IsFalse(Directory.Exists(Path.Combine(root, "shared", "wwwroot")), "a dry run seeds nothing");
+    }
+
+    [TestMethod]
     public void A_dry_run_to_a_folder_that_does_not_exist_creates_nothing()
     {
         var server = SharedServer.Instance;
