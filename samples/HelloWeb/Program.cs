@@ -13,6 +13,22 @@ var app = builder.Build();
 
 app.UseDefaultFiles();
 app.UseStaticFiles();
+
+// What the app writes at run time goes into a declared shared folder (wwwroot/uploads/ in the
+// csproj), never into its release: curl --data-binary @photo.jpg http://localhost:5000/upload/photo.jpg
+app.MapPost("/upload/{name}", async (string name, HttpRequest request, IWebHostEnvironment environment) =>
+{
+    if (name != Path.GetFileName(name) || name.StartsWith('.'))
+    {
+        return Results.BadRequest("a plain file name");
+    }
+
+    var folder = Path.Combine(environment.WebRootPath, "uploads");
+    Directory.CreateDirectory(folder);
+    await using var file = File.Create(Path.Combine(folder, name));
+    await request.Body.CopyToAsync(file);
+    return Results.Created($"/uploads/{name}", null);
+});
 app.MapGet("/health", () => Results.Ok(new { status = "ok", version = typeof(Program).Assembly.GetName().Version?.ToString() }));
 
 app.Run();

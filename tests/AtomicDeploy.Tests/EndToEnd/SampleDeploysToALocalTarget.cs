@@ -18,6 +18,8 @@ public sealed class SampleDeploysToALocalTarget
         Assert.AreEqual($"releases/{release}", tree.CurrentLink);
         StringAssert.Contains(tree.CurrentFile("wwwroot/index.html"), "Hello from HelloWeb");
         Assert.AreEqual("../../shared/App_Data", new FileInfo(tree.ReleasePath(release, "App_Data")).LinkTarget);
+        Assert.AreEqual("../../../shared/wwwroot/uploads", new FileInfo(tree.ReleasePath(release, "wwwroot/uploads")).LinkTarget, "the declared folder the sample ships is linked");
+        StringAssert.Contains(File.ReadAllText(Path.Combine(root, "shared", "wwwroot", "uploads", "README.txt")), "seeds shared/wwwroot/uploads/", "what the publish output ships there seeded shared/");
     }
 
     [TestMethod]
@@ -59,6 +61,10 @@ public sealed class SampleDeploysToALocalTarget
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
             var health = JsonDocument.Parse(client.GetStringAsync($"http://127.0.0.1:{port}/healthz").Result).RootElement;
             Assert.AreEqual(release, health.GetProperty("release").GetString(), "the app answers on the socket systemd held");
+
+            var uploaded = client.PostAsync($"http://127.0.0.1:{port}/upload/photo.txt", new StringContent("a photo")).Result;
+            Assert.AreEqual(System.Net.HttpStatusCode.Created, uploaded.StatusCode);
+            Assert.AreEqual("a photo", File.ReadAllText(Path.Combine(root, "shared", "wwwroot", "uploads", "photo.txt")), "the upload lands in shared/, not in the release");
 
             var buffer = new byte[256];
             Assert.AreEqual("READY=1", Encoding.UTF8.GetString(buffer, 0, notify.Receive(buffer)));
