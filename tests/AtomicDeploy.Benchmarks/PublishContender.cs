@@ -111,7 +111,8 @@ internal sealed partial class PublishContender(SshServer server, int port, strin
     private static ProcessResult Check(ProcessResult result) =>
         result.ExitCode == 0 ? result : throw new InvalidOperationException($"dotnet publish failed ({result.ExitCode}):\n{result.All}");
 
-    [GeneratedRegex(@"AtomicDeploy: deployed release \S+ .* in ([0-9.]+) s\.")]
+    // The closing line of a deploy, or of one that found nothing changed.
+    [GeneratedRegex(@"AtomicDeploy: (?:deployed release \S+ .* in|nothing changed .*\)\.) ([0-9.]+) s\.")]
     private static partial Regex SummaryTime();
 
     [GeneratedRegex(@"AtomicDeploy trace: process start to OpenDeployment (-?[0-9]+) ms, settings \(git included\) ([0-9]+) ms, connect ([0-9]+) ms")]
