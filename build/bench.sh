@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# The benchmark of the deploy step: AtomicDeploy against the rsync script users would write, both
+# The benchmark as users run it: every AtomicDeploy run is a fresh `dotnet publish --no-build
+# -p:AtomicDeploy=true` of the dataset's app (the package packed from this repository), timed
+# against `dotnet publish --no-build` alone and against the rsync script users would write, all
 # through a simulated slow link (50 ms round trip, 100 Mbit/s) to a real sshd on 127.0.0.1. Prints
-# the table and writes docs/benchmarks.md. Options (passed on): --runs N (default 5),
-# --first-runs N (default 3), --only first,none,one,small,tenth,fleet (a quick look; writes no file; --only fleet rewrites just
-# the Fleet section), --fleet-hosts N (default 4),
-# --skip-memory, --steps (print when each engine step ends), --delay-ms 25, --mbit 100. Takes a few minutes; the dataset is cached in
-# artifacts/bench/.
+# the tables (goals met / not met, round trips next to the link's floor, the cold-start breakdown)
+# and writes docs/benchmarks.md. Options (passed on): --runs N (default 5), --first-runs N (default
+# 3), --large-runs N (default 3, the 50,000-file scenario), --only
+# first,none,one,small,renamed,previous,large,fleet (a quick look; writes no file; --only fleet
+# rewrites just the Fleet section), --skip-fleet (keeps the Fleet section as it is), --fleet-hosts N
+# (default 4), --skip-memory, --steps, --delay-ms 25, --mbit 100. The dataset and the app are cached
+# in artifacts/bench/; the first run publishes them (needs nuget.org for the runtime packs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

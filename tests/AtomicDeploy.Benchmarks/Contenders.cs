@@ -31,7 +31,7 @@ internal abstract class Contender(SshServer server, int port, string knownHosts)
     }
 
     /// <summary>Deploys <paramref name="source"/> with a fresh connection and returns how long it took.</summary>
-    public TimeSpan Deploy(string source)
+    public virtual TimeSpan Deploy(string source)
     {
         var clock = Stopwatch.StartNew();
         DeployOnce(source);

@@ -60,14 +60,7 @@ internal sealed class Dataset
     /// </summary>
     public string Variant(string name, int count, bool staticOnly, int flavour)
     {
-        var target = Path.Combine(Folder, "variants", name);
-        if (Directory.Exists(target))
-        {
-            Directory.Delete(target, recursive: true);
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        ProcessRunner.Check("cp", "-al", Base, target);
+        var target = FreshCopy(name);
         var pool = staticOnly ? Files.Where(f => f.StartsWith("wwwroot/static/", StringComparison.Ordinal)).ToList() : Files.ToList();
         var random = new Random(Seed + count);
         foreach (var file in pool.OrderBy(_ => random.Next()).Take(count))
@@ -86,6 +79,67 @@ internal sealed class Dataset
             File.WriteAllBytes(path, bytes);
         }
 
+        return target;
+    }
+
+    /// <summary>A copy of the base in which <paramref name="count"/> static files (picked with a fixed seed) have new names, their content unchanged; <paramref name="flavour"/> picks the names.</summary>
+    public string Renamed(string name, int count, int flavour)
+    {
+        var target = FreshCopy(name);
+        var random = new Random(Seed + count);
+        foreach (var file in Files.Where(f => f.StartsWith("wwwroot/static/", StringComparison.Ordinal)).OrderBy(_ => random.Next()).Take(count))
+        {
+            var path = Path.Combine(target, file);
+            File.Move(path, Path.Combine(Path.GetDirectoryName(path)!, $"{Path.GetFileNameWithoutExtension(path)}.r{flavour}{Path.GetExtension(path)}"));
+        }
+
+        return target;
+    }
+
+    /// <summary>The base plus small static files up to <paramref name="files"/> files in all (an app with a large wwwroot); made once, cached.</summary>
+    public string Large(int files)
+    {
+        var target = Path.Combine(Folder, $"large-{files}");
+        var stamp = target + ".done";
+        if (File.Exists(stamp))
+        {
+            return target;
+        }
+
+        if (Directory.Exists(target))
+        {
+            Directory.Delete(target, recursive: true);
+        }
+
+        ProcessRunner.Check("cp", "-al", Base, target);
+        var random = new Random(Seed + files);
+        for (var i = 0; i < files - Files.Count; i++)
+        {
+            var sub = Path.Combine(target, "wwwroot", "static", "many", $"d{i / 500:000}");
+            Directory.CreateDirectory(sub);
+            var bytes = new byte[200 + random.Next(1800)];
+            for (var b = 0; b < bytes.Length; b++)
+            {
+                bytes[b] = (byte)('a' + random.Next(20));
+            }
+
+            File.WriteAllBytes(Path.Combine(sub, $"f{i:00000}.txt"), bytes);
+        }
+
+        File.WriteAllText(stamp, "ok\n");
+        return target;
+    }
+
+    private string FreshCopy(string name)
+    {
+        var target = Path.Combine(Folder, "variants", name);
+        if (Directory.Exists(target))
+        {
+            Directory.Delete(target, recursive: true);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        ProcessRunner.Check("cp", "-al", Base, target);
         return target;
     }
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using AtomicDeploy.Benchmarks;
 using AtomicDeploy.Tests.Infrastructure;
 
-// The benchmark of issue #6: AtomicDeploy against the rsync script through a shaped link to a
-// real sshd. Run it with build/bench.sh (which installs rsync and builds in Release).
+// The benchmark: AtomicDeploy as users run it (dotnet publish) against the rsync script, through a
+// shaped link to a real sshd. Run it with build/bench.sh (which installs rsync and builds in Release).
 if (args.Length > 0 && args[0] == MemoryProbe.ChildCommand)
 {
     return MemoryProbe.Child(args[1..]);
@@ -35,20 +35,38 @@ File.WriteAllText(knownHosts, $"[127.0.0.1]:{link.Port} {server.HostKeyType} {se
 var engine = new EngineContender(server, link.Port, knownHosts) { ShowSteps = options.ContainsKey("steps") };
 var rsync = new RsyncContender(server, link.Port, knownHosts);
 var only = Option("only", string.Empty);
-var results = Scenarios.Run(data, engine, rsync, runs, firstRuns, only).ToList();
+var largeRuns = int.Parse(Option("large-runs", "3"), CultureInfo.InvariantCulture);
+var shape = new LinkShape(2 * oneWayDelay, megabits * 1_000_000);
+List<ScenarioResult> results = [];
+MemoryProbe.Result? memory = null;
+if (only != "fleet")
+{
+    var app = BenchApp.Create(repo, work);
+    var publish = new PublishContender(server, link.Port, knownHosts, app);
+    results = Scenarios.Run(data, new Contenders(publish, engine, rsync, link), runs, firstRuns, largeRuns, only).ToList();
+    if (!options.ContainsKey("skip-memory") && (only.Length == 0 || only.Split(',').Contains("large")))
+    {
+        memory = MemoryProbe.MeasureNoChange(server, data.Large(Scenarios.LargeFiles));
+    }
+}
+
 var fleetHosts = int.Parse(Option("fleet-hosts", "4"), CultureInfo.InvariantCulture);
 IReadOnlyList<FleetResult> fleet = [];
-if (only.Length == 0 || only.Split(',').Contains("fleet"))
+if (!options.ContainsKey("skip-fleet") && (only.Length == 0 || only.Split(',').Contains("fleet")))
 {
     using var bench = new FleetBench(fleetHosts, oneWayDelay, megabits * 1_000_000);
     fleet = bench.Run(data, runs, firstRuns);
 }
 
-var memory = options.ContainsKey("skip-memory") || only == "fleet" ? null : MemoryProbe.Measure(server, work);
-
 Console.WriteLine();
-Console.WriteLine(Report.Table(results));
-Console.WriteLine(Report.Verdicts(results, memory));
+if (results.Count > 0)
+{
+    Console.WriteLine(Report.Table(results));
+    Console.WriteLine(Report.Verdicts(results, memory));
+    Console.WriteLine(Report.RoundTrips(results, shape));
+    Console.WriteLine(Report.ColdStart(results));
+}
+
 if (fleet.Count > 0)
 {
     Console.WriteLine(FleetReport.Table(fleet));
@@ -56,8 +74,11 @@ if (fleet.Count > 0)
 
 if (only.Length == 0)
 {
-    var command = "./build/bench.sh" + (runs != 5 || firstRuns != 3 ? $" --runs {runs} --first-runs {firstRuns}" : string.Empty);
-    File.WriteAllText(output, FleetReport.Replace(Report.Markdown(command, machine, datasetText, linkText, runs, firstRuns, results, memory), FleetReport.Section(fleet, runs, firstRuns)));
+    var command = "./build/bench.sh" + (runs != 5 || firstRuns != 3 || largeRuns != 3 ? $" --runs {runs} --first-runs {firstRuns} --large-runs {largeRuns}" : string.Empty);
+    var markdown = Report.Markdown(command, machine, datasetText, linkText, runs, firstRuns, largeRuns, results, memory, shape);
+    // Without a fleet run (--skip-fleet) the fleet section stays as the last run wrote it.
+    var fleetSection = fleet.Count > 0 ? FleetReport.Section(fleet, runs, firstRuns) : ExistingFleetSection(output);
+    File.WriteAllText(output, fleetSection is null ? markdown.TrimEnd() + "\n" : FleetReport.Replace(markdown, fleetSection));
     Console.WriteLine($"Wrote {Path.GetRelativePath(repo, output)}.");
 }
 else if (only == "fleet" && File.Exists(output))
@@ -68,6 +89,19 @@ else if (only == "fleet" && File.Exists(output))
 }
 
 return 0;
+
+static string? ExistingFleetSection(string file)
+{
+    var text = File.Exists(file) ? File.ReadAllText(file) : string.Empty;
+    var start = text.IndexOf("\n## Fleet\n", StringComparison.Ordinal);
+    if (start < 0)
+    {
+        return null;
+    }
+
+    var end = text.IndexOf("\n## ", start + 2, StringComparison.Ordinal);
+    return end < 0 ? text[(start + 1)..] : text[(start + 1)..(end + 1)];
+}
 
 static string CpuModel() =>
     File.Exists("/proc/cpuinfo")

@@ -41,6 +41,22 @@ internal sealed class ShapedLink : IDisposable
 
     public int Port { get; }
 
+    private long _turns;
+    private long _bytesUp;
+    private long _bytesDown;
+    private long _connections;
+
+    /// <summary>
+    /// What crossed the link since the last call (and starts counting anew): connections, bytes
+    /// each way, and turns: times a client spoke again after it had received what the server sent
+    /// since it last spoke, i.e. round trips it waited for (the TCP handshake itself is not shaped).
+    /// </summary>
+    public LinkTraffic TakeTraffic() => new(
+        (int)Interlocked.Exchange(ref _connections, 0),
+        (int)Interlocked.Exchange(ref _turns, 0),
+        Interlocked.Exchange(ref _bytesUp, 0),
+        Interlocked.Exchange(ref _bytesDown, 0));
+
     public void Dispose()
     {
         _stop.Cancel();
@@ -80,6 +96,7 @@ internal sealed class ShapedLink : IDisposable
                 continue;
             }
 
+            Interlocked.Increment(ref _connections);
             var connection = new Connection(client, upstream);
             connection.Start(this);
         }
@@ -88,12 +105,36 @@ internal sealed class ShapedLink : IDisposable
     /// <summary>One proxied connection: two directions, closed when both have ended.</summary>
     private sealed class Connection(Socket client, Socket upstream)
     {
+        private readonly Lock _turn = new();
         private int _open = 2;
+        private long _lastUpTicks;
+        private long _lastDownDueTicks;
 
         public void Start(ShapedLink link)
         {
-            new Direction(link, client, upstream, Ended).Start("up");
-            new Direction(link, upstream, client, Ended).Start("down");
+            new Direction(link, client, upstream, Ended, this, up: true).Start("up");
+            new Direction(link, upstream, client, Ended, this, up: false).Start("down");
+        }
+
+        /// <summary>Counts a turn when the client speaks after the server's last words reached it (and it has not spoken since they did).</summary>
+        public void Spoke(ShapedLink link, bool up, long nowTicks, long dueTicks, int bytes)
+        {
+            Interlocked.Add(ref up ? ref link._bytesUp : ref link._bytesDown, bytes);
+            lock (_turn)
+            {
+                if (!up)
+                {
+                    _lastDownDueTicks = dueTicks;
+                    return;
+                }
+
+                if (_lastDownDueTicks > _lastUpTicks && _lastDownDueTicks <= nowTicks)
+                {
+                    Interlocked.Increment(ref link._turns);
+                }
+
+                _lastUpTicks = nowTicks;
+            }
         }
 
         private void Ended()
@@ -108,7 +149,7 @@ internal sealed class ShapedLink : IDisposable
 
     /// <summary>One direction: a reader that stamps each chunk with its delivery time, a writer that delivers it then.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The queue lives as long as its two threads, which end with the connection; it holds no wait handle unless asked for one.")]
-    private sealed class Direction(ShapedLink link, Socket from, Socket to, Action ended)
+    private sealed class Direction(ShapedLink link, Socket from, Socket to, Action ended, Connection connection, bool up)
     {
         private readonly BlockingCollection<(byte[] Data, int Length, long DueTicks)> _queue = new(MaxQueuedChunks);
         private long _linkFreeTicks;
@@ -137,6 +178,7 @@ internal sealed class ShapedLink : IDisposable
                     var start = Math.Max(now, _linkFreeTicks);
                     _linkFreeTicks = start + (long)(read / link._bytesPerSecond * Stopwatch.Frequency);
                     var due = _linkFreeTicks + (long)(link._oneWayDelay.TotalSeconds * Stopwatch.Frequency);
+                    connection.Spoke(link, up, now, due, read);
                     _queue.Add((buffer, read, due));
                 }
             }
@@ -192,3 +234,6 @@ internal sealed class ShapedLink : IDisposable
         }
     }
 }
+
+/// <summary>What crossed the shaped link during one deploy.</summary>
+internal sealed record LinkTraffic(int Connections, int Turns, long BytesUp, long BytesDown);

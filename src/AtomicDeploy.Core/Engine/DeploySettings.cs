@@ -93,7 +93,7 @@ public sealed record DeploySettings
         var hosts = DeployTargets.Parse(inputs, homeFolder, log);
 
         var version = NuGetVersion.TryParse(inputs.AppVersion, out var parsed) ? parsed.ToNormalizedString() : null;
-        var git = inputs.Operation == DeployOperation.Deploy && !string.IsNullOrEmpty(inputs.ProjectDirectory) ? GitMetadata.TryRead(inputs.ProjectDirectory, log) : null;
+        var readGit = inputs.Operation == DeployOperation.Deploy && !string.IsNullOrEmpty(inputs.ProjectDirectory);
         return new DeploySettings
         {
             Hosts = hosts,
@@ -105,7 +105,9 @@ public sealed record DeploySettings
             Timeouts = timeouts,
             Parallelism = parallelism,
             Source = source,
-            Context = new DeployContext(Environment.UserName, Environment.MachineName, version, git),
+            Context = readGit
+                ? DeployContext.ReadingGit(Environment.UserName, Environment.MachineName, version, () => GitMetadata.TryRead(inputs.ProjectDirectory!, log))
+                : new DeployContext(Environment.UserName, Environment.MachineName, version, null),
             AllowDowngrade = inputs.AllowDowngrade,
             Force = inputs.Force,
             RestartUnchanged = inputs.RestartUnchanged,

@@ -67,6 +67,10 @@ public sealed class Deployment : IDisposable
             var hostClock = Stopwatch.StartNew();
             opened[i] = new HostDeploy(targets[i].Name, connect(targets[i]), settings, new HostLog(sink, targets.Count > 1 ? targets[i].Name : null), hostClock);
         });
+
+        // The git metadata was read while connecting; wait for it here, so its warning, if any,
+        // is written while this step's task runs.
+        _ = settings.Context.Git;
         if (failures.Count > 0)
         {
             foreach (var host in opened)
@@ -86,21 +90,37 @@ public sealed class Deployment : IDisposable
     public void LogTo(IDeployLog log) => _sink.Target = log;
 
     /// <summary>
-    /// Step 1: checks the downgrade guard, takes every lock, reads every host and creates the release
+    /// Step 1: takes every lock, checks the downgrade guard (on what the lock's channel read), reads every host and creates the release
     /// under one name, later than every release on every host. Every host proposes the clock's name in
     /// its state query (one round trip); only when one refuses is a later name chosen for all.
     /// </summary>
     public string Prepare(DateTime utcNow, CancellationToken cancellationToken)
     {
         Expect(DeployStage.Connected, "PrepareRelease");
+        Each(h => h.TakeLock(cancellationToken));
         if (Settings.Context.AppVersion is { } version && !Settings.AllowDowngrade)
         {
-            Each(h => DowngradeGuard.Check(version, ServerInspection.Read(h.Shell, Settings.Root, withManifest: false, Settings.Timeouts.Command, cancellationToken).History, false, h.Where), "Nothing was changed on any host.");
+            // The lock's channel brought the live release's history: the guard needs no round trip.
+            // A refusal changed nothing (the holder is named only later): the locks just go, and
+            // the history records no failed deploy.
+            try
+            {
+                Each(h => DowngradeGuard.Check(version, h.LiveHistory, false, h.Where), "Nothing was changed on any host.");
+            }
+            catch (DeployException)
+            {
+                foreach (var host in Hosts)
+                {
+                    host.ReleaseLock();
+                }
+
+                throw;
+            }
         }
 
         var proposed = ReleaseName.Next(utcNow, []);
         var created = new System.Collections.Concurrent.ConcurrentDictionary<HostDeploy, bool>();
-        Each(h => created[h] = h.LockAndPropose(proposed, cancellationToken));
+        Each(h => created[h] = h.Propose(proposed, cancellationToken));
         var release = proposed;
         if (Hosts.Any(h => !created[h]))
         {

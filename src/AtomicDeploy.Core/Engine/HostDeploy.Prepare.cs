@@ -5,16 +5,19 @@ namespace AtomicDeploy.Core.Engine;
 /// <summary>Step 1 on one host: the lock, the state query, and the new release under the deployment's name.</summary>
 public sealed partial class HostDeploy
 {
+    /// <summary>The live release and its history lines, as the lock's channel read them.</summary>
+    internal History.ReleaseHistory LiveHistory => (_lock ?? throw new InvalidOperationException("Take the lock first.")).LiveHistory;
+
     /// <summary>
-    /// Takes the lock, creates the layout if missing and reads the state; in the same round trip
+    /// Under the lock: creates the layout if missing and reads the state; in the same round trip
     /// creates the release as <paramref name="proposed"/> when no release of that name or later is
     /// there. Returns whether it did.
     /// </summary>
-    internal bool LockAndPropose(string proposed, CancellationToken cancellationToken)
+    internal bool Propose(string proposed, CancellationToken cancellationToken)
     {
-        TakeLock(cancellationToken);
         var pending = PendingRelease.Mark(_settings.Root, proposed, (Record("failed", ErrorCodes.Interrupted) with { Release = proposed }).ToJsonLine());
-        var output = Run("read the deploy folder", RemoteScripts.ReadState(_settings.Root, _settings.CopyMode) + RemoteScripts.CreateReleaseIfNewest(proposed, _settings.CopyMode, pending), null, cancellationToken).Output;
+        var holder = "\n" + _lock!.OwnerLine(_lockOwner);
+        var output = Run("read the deploy folder", RemoteScripts.ReadState(_settings.Root, _settings.CopyMode) + holder + RemoteScripts.CreateReleaseIfNewest(proposed, _settings.CopyMode, pending), null, cancellationToken).Output;
         var created = CreatedAs(output);
         if (created is not null)
         {
@@ -58,9 +61,11 @@ public sealed partial class HostDeploy
         Prepared(copyFrom);
     }
 
-    private void TakeLock(CancellationToken cancellationToken)
+    /// <summary>Takes the deploy lock (its channel stays open for the whole deploy).</summary>
+    internal void TakeLock(CancellationToken cancellationToken)
     {
-        _lock = DeployLock.Take(Shell, _settings.Root, _lockOwner, _settings.Timeouts.LockWait, Log, cancellationToken);
+        // The state query names this deploy as the holder, after the downgrade guard let it through.
+        _lock = DeployLock.Take(Shell, _settings.Root, _lockOwner, _settings.Timeouts.LockWait, Log, cancellationToken, ownerLater: true);
         foreach (var leftover in _lock.Leftovers)
         {
             Log.Warning(ErrorCodes.LeftoverRemoved, $"The deploy of release {leftover} to {Where} was interrupted before its switch; its half-made release was removed and the failure recorded in the history.");

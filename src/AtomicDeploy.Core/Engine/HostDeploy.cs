@@ -197,7 +197,8 @@ public sealed partial class HostDeploy : IDisposable
         Shell.Dispose();
     }
 
-    private void ReleaseLock()
+    /// <summary>Ends the lock's command (the lock goes with it); nothing is recorded.</summary>
+    internal void ReleaseLock()
     {
         _lock?.Dispose();
         _lock = null;

@@ -8,7 +8,28 @@ namespace AtomicDeploy.Core.History;
 /// <param name="Machine">The build machine's name.</param>
 /// <param name="AppVersion">The app's <c>$(Version)</c>, normalised, or null.</param>
 /// <param name="Git">The commit being deployed, or null when not in a repository.</param>
-public sealed record DeployContext(string User, string Machine, string? AppVersion, GitInfo? Git);
+public sealed record DeployContext(string User, string Machine, string? AppVersion, GitInfo? Git)
+{
+    private readonly GitInfo? _git = Git;
+    private readonly Task<GitInfo?>? _reading;
+
+    private DeployContext(string user, string machine, string? appVersion, Task<GitInfo?> reading)
+        : this(user, machine, appVersion, (GitInfo?)null) => _reading = reading;
+
+    /// <summary>The commit being deployed, or null; waits for a read still running (see <see cref="ReadingGit"/>).</summary>
+    public GitInfo? Git
+    {
+        get => _reading is null ? _git : _reading.GetAwaiter().GetResult();
+        init => _git = value;
+    }
+
+    /// <summary>
+    /// A context whose git metadata <paramref name="read"/> reads on a thread of its own, so a cold
+    /// build process loads libgit2 and reads the repository while it connects to the servers.
+    /// </summary>
+    public static DeployContext ReadingGit(string user, string machine, string? appVersion, Func<GitInfo?> read) =>
+        new(user, machine, appVersion, Task.Factory.StartNew(read, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+}
 
 /// <summary>The git state of the project being deployed.</summary>
 public sealed record GitInfo(string Commit, string? Branch, bool Dirty);

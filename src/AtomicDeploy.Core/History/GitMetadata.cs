@@ -10,12 +10,16 @@ namespace AtomicDeploy.Core.History;
 public static class GitMetadata
 {
     /// <summary>Reads git metadata for the folder <paramref name="projectFolder"/>, or returns null.</summary>
-    public static GitInfo? TryRead(string projectFolder, IDeployLog log)
+    public static GitInfo? TryRead(string projectFolder, IDeployLog log) =>
+        // Outside a repository, LibGit2Sharp and libgit2 are not even loaded.
+        InRepository(projectFolder) ? Read(projectFolder, log) : null;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static GitInfo? Read(string projectFolder, IDeployLog log)
     {
         try
         {
-            var repositoryPath = Repository.Discover(projectFolder);
-            if (repositoryPath is null)
+            if (Repository.Discover(projectFolder) is not { } repositoryPath)
             {
                 return null;
             }
@@ -35,5 +39,18 @@ public static class GitMetadata
             log.Warning(ErrorCodes.GitUnavailable, $"Git metadata is not recorded for this release: {e.GetType().Name}: {e.Message}");
             return null;
         }
+    }
+
+    private static bool InRepository(string folder)
+    {
+        for (var at = new DirectoryInfo(folder); at is not null; at = at.Parent)
+        {
+            if (Directory.Exists(Path.Combine(at.FullName, ".git")) || File.Exists(Path.Combine(at.FullName, ".git")))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using AtomicDeploy.Core.History;
+using AtomicDeploy.Core.Planning;
 using static AtomicDeploy.Core.Remote.ShellQuote;
 
 namespace AtomicDeploy.Core.Remote;
@@ -18,14 +20,32 @@ public sealed class DeployLock : IDisposable
 
     private readonly RemoteProcess _holder;
 
-    private DeployLock(RemoteProcess holder, IReadOnlyList<string> leftovers)
+    private DeployLock(RemoteProcess holder, IReadOnlyList<string> leftovers, ReleaseHistory liveHistory)
     {
         _holder = holder;
         Leftovers = leftovers;
+        LiveHistory = liveHistory;
     }
 
     /// <summary>Half-made releases of interrupted deploys that were removed on taking the lock.</summary>
     public IReadOnlyList<string> Leftovers { get; }
+
+    /// <summary>
+    /// The live release and its lines of the history, read under the lock on the lock's own channel,
+    /// so the downgrade guard asks no question of its own.
+    /// </summary>
+    public ReleaseHistory LiveHistory { get; }
+
+    /// <summary>The process id of the command holding the lock on the server (the unlock target stops it).</summary>
+    public string ServerPid { get; private init; } = string.Empty;
+
+    /// <summary>
+    /// Shell line that names <paramref name="owner"/> as the holder in the lock file (as the lock's
+    /// own script does unless told to leave it to a later script, run in the deploy folder).
+    /// </summary>
+    public string OwnerLine(string owner) => OwnerLine(Quote(owner), Quote(ServerPid));
+
+    private static string OwnerLine(string quotedOwner, string quotedPid) => $"printf '%s (server pid %s)\n' {quotedOwner} {quotedPid} > .atomicdeploy/deploy.lock || true\n";
 
     /// <summary>False once the command holding the lock has ended (the connection died, or the lock was removed by hand).</summary>
     public bool IsHeld => !_holder.HasEnded;
@@ -34,12 +54,14 @@ public sealed class DeployLock : IDisposable
     /// Takes the lock of <paramref name="root"/>, waiting at most <paramref name="wait"/> for a deploy
     /// that holds it (saying who it is), then removes what interrupted deploys left.
     /// </summary>
-    public static DeployLock Take(IRemoteShell shell, string root, string owner, TimeSpan wait, IDeployLog log, CancellationToken cancellationToken)
+    public static DeployLock Take(IRemoteShell shell, string root, string owner, TimeSpan wait, IDeployLog log, CancellationToken cancellationToken, bool ownerLater = false)
     {
-        var holder = shell.Start(Script(root, owner, (int)Math.Ceiling(wait.TotalSeconds)));
+        var holder = shell.Start(Script(root, ownerLater ? null : owner, (int)Math.Ceiling(wait.TotalSeconds)));
         try
         {
             var leftovers = new List<string>();
+            string? live = null;
+            var history = new List<string>();
             var lineWait = wait + TimeSpan.FromSeconds(30);
             while (holder.ReadLine(lineWait, cancellationToken) is { } line)
             {
@@ -58,8 +80,14 @@ public sealed class DeployLock : IDisposable
                     case "leftover":
                         leftovers.Add(rest);
                         break;
+                    case "live":
+                        live = ReleaseName.IsReleaseName(rest) ? rest : null;
+                        break;
+                    case "history":
+                        history.Add(rest);
+                        break;
                     case "locked":
-                        return new DeployLock(holder, leftovers);
+                        return new DeployLock(holder, leftovers, LiveOnly(live, history)) { ServerPid = rest };
                 }
             }
 
@@ -88,12 +116,16 @@ public sealed class DeployLock : IDisposable
     /// <summary>
     /// The lock command. It prints <c>waiting OWNER</c> while it waits, <c>held OWNER</c> or
     /// <c>legacy OWNER</c> before exiting when it cannot take the lock, <c>leftover NAME</c> for each
-    /// half-made release it removes, then <c>locked</c>, and holds the lock until its input ends.
+    /// half-made release it removes, <c>live NAME</c> and the history lines naming the live release
+    /// (the downgrade guard's question, answered under the lock), then <c>locked PID</c>, and holds
+    /// the lock until its input ends. Without <paramref name="owner"/> a later script names the
+    /// holder (<see cref="OwnerLine(string)"/>), so a deploy refused before it changes anything
+    /// leaves the lock file as it was.
     /// The shell holds the lock and its output; <c>cat</c> only waits for the end of the input, so
     /// stopping the shell (<c>AtomicDeployUnlock</c>) frees the lock and ends the output at once.
     /// The release markers it reads are written by <see cref="PendingRelease"/>.
     /// </summary>
-    public static string Script(string root, string owner, int waitSeconds) => "set -eu\numask 022\n" + $$"""
+    public static string Script(string root, string? owner, int waitSeconds) => "set -eu\numask 022\n" + $$"""
         mkdir -p -- {{Quote(root)}}/.atomicdeploy
         cd -- {{Quote(root)}}
         legacy() {
@@ -113,9 +145,15 @@ public sealed class DeployLock : IDisposable
           fi
         fi
         legacy
-        printf '%s (server pid %s)\n' {{Quote(owner)}} "$$" > .atomicdeploy/deploy.lock || true
+        {{(owner is null ? ":" : OwnerLine(Quote(owner), "\"$$\"").TrimEnd())}}
+        live=$(readlink current 2>/dev/null || true)
+        name=${live#releases/}
+        if [ "releases/$name" = "$live" ] && [ -d "$live" ]; then
+          printf 'live %s\n' "$name"
+          if [ -f .atomicdeploy/log.jsonl ]; then grep -F -- "\"$name\"" .atomicdeploy/log.jsonl | sed 's/^/history /' || true; fi
+        fi
         {{PendingRelease.CleanUp}}
-        printf 'locked\n'
+        printf 'locked %s\n' "$$"
         cat >/dev/null 2>&1 9>&-
         """;
 
@@ -136,6 +174,9 @@ public sealed class DeployLock : IDisposable
           return 1
         }
         """;
+
+    private static ReleaseHistory LiveOnly(string? live, IReadOnlyList<string> history) =>
+        ReleaseHistory.From(new RemoteState(live is null ? string.Empty : "releases/" + live, live, live is null ? [] : [live], null, string.Empty), history);
 
     private static (string Word, string Text) Split(string line)
     {

@@ -51,4 +51,23 @@ public sealed class ReleaseListAndDowngradeOverSsh
         DowngradeGuard.Check("2.0.1", history, allowDowngrade: false, root);
         DowngradeGuard.Check(null, history, allowDowngrade: false, root);
     }
+
+    [TestMethod]
+    public void A_deploy_of_a_lower_version_is_refused_with_the_server_unchanged_and_the_lock_free()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        var live = CheckedDeploy.Deploy(server, root, source.Path, context: CheckedDeploy.Context("2.0.0"));
+        source.Write("app.dll", "v2");
+        var before = RemoteTree.Snapshot(root);
+
+        var refused = Assert.ThrowsExactly<DeployException>(() => CheckedDeploy.Deploy(server, root, source.Path, context: CheckedDeploy.Context("1.9.9")));
+
+        Assert.AreEqual(ErrorCodes.Downgrade, refused.Code, refused.Message);
+        StringAssert.Contains(refused.Message, $"1.9.9 is lower than 2.0.0, the version of the live release {live}");
+        CollectionAssert.AreEqual(before, RemoteTree.Snapshot(root), "a refused deploy changes nothing");
+        var next = CheckedDeploy.Deploy(server, root, source.Path, context: CheckedDeploy.Context("2.0.1"));
+        Assert.AreNotEqual(live, next, "the refused deploy left no lock behind");
+    }
 }
