@@ -14,7 +14,7 @@ public sealed partial class HostDeploy
     {
         TakeLock(cancellationToken);
         var pending = PendingRelease.Mark(_settings.Root, proposed, (Record("failed", ErrorCodes.Interrupted) with { Release = proposed }).ToJsonLine());
-        var output = Run("read the deploy folder", RemoteScripts.ReadState(_settings.Root, _settings.CopyMode) + RemoteScripts.CreateReleaseIfNewest(proposed, _settings.CopyMode, pending), null, cancellationToken).Output;
+        var output = Run("read the deploy folder", RemoteScripts.ReadState(_settings.Root, _settings.CopyMode, keptFiles: true) + RemoteScripts.CreateReleaseIfNewest(proposed, _settings.CopyMode, pending), null, cancellationToken).Output;
         var created = CreatedAs(output);
         if (created is not null)
         {
