@@ -17,7 +17,7 @@ public sealed partial class HostDeploy
     {
         var pending = PendingRelease.Mark(_settings.Root, proposed, (Record("failed", ErrorCodes.Interrupted) with { Release = proposed }).ToJsonLine());
         var holder = "\n" + _lock!.OwnerLine(_lockOwner);
-        var output = Run("read the deploy folder", RemoteScripts.ReadState(_settings.Root, _settings.CopyMode) + holder + RemoteScripts.CreateReleaseIfNewest(proposed, _settings.CopyMode, pending), null, cancellationToken).Output;
+        var output = Run("read the deploy folder", RemoteScripts.ReadState(_settings.Root, _settings.CopyMode, keptFiles: true) + holder + RemoteScripts.CreateReleaseIfNewest(proposed, _settings.CopyMode, pending), null, cancellationToken).Output;
         var created = CreatedAs(output);
         if (created is not null)
         {

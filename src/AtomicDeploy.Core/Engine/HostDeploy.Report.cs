@@ -23,7 +23,7 @@ public sealed partial class HostDeploy
     /// </summary>
     internal string SummaryLine()
     {
-        var files = Diff is null ? "no files sent" : $"{Diff.FilesAdded} added, {Diff.FilesChanged} changed, {Diff.FilesRemoved} removed";
+        var files = Diff is null ? "no files sent" : $"{Diff.FilesAdded} added, {Diff.FilesChanged} changed, {Diff.FilesRemoved} removed{(Reused > 0 ? $", {Reused} {(_settings.CopyMode == Remote.CopyMode.HardLink ? "linked" : "copied")} from earlier releases" : string.Empty)}";
         var end = Duration ?? _clock.Elapsed;
         var time = Switched && _switchRecorded is { } switchedAt
             ? $"{Seconds(switchedAt)} s to the switch (the history's durationMs) + {Seconds(end - switchedAt)} s after it"

@@ -4,7 +4,6 @@ using AtomicDeploy.Core.History;
 using AtomicDeploy.Core.Manifest;
 using AtomicDeploy.Core.Planning;
 using AtomicDeploy.Core.Remote;
-using AtomicDeploy.Core.Upload;
 
 namespace AtomicDeploy.Core.Engine;
 
@@ -56,6 +55,9 @@ public sealed partial class HostDeploy : IDisposable
     /// <summary>The changes sent, once uploaded.</summary>
     public ManifestDiff? Diff { get; private set; }
 
+    /// <summary>Files of the upload taken from the host's kept releases instead of sent, once uploaded.</summary>
+    public int Reused { get; private set; }
+
     /// <summary>Bytes sent for the upload (compressed, as on the wire).</summary>
     public long BytesSent { get; private set; }
 
@@ -87,36 +89,6 @@ public sealed partial class HostDeploy : IDisposable
 
     /// <summary>The live release's manifest (a hint for the scanner: unchanged files need not be read again).</summary>
     internal ReleaseManifest LiveManifest => _state.LiveManifest;
-
-    /// <summary>
-    /// Sends what changed as one compressed tar stream and deletes what was removed; with
-    /// <paramref name="sharedArchive"/>, that writes the archive (one stream for hosts with the same changes).
-    /// </summary>
-    internal void Upload(string sourceDir, ReleaseManifest next, Action<Stream>? sharedArchive, CancellationToken cancellationToken)
-    {
-        var diff = PlanUpload(next);
-        Log.Info($"AtomicDeploy: {next.FileCount} files published; sending {diff.FilesAdded} added and {diff.FilesChanged} changed ({ByteSize.Format(diff.BytesToSend)}), removing {diff.FilesRemoved}, keeping {diff.Unchanged} unchanged.");
-        foreach (var (verb, path) in diff.Files())
-        {
-            Log.Detail($"  {(verb == "add" ? "added" : verb + "d"),-7} {path}");
-        }
-
-        Run("upload the changed files", RemoteScripts.Upload(_settings.Root, Release!, next.Entries.Where(e => e.IsDirectory && (e.Mode & 0x1C0) != 0x1C0).Select(e => (e.Path, e.Mode))), input =>
-        {
-            var counter = new CountingStream(input);
-            if (sharedArchive is null)
-            {
-                ReleaseArchive.Write(counter, sourceDir, Release!, diff, next, Log, cancellationToken);
-            }
-            else
-            {
-                sharedArchive(counter);
-            }
-
-            BytesSent = counter.BytesWritten;
-        }, cancellationToken);
-        Diff = diff;
-    }
 
     /// <summary>Creates the declared shared paths, then links <c>shared/</c> into the release by the drop-down rule.</summary>
     internal SharedLinkPlan LinkShared(SharedPathList shared, CancellationToken cancellationToken)

@@ -8,10 +8,11 @@ namespace AtomicDeploy.Core.Engine;
 /// <param name="Releases">The releases there.</param>
 /// <param name="Live">The release <c>current</c> points at, or null.</param>
 /// <param name="LiveManifest">What the live release holds (its manifest, checked against its listing).</param>
-internal sealed record HostState(IReadOnlyList<string> Releases, string? Live, ReleaseManifest LiveManifest)
+/// <param name="Kept">The content of the kept releases, by hash, that an upload may reuse.</param>
+internal sealed record HostState(IReadOnlyList<string> Releases, string? Live, ReleaseManifest LiveManifest, KeptContent Kept)
 {
     /// <summary>Nothing read yet.</summary>
-    public static HostState None { get; } = new([], null, ReleaseManifest.Empty);
+    public static HostState None { get; } = new([], null, ReleaseManifest.Empty, KeptContent.None);
 
     /// <summary>The state from the state query's output, with a warning or a line for what looks wrong; published entries under <paramref name="shared"/> paths are linked, not missing.</summary>
     public static HostState From(RemoteState state, string where, IDeployLog log, SharedPathList? shared = null)
@@ -31,7 +32,8 @@ internal sealed record HostState(IReadOnlyList<string> Releases, string? Live, R
             }
         }
 
-        return new HostState(state.Releases, state.LiveRelease, manifest);
+        var kept = state.KeptElsewhere is { } elsewhere ? KeptContent.Of(state.LiveRelease, manifest, elsewhere) : KeptContent.None;
+        return new HostState(state.Releases, state.LiveRelease, manifest, kept);
     }
 
     /// <summary>The release the new one is copied from: the live one, when it has a manifest.</summary>

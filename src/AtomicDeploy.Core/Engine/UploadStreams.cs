@@ -7,7 +7,10 @@ namespace AtomicDeploy.Core.Engine;
 /// <summary>
 /// Step 2 on every host: hosts whose changes are identical (same files to send, same paths to delete)
 /// share one archive stream (<see cref="SharedUpload"/>), at most <c>parallelism</c> hosts per
-/// stream; a host whose changes differ gets its own stream, as a lone host does.
+/// stream; a host whose changes differ gets its own stream, as a lone host does. A shared stream
+/// leaves out only the files every host of its group can take from its own kept releases
+/// (<see cref="ContentReuse.Common"/>); a host that then refuses one (its copy proves different) is
+/// sent it alone, after the shared stream.
 /// </summary>
 internal static class UploadStreams
 {
@@ -26,18 +29,19 @@ internal static class UploadStreams
         {
             if (group.Count == 1)
             {
-                Collect(failures, HostParallel.Each(group, 1, h => h.Upload(sourceDir, next, null, cancellationToken)));
+                Collect(failures, HostParallel.Each(group, 1, h => h.Upload(sourceDir, next, null, null, cancellationToken)));
                 return;
             }
 
             var release = group[0].Release!;
             var diff = group[0].PlanUpload(next);
-            var shared = new SharedUpload(group.Count, output => ReleaseArchive.Write(output, sourceDir, release, diff, next, log, cancellationToken));
+            var reused = ContentReuse.Common(group.Select(h => h.PlanReuse(diff)).ToArray());
+            var shared = new SharedUpload(group.Count, output => ReleaseArchive.Write(output, sourceDir, release, diff, reused, next, log, cancellationToken));
             Collect(failures, HostParallel.Together(Enumerable.Range(0, group.Count).ToArray(), member =>
             {
                 try
                 {
-                    group[member].Upload(sourceDir, next, input => shared.Join(member, input), cancellationToken);
+                    group[member].Upload(sourceDir, next, reused, input => shared.Join(member, input), cancellationToken);
                 }
                 finally
                 {

@@ -26,8 +26,10 @@ public static class PublishFolderScanner
     /// whatever its content, so its hash is left <see cref="ManifestEntry.HashedWhileSending"/> and
     /// computed from the one read that sends it. Only files of unchanged size but new time are hashed here.
     /// Each entry's mode comes from <paramref name="modes"/> (default: <see cref="FileModes.ForThisMachine"/>).
+    /// A new file whose size is one of <paramref name="keptSizes"/> (files the server holds in its
+    /// kept releases) is hashed here after all, so the upload can take it from there if it is one of them.
     /// </summary>
-    public static ReleaseManifest Scan(string root, Func<string, FileInfo, bool>? include, ReleaseManifest? live, IDeployLog log, CancellationToken cancellationToken, FileModes? modes = null)
+    public static ReleaseManifest Scan(string root, Func<string, FileInfo, bool>? include, ReleaseManifest? live, IDeployLog log, CancellationToken cancellationToken, FileModes? modes = null, IReadOnlySet<long>? keptSizes = null)
     {
         modes ??= FileModes.ForThisMachine(null);
         if (!Directory.Exists(root))
@@ -58,7 +60,7 @@ public static class PublishFolderScanner
         var hashed = new ConcurrentBag<ManifestEntry>();
         if (live is not null)
         {
-            files = files.Where(file => !KnownWithoutReading(file.Path, file.Info, live, hashed, modes)).ToList();
+            files = files.Where(file => !KnownWithoutReading(file.Path, file.Info, live, keptSizes, hashed, modes)).ToList();
         }
 
         try
@@ -75,11 +77,16 @@ public static class PublishFolderScanner
     }
 
     /// <summary>Adds the entry of a file that needs no reading now, and says whether it did.</summary>
-    private static bool KnownWithoutReading(string path, FileInfo info, ReleaseManifest live, ConcurrentBag<ManifestEntry> entries, FileModes modes)
+    private static bool KnownWithoutReading(string path, FileInfo info, ReleaseManifest live, IReadOnlySet<long>? keptSizes, ConcurrentBag<ManifestEntry> entries, FileModes modes)
     {
         var modified = info.LastWriteTimeUtc.Ticks;
         if (!live.ByPath.TryGetValue(path, out var old) || old.IsDirectory || old.Size != info.Length)
         {
+            if (keptSizes?.Contains(info.Length) == true)
+            {
+                return false;
+            }
+
             entries.Add(new ManifestEntry(path, false, info.Length, ManifestEntry.HashedWhileSending, modes.Of(info, path)) { Modified = modified });
             return true;
         }

@@ -37,15 +37,45 @@ public static class RemoteScripts
         """;
 
     /// <summary>
-    /// Creates the layout if missing and prints the state (run under the <see cref="DeployLock"/>): the <c>current</c> link, the releases, the live release's manifest (one JSON line) and
-    /// what the live release really holds (kind, size, mode and path of each entry, NUL-terminated).
+    /// Shell lines, after <see cref="StateHead"/>, that print <see cref="RemoteState.KeptMarker"/> and,
+    /// when the host has <c>sha256sum</c> to check a source with, <c>verify sha256sum</c> and the files of
+    /// the other kept releases whose content the live release does not have: one line per content
+    /// (release name, then the file's record cut from its manifest).
+    /// Contents the live release has are left out, as the client has its manifest already; so for
+    /// releases that differ in a few files the list is a few lines, however large the tree.
     /// </summary>
-    public static string ReadState(string root, CopyMode mode = CopyMode.HardLink) => Preamble + $$"""
+    internal static string KeptFiles => $$"""
+        printf '{{RemoteState.KeptMarker.Replace("\n", "\\n", StringComparison.Ordinal)}}'
+        if command -v sha256sum >/dev/null 2>&1; then
+          printf 'verify sha256sum\n'
+          {
+            n=${live#releases/}
+            if [ "releases/$n" = "$live" ] && [ -f ".atomicdeploy/manifests/$n.json" ]; then
+              grep -oE '{{KeptRecord}}' ".atomicdeploy/manifests/$n.json" | sed 's/^/L /' || true
+            fi
+            for m in .atomicdeploy/manifests/{{ReleaseGlob}}.json; do
+              n=${m#.atomicdeploy/manifests/}; n=${n%.json}
+              if [ "releases/$n" != "$live" ] && [ -d "releases/$n" ] && [ ! -L "releases/$n" ] && [ -f "$m" ]; then
+                grep -oE '{{KeptRecord}}' "$m" | sed "s/^/$n /" || true
+              fi
+            done
+          } | awk '{ h = $0; sub(/.*"sha256":"/, "", h); h = substr(h, 1, 64) } $1 == "L" { seen[h] = 1; next } !(h in seen) { seen[h] = 1; print }'
+        fi
+
+        """;
+
+    /// <summary>
+    /// Creates the layout if missing and prints the state (run under the <see cref="DeployLock"/>): the <c>current</c> link, the releases, the live release's manifest (one JSON line) and
+    /// what the live release really holds (kind, size, mode and path of each entry, NUL-terminated);
+    /// with <paramref name="keptFiles"/>, then what <see cref="KeptFiles"/> prints.
+    /// </summary>
+    public static string ReadState(string root, CopyMode mode = CopyMode.HardLink, bool keptFiles = false) => Preamble + $$"""
         mkdir -p -- {{Quote(root)}}/releases {{Quote(root)}}/shared {{Quote(root)}}/.atomicdeploy/manifests
         cd -- {{Quote(root)}}
         {{StateHead}}
         {{ScriptFragments.ForeignContent("\"$live\"", mode)}}
         {{LiveManifest}}
+        {{(keptFiles ? KeptFiles : string.Empty)}}
         """;
 
     /// <summary>
@@ -116,8 +146,10 @@ public static class RemoteScripts
     /// The release's own folders are made writable first, so a read-only folder of the publish
     /// output (copied from the live release with its mode) can take its changes; then every
     /// folder in <paramref name="readOnlyFolders"/> (path in the release, mode) gets its published mode back.
+    /// Files the archive's reuse list names are placed from the host's kept releases before that
+    /// (<see cref="ReuseScripts.PlaceAndVerify"/>, by <paramref name="copyMode"/>).
     /// </summary>
-    public static string Upload(string root, string release, IEnumerable<(string Path, int Mode)>? readOnlyFolders = null)
+    public static string Upload(string root, string release, IEnumerable<(string Path, int Mode)>? readOnlyFolders = null, CopyMode copyMode = CopyMode.HardLink)
     {
         var restore = new StringBuilder();
         foreach (var (path, mode) in (readOnlyFolders ?? []).OrderByDescending(f => f.Path.Length))
@@ -136,7 +168,9 @@ public static class RemoteScripts
               (cd -- {{Quote("releases/" + release)}} && xargs -0 -r rm -rf --) < "$list"
               rm -f -- "$list"
             fi
+            rm -f -- {{Quote(ReuseScripts.ListPath(release))}}
             tar -xpzf - --no-same-owner -C .
+            {{ReuseScripts.PlaceAndVerify(release, copyMode)}}
             {{restore}}
             """;
     }
@@ -256,6 +290,11 @@ public static class RemoteScripts
           fi
         fi
         if [ -z "$found" ]; then echo none; fi
+        """;
+
+    /// <summary>A file's record in a manifest as <see cref="Manifest.ReleaseManifest.ToJson"/> writes it, as an extended regular expression (bracket expressions take a backslash literally).</summary>
+    private const string KeptRecord = """
+        "path":"([^"\\]|\\.)*","type":"f","size":[0-9]+,"sha256":"[0-9a-f]{64}","mode":[0-9]+
         """;
 
     private static string ReleaseGlob => string.Concat(Enumerable.Repeat("[0-9]", 14));

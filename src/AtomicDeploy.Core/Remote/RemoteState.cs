@@ -11,13 +11,28 @@ namespace AtomicDeploy.Core.Remote;
 /// <param name="LiveListing">What the live release really holds (<c>find -printf</c> records).</param>
 public sealed record RemoteState(string CurrentLink, string? LiveRelease, IReadOnlyList<string> Releases, ReleaseManifest? RecordedManifest, string LiveListing)
 {
+    /// <summary>Marker of the part <see cref="RemoteScripts.KeptFiles"/> prints, at the end of the state.</summary>
+    public const string KeptMarker = "\natomicdeploy-kept\n";
+
     private const string Header = "atomicdeploy-state 1\n";
     private const string ManifestMarker = "\nmanifest\n";
     private const string ListingMarker = "\nlisting\n";
 
+    /// <summary>
+    /// The files of the other kept releases whose content the live one does not have, when the host
+    /// can check a hash (<see cref="RemoteScripts.KeptFiles"/>); null when it cannot or was not asked.
+    /// </summary>
+    public IReadOnlyList<KeptFile>? KeptElsewhere { get; init; }
+
     /// <summary>Parses the script's output; <paramref name="where"/> names the target in messages.</summary>
     public static RemoteState Parse(string output, string where)
     {
+        var keptAt = output.LastIndexOf(KeptMarker, StringComparison.Ordinal);
+        if (keptAt >= 0)
+        {
+            return Parse(output[..keptAt], where) with { KeptElsewhere = KeptFileLines.Parse(output[(keptAt + KeptMarker.Length)..]) };
+        }
+
         var start = output.StartsWith(Header, StringComparison.Ordinal) ? 0 : output.IndexOf("\n" + Header, StringComparison.Ordinal) + 1;
         output = output[start..];
         if (!output.StartsWith(Header, StringComparison.Ordinal))

@@ -17,13 +17,13 @@ public static class ScriptFragments
     public static string Release(string name) => Quote(name);
 
     /// <summary>
-    /// Removes a half-made release and what belongs to it (manifest, temporary link, deletion list).
+    /// Removes a half-made release and what belongs to it (manifest, temporary link, deletion and reuse lists).
     /// Its folders are made writable first so it always goes; only folders, as its files may be hard
     /// links shared with the live release.
     /// </summary>
     public static string RemoveRelease(string release) => $$"""
         if [ -d releases/{{release}} ]; then find releases/{{release}} -type d ! -perm -u+rwx -exec chmod u+rwx {} \; 2>/dev/null || true; fi
-        rm -rf -- releases/{{release}} .atomicdeploy/manifests/{{release}}.json .current.{{release}}.tmp .atomicdeploy/deletions.{{release}}
+        rm -rf -- releases/{{release}} .atomicdeploy/manifests/{{release}}.json .current.{{release}}.tmp .atomicdeploy/deletions.{{release}} .atomicdeploy/reuse.{{release}} .atomicdeploy/reuse.{{release}}.*
 
         """;
 

@@ -22,13 +22,34 @@ public static class ReleaseArchive
     /// An upload that takes longer than two seconds reports its progress (files, bytes, rate) every
     /// two seconds at high importance, so it shows at the default verbosity of <c>dotnet publish</c>.
     /// </summary>
-    public static long Write(Stream output, string sourceDir, string release, ManifestDiff diff, ReleaseManifest next, IDeployLog log, CancellationToken cancellationToken)
+    public static long Write(Stream output, string sourceDir, string release, ManifestDiff diff, ReleaseManifest next, IDeployLog log, CancellationToken cancellationToken) =>
+        Write(output, sourceDir, release, diff, [], next, log, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Write(Stream, string, string, ManifestDiff, ReleaseManifest, IDeployLog, CancellationToken)"/>,
+    /// but the files of <paramref name="reused"/> are left out: the archive carries their list
+    /// (<see cref="ContentReuse.ListText"/>, as <c>.atomicdeploy/reuse.&lt;release&gt;</c>) and the server
+    /// places them from its kept releases.
+    /// </summary>
+    public static long Write(Stream output, string sourceDir, string release, ManifestDiff diff, IReadOnlyList<ReusedFile> reused, ReleaseManifest next, IDeployLog log, CancellationToken cancellationToken)
     {
-        var deletions = string.Join('\0', diff.ToDelete);
+        var skipped = reused.Select(r => r.Entry.Path).ToHashSet(StringComparer.Ordinal);
+        return Write(output, sourceDir, release, diff.ToDelete, diff.ToSend.Where(e => !skipped.Contains(e.Path)).ToArray(), reused.Count == 0 ? null : ContentReuse.ListText(reused), next, log, cancellationToken);
+    }
+
+    /// <summary>
+    /// A stream that only adds <paramref name="files"/> to the release (no deletions, no manifest):
+    /// the files a host could not reuse, sent after the upload that listed them.
+    /// </summary>
+    public static long WriteFiles(Stream output, string sourceDir, string release, IReadOnlyList<ManifestEntry> files, IDeployLog log, CancellationToken cancellationToken) =>
+        Write(output, sourceDir, release, [], files, null, null, log, cancellationToken);
+
+    private static long Write(Stream output, string sourceDir, string release, IReadOnlyList<string> toDelete, IReadOnlyList<ManifestEntry> toSend, byte[]? reuseList, ReleaseManifest? next, IDeployLog log, CancellationToken cancellationToken)
+    {
+        var deletions = string.Join('\0', toDelete);
         var header = Convert.ToBase64String(Encoding.UTF8.GetBytes(deletions)) + "\n";
         output.Write(Encoding.ASCII.GetBytes(header));
 
-        var toSend = diff.ToSend;
         var totalBytes = toSend.Sum(e => e.Size);
 
         // Finished only on success: a failed upload must not end with a well-formed archive, or the
@@ -36,7 +57,7 @@ public static class ReleaseArchive
         var gzip = new AdaptiveGzipStream(output);
         try
         {
-            WriteEntries(gzip, sourceDir, release, toSend, next, log, cancellationToken);
+            WriteEntries(gzip, sourceDir, release, toSend, reuseList, next, log, cancellationToken);
         }
         catch
         {
@@ -48,7 +69,7 @@ public static class ReleaseArchive
         return totalBytes;
     }
 
-    private static void WriteEntries(Stream gzip, string sourceDir, string release, IReadOnlyList<ManifestEntry> toSend, ReleaseManifest next, IDeployLog log, CancellationToken cancellationToken)
+    private static void WriteEntries(Stream gzip, string sourceDir, string release, IReadOnlyList<ManifestEntry> toSend, byte[]? reuseList, ReleaseManifest? next, IDeployLog log, CancellationToken cancellationToken)
     {
         var totalBytes = toSend.Sum(e => e.Size);
         var sentBytes = 0L;
@@ -98,17 +119,27 @@ public static class ReleaseArchive
             }
         }
 
-        var manifestJson = next.WithHashes(hashes).ToJson(release);
-        using (var manifest = new MemoryStream(manifestJson, writable: false))
+        if (reuseList is not null)
         {
-            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, $".atomicdeploy/manifests/{release}.json")
-            {
-                Mode = (UnixFileMode)0b110_100_100,
-                DataStream = manifest,
-            });
+            WriteMetadata(tar, Remote.ReuseScripts.ListPath(release), reuseList);
+        }
+
+        if (next is not null)
+        {
+            WriteMetadata(tar, $".atomicdeploy/manifests/{release}.json", next.WithHashes(hashes).ToJson(release));
         }
 
         tar.Dispose();
+    }
+
+    private static void WriteMetadata(TarWriter tar, string name, byte[] content)
+    {
+        using var data = new MemoryStream(content, writable: false);
+        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name)
+        {
+            Mode = (UnixFileMode)0b110_100_100,
+            DataStream = data,
+        });
     }
 
     private static DeployException Changed(string path, Exception? inner) =>

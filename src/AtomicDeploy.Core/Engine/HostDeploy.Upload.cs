@@ -1,0 +1,82 @@
+using AtomicDeploy.Core.Manifest;
+using AtomicDeploy.Core.Remote;
+using AtomicDeploy.Core.Upload;
+
+namespace AtomicDeploy.Core.Engine;
+
+/// <summary>Step 2 on one host: the upload, with the files its kept releases already hold placed from there.</summary>
+public sealed partial class HostDeploy
+{
+    /// <summary>The sizes of the files the host's kept releases hold (a new file of another size is not hashed before it is sent).</summary>
+    internal IReadOnlySet<long> KeptSizes => _state.Kept.Sizes;
+
+    /// <summary>The files of <paramref name="diff"/> this host can take from its kept releases instead of receiving them.</summary>
+    internal IReadOnlyList<ReusedFile> PlanReuse(ManifestDiff diff) => ContentReuse.Plan(diff, _state.Kept);
+
+    /// <summary>
+    /// Sends what changed as one compressed tar stream and deletes what was removed; the files of
+    /// <paramref name="reused"/> (by default, all this host can reuse) are not sent but placed from
+    /// the kept releases, and any the server refuses are sent after it. With
+    /// <paramref name="sharedArchive"/>, that writes the archive (one stream for hosts with the same
+    /// changes, written with the same <paramref name="reused"/>).
+    /// </summary>
+    internal void Upload(string sourceDir, ReleaseManifest next, IReadOnlyList<ReusedFile>? reused, Action<Stream>? sharedArchive, CancellationToken cancellationToken)
+    {
+        var diff = PlanUpload(next);
+        reused ??= PlanReuse(diff);
+        var placed = _settings.CopyMode == CopyMode.HardLink ? "linked" : "copied";
+        var sources = reused.ToDictionary(r => r.Entry.Path, r => r.Source, StringComparer.Ordinal);
+        var reuse = reused.Count == 0 ? string.Empty : $"{reused.Count} {placed} from earlier releases ({ByteSize.Format(reused.Sum(r => r.Entry.Size))} not sent), ";
+        Log.Info($"AtomicDeploy: {next.FileCount} files published; sending {(reused.Count == 0 ? string.Empty : $"{diff.FilesAdded + diff.FilesChanged - reused.Count} of ")}{diff.FilesAdded} added and {diff.FilesChanged} changed ({ByteSize.Format(diff.BytesToSend - reused.Sum(r => r.Entry.Size))}), {reuse}removing {diff.FilesRemoved}, keeping {diff.Unchanged} unchanged.");
+        foreach (var (verb, path) in diff.Files())
+        {
+            Log.Detail($"  {(verb == "add" ? "added" : verb + "d"),-7} {path}{(sources.TryGetValue(path, out var source) ? $" ({placed} from {source})" : string.Empty)}");
+        }
+
+        var folders = next.Entries.Where(e => e.IsDirectory && (e.Mode & 0x1C0) != 0x1C0).Select(e => (e.Path, e.Mode)).ToArray();
+        var output = Run("upload the changed files", RemoteScripts.Upload(_settings.Root, Release!, folders, _settings.CopyMode), input =>
+        {
+            var counter = new CountingStream(input);
+            if (sharedArchive is null)
+            {
+                ReleaseArchive.Write(counter, sourceDir, Release!, diff, reused, next, Log, cancellationToken);
+            }
+            else
+            {
+                sharedArchive(counter);
+            }
+
+            BytesSent = counter.BytesWritten;
+        }, cancellationToken).Output;
+
+        var refused = NotReused(output, reused);
+        if (refused.Length > 0)
+        {
+            Log.Info($"AtomicDeploy: {refused.Length} of the files to take from earlier releases in {Where} were not there as their manifest records them (a changed or forged manifest, or a file that is not a plain file of a release); they are sent instead.");
+            Run("send the files that could not be reused", RemoteScripts.Upload(_settings.Root, Release!, folders, _settings.CopyMode), input =>
+            {
+                var counter = new CountingStream(input);
+                ReleaseArchive.WriteFiles(counter, sourceDir, Release!, refused, Log, cancellationToken);
+                BytesSent += counter.BytesWritten;
+            }, cancellationToken);
+        }
+
+        Reused = reused.Count - refused.Length;
+        Diff = diff;
+    }
+
+    /// <summary>The entries of <paramref name="reused"/> that the upload's output names as not placed.</summary>
+    private static ManifestEntry[] NotReused(string output, IReadOnlyList<ReusedFile> reused)
+    {
+        if (reused.Count == 0)
+        {
+            return [];
+        }
+
+        var named = output.Split('\n')
+            .Where(l => l.StartsWith(ReuseScripts.NotReusedMarker, StringComparison.Ordinal))
+            .Select(l => l[ReuseScripts.NotReusedMarker.Length..])
+            .ToHashSet(StringComparer.Ordinal);
+        return reused.Where(r => named.Contains(r.Entry.Path)).Select(r => r.Entry).ToArray();
+    }
+}

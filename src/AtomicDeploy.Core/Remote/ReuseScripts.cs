@@ -1,0 +1,71 @@
+using static AtomicDeploy.Core.Remote.ShellQuote;
+
+namespace AtomicDeploy.Core.Remote;
+
+/// <summary>
+/// The server's half of content-addressed reuse (<see cref="Manifest.ContentReuse"/>): after the
+/// upload's archive is unpacked, the files it left out are linked (or copied) from where the list
+/// in the archive says their content is, and each one is kept only if it proves to be that content.
+/// </summary>
+public static class ReuseScripts
+{
+    /// <summary>Prefix of the line the upload prints for each file it could not reuse (the client sends those).</summary>
+    public const string NotReusedMarker = "atomicdeploy-not-reused ";
+
+    /// <summary>The list the archive carries for release <paramref name="release"/>, relative to the deploy folder.</summary>
+    public static string ListPath(string release) => $".atomicdeploy/reuse.{release}";
+
+    /// <summary>
+    /// Shell lines, run in the deploy folder after the archive was unpacked, that place every file of
+    /// the list (<c>hash TAB mode TAB source TAB path</c> lines) into the release: a hard link
+    /// (<c>ln</c>) or, in copy mode, a copy (<c>cp</c>) of the source. A source is used only when it
+    /// is <c>releases/NAME/...</c> of another release with no <c>.</c> or <c>..</c> step, no symlink
+    /// on the way (the release folder and <c>releases</c> itself included) and a regular file at the
+    /// end; then what was placed must have the listed SHA-256 (<c>sha256sum</c>; none without the
+    /// tool) and mode (<c>stat</c>). Anything else is removed again and printed after
+    /// <see cref="NotReusedMarker"/>, so the client sends it: a forged or stale manifest on the
+    /// server costs bytes, never a wrong file.
+    /// </summary>
+    public static string PlaceAndVerify(string release, CopyMode mode)
+    {
+        var list = Quote(ListPath(release));
+        var place = mode == CopyMode.HardLink ? "ln" : "cp";
+        var glob = string.Concat(Enumerable.Repeat("[0-9]", 14));
+        return $$"""
+            if [ -f {{list}} ]; then
+              new={{Quote("releases/" + release)}}
+              list={{list}}
+              tab=$(printf '\t')
+              : > "$list.hashes"; : > "$list.modes"
+              while IFS="$tab" read -r hash mode src path; do
+                ok=yes
+                case "$src" in releases/{{glob}}/?*) ;; *) ok= ;; esac
+                case "$src" in "$new"/*) ok= ;; esac
+                case "/$src/" in */../*|*/./*|*//*) ok= ;; esac
+                case "/$path/" in */../*|*/./*|*//*|//) ok= ;; esac
+                d=$src
+                while [ -n "$ok" ]; do
+                  if [ -L "$d" ]; then ok=; fi
+                  case "$d" in */*) d=${d%/*} ;; *) break ;; esac
+                done
+                if [ -n "$ok" ] && [ -f "$src" ] && [ ! -e "$new/$path" ] && [ ! -L "$new/$path" ] && {{place}} -- "$src" "$new/$path" 2>/dev/null; then
+                  printf '%s  %s\n' "$hash" "$new/$path" >> "$list.hashes"
+                  printf '%s %s\n' "$mode" "$new/$path" >> "$list.modes"
+                else
+                  printf '{{NotReusedMarker}}%s\n' "$path"
+                fi
+              done < "$list"
+              sed 's/^[^ ]*  //' "$list.hashes" | xargs -d '\n' -r sha256sum -- 2>/dev/null | LC_ALL=C sort > "$list.seen" || true
+              sed 's/^[^ ]* //' "$list.modes" | xargs -d '\n' -r stat -c '%a %n' -- 2>/dev/null | LC_ALL=C sort > "$list.seenmodes" || true
+              { LC_ALL=C sort "$list.hashes" | LC_ALL=C comm -23 - "$list.seen" | sed 's/^[^ ]*  //'
+                LC_ALL=C sort "$list.modes" | LC_ALL=C comm -23 - "$list.seenmodes" | sed 's/^[^ ]* //'; } | LC_ALL=C sort -u > "$list.bad"
+              while IFS= read -r p; do
+                rm -f -- "$p"
+                printf '{{NotReusedMarker}}%s\n' "${p#"$new"/}"
+              done < "$list.bad"
+              rm -f -- "$list" "$list.hashes" "$list.modes" "$list.seen" "$list.seenmodes" "$list.bad"
+            fi
+
+            """;
+    }
+}
