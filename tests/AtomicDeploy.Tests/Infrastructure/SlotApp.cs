@@ -79,6 +79,9 @@ internal static class SlotApp
         }
     }
 
+    /// <summary>Deletes the published app (at the end of the test run).</summary>
+    public static void Delete() => Folder.Dispose();
+
     private static string Publish()
     {
         var project = Folder.Combine("SlotApp");

@@ -14,13 +14,17 @@ internal sealed class SlotProxy : IDisposable
 
     private readonly TempFolder _folder = new("atomicdeploy-slotproxy-");
     private readonly Process _process;
+    private readonly string _pidFile;
 
     /// <param name="server">The server whose deploy user runs nginx.</param>
     /// <param name="deployPath">The deploy folder as nginx sees it.</param>
     /// <param name="firstPort">The port <c>upstream.conf</c> names before the first deploy.</param>
     /// <param name="inside">Wraps the command to run it in a network namespace, or null.</param>
-    public SlotProxy(SshServer server, string deployPath, int firstPort, Func<string[], string[]>? inside = null, string? upstreamFile = null)
+    /// <param name="upstreamFile">Where nginx finds <c>upstream.conf</c>, when it sees the deploy folder elsewhere than the server does.</param>
+    /// <param name="pidFile">Where nginx writes its pid (default: its own folder).</param>
+    public SlotProxy(SshServer server, string deployPath, int firstPort, Func<string[], string[]>? inside = null, string? upstreamFile = null, string? pidFile = null)
     {
+        _pidFile = pidFile ?? _folder.Combine("nginx.pid");
         Port = Loopback.FreePort();
         var upstream = upstreamFile ?? Path.Combine(deployPath, "upstream.conf");
         server.RunAsUser($"mkdir -p '{Path.GetDirectoryName(upstream)}' && [ -f '{upstream}' ] || echo 'server 127.0.0.1:{firstPort};' > '{upstream}'");
@@ -28,7 +32,7 @@ internal sealed class SlotProxy : IDisposable
         File.WriteAllText(config, $$"""
             daemon off;
             worker_processes 2;
-            pid {{_folder.Combine("nginx.pid")}};
+            pid {{_pidFile}};
             error_log {{_folder.Combine("error.log")}} warn;
             events { worker_connections 512; }
             http {
@@ -76,7 +80,7 @@ internal sealed class SlotProxy : IDisposable
         }
         else
         {
-            Loopback.WaitFor(() => _process.HasExited || File.Exists(_folder.Combine("nginx.pid")), TimeSpan.FromSeconds(15), "nginx to start in its network namespace");
+            Loopback.WaitFor(() => _process.HasExited || File.Exists(_pidFile), TimeSpan.FromSeconds(15), "nginx to start in its network namespace");
         }
     }
 
@@ -84,7 +88,7 @@ internal sealed class SlotProxy : IDisposable
     public int Port { get; }
 
     /// <summary>The graceful reload, as the deploy user runs it: SIGHUP to the master.</summary>
-    public string ReloadCommand => $"kill -HUP \"$(cat '{_folder.Combine("nginx.pid")}')\"";
+    public string ReloadCommand => $"kill -HUP \"$(cat '{_pidFile}')\"";
 
     public string ErrorLog => File.Exists(_folder.Combine("error.log")) ? File.ReadAllText(_folder.Combine("error.log")) : string.Empty;
 
