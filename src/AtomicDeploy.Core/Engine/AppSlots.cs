@@ -73,8 +73,8 @@ public sealed class AppSlots
 
     /// <summary>
     /// After a failure: every proxy that was pointed at a new slot goes back to its old one (still
-    /// running), then every new slot is stopped. When no slot ran before, a proxy already pointed at
-    /// the new slot stays, and so does that slot (it is all there is). Never throws.
+    /// running), then every new slot is stopped. When no slot of ours ran before (no slot link), a proxy
+    /// already pointed at the new slot stays, and so does that slot (it is all there is). Never throws.
     /// </summary>
     public void Undo(IReadOnlyList<HostDeploy> hosts) => HostParallel.Each(hosts, int.MaxValue, host =>
     {
@@ -83,14 +83,20 @@ public sealed class AppSlots
             return;
         }
 
-        if (slot.Flipped && slot.Live is not { } live)
+        // No slot of ours ran before (the first deploy in two-slot mode): the new one is all there is.
+        if (slot.Flipped && (slot.Live is null || slot.LiveRelease is null))
         {
             return;
         }
 
         if (slot.Flipped)
         {
-            var back = Run(host, SlotScripts.Flip(_root, slot.LiveRelease ?? slot.Release, slot.Live!.Value, _settings.ProxyReloadCommand, _settings.CommandTimeout), CancellationToken.None);
+            var back = Run(host, SlotScripts.Flip(_root, slot.LiveRelease!, slot.Live!.Value, _settings.ProxyReloadCommand, _settings.CommandTimeout), CancellationToken.None);
+            lock (_sinceFlip)
+            {
+                _sinceFlip.Restart();
+            }
+
             host.Log.Summary(back.ExitCode == 0
                 ? $"AtomicDeploy: proxy -> slot {slot.Live} again on {host.Name} (it never stopped)."
                 : $"AtomicDeploy: pointing the proxy back at slot {slot.Live} on {host.Name} failed ({Tail(back)}); {SlotScripts.UpstreamFile} names it, reload the proxy by hand.");
@@ -98,6 +104,12 @@ public sealed class AppSlots
 
         if (slot.Started)
         {
+            // A proxy just pointed back still sends the new slot requests until its reload takes hold.
+            if (slot.Flipped)
+            {
+                WaitForHandover(CancellationToken.None);
+            }
+
             Stop(host, slot.Release, slot.Port, "the new slot");
             slot.Started = false;
         }
@@ -105,6 +117,19 @@ public sealed class AppSlots
 
     /// <summary>After a good switch: stops every host's old slot (its requests drain). A failure is a warning: the new release is live.</summary>
     public void StopOld(IReadOnlyList<HostDeploy> hosts, CancellationToken cancellationToken)
+    {
+        WaitForHandover(cancellationToken);
+        HostParallel.Each(hosts, int.MaxValue, host =>
+        {
+            // Without a slot link, no slot of ours ran before (the first deploy in two-slot mode).
+            if (_slots.TryGetValue(host, out var slot) && slot.Live is { } live && slot.LiveRelease is { } liveRelease)
+            {
+                Stop(host, liveRelease, live, "the old slot");
+            }
+        });
+    }
+
+    private void WaitForHandover(CancellationToken cancellationToken)
     {
         TimeSpan wait;
         lock (_sinceFlip)
@@ -116,15 +141,6 @@ public sealed class AppSlots
         {
             cancellationToken.WaitHandle.WaitOne(wait);
         }
-
-        HostParallel.Each(hosts, int.MaxValue, host =>
-        {
-            // Without a slot link, no slot of ours ran before (the first deploy in two-slot mode).
-            if (_slots.TryGetValue(host, out var slot) && slot.Live is { } live && slot.LiveRelease is { } liveRelease)
-            {
-                Stop(host, liveRelease, live, "the old slot");
-            }
-        });
     }
 
     private void StartOne(HostDeploy host, string release, CancellationToken cancellationToken)

@@ -88,7 +88,7 @@ internal sealed class LoadClients : IDisposable
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
             {
-                Failures.Enqueue(e.GetType().Name + ": " + e.Message);
+                Failures.Enqueue($"{e.GetType().Name} at {started.TotalSeconds:0.000} s: {e.Message} {e.InnerException?.GetType().Name}: {e.InnerException?.Message} {e.InnerException?.InnerException?.Message}");
             }
         }
     }

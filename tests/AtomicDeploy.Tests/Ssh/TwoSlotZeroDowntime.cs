@@ -48,7 +48,7 @@ public sealed class TwoSlotZeroDowntime
             clients.Stop();
 
             Console.WriteLine($"Two-slot load: {clients.Describe()}; {rolledBack} of them after the last deploy, through the rollback; slowest during a flip: {clients.SlowestDuring(log.Flips).TotalMilliseconds:0} ms over {log.Flips.Count} flips.");
-            Assert.IsEmpty(clients.Failures, string.Join("\n", clients.Failures.Take(10)) + "\n" + proxy.ErrorLog);
+            Assert.IsEmpty(clients.Failures, string.Join("\n", clients.Failures.Take(10)) + "\n" + string.Join("\n", log.Marks) + "\n" + proxy.ErrorLog);
             CollectionAssert.AreEquivalent(Enumerable.Range(0, Deploys + 1).Select(i => $"release {i}").ToArray(), clients.Seen.Keys.ToArray(), "every release was served, and every answer is one release's");
             Assert.AreEqual(clients.Requests, clients.Seen.Values.Sum(), "every request got a 200 from one release");
             Assert.AreEqual(Deploys + 1, log.Flips.Count, "each deploy and the rollback flipped the proxy once");
@@ -126,6 +126,9 @@ internal sealed class FlipLog(LoadClients clients) : IDeployLog
 
     public List<string> Lines { get; } = [];
 
+    /// <summary>The flips and stops, with their time on the clients' clock (to read a failure against).</summary>
+    public List<string> Marks { get; } = [];
+
     public void Summary(string message) => Add(message);
 
     public void Info(string message) => Add(message);
@@ -143,6 +146,10 @@ internal sealed class FlipLog(LoadClients clients) : IDeployLog
         lock (Lines)
         {
             Lines.Add(message);
+            if (message.Contains("proxy -> slot", StringComparison.Ordinal) || message.Contains("stopped ", StringComparison.Ordinal) || message.Contains("current -> ", StringComparison.Ordinal))
+            {
+                Marks.Add($"{clients.Now.TotalSeconds:0.000} s: {message}");
+            }
             if (message.StartsWith("AtomicDeploy: proxy -> slot", StringComparison.Ordinal))
             {
                 // The line comes once the reload was sent; the handover happens around it.
