@@ -243,6 +243,33 @@ public static class ErrorCodes
     /// <summary>Warning: the CI summary (<c>GITHUB_STEP_SUMMARY</c>, or the Azure Pipelines summary file) could not be written; the deploy is not affected.</summary>
     public const string CiSummaryNotWritten = "AD0720";
 
+    /// <summary><c>AtomicDeployAppPorts</c> does not name exactly two ports.</summary>
+    public const string AppPortsNotTwo = "AD0420";
+
+    /// <summary><c>AtomicDeployAppPorts</c> names the same port twice.</summary>
+    public const string AppPortsEqual = "AD0421";
+
+    /// <summary>A port of <c>AtomicDeployAppPorts</c> is not a whole number from 1024 to 65535.</summary>
+    public const string AppPortOutOfRange = "AD0422";
+
+    /// <summary><c>AtomicDeployAppPorts</c> is set without a start or stop command (or <c>AtomicDeployService</c>).</summary>
+    public const string AppCommandMissing = "AD0423";
+
+    /// <summary><c>AtomicDeployAppHealthPath</c> or <c>AtomicDeployService</c> is not usable.</summary>
+    public const string AppSlotSettingInvalid = "AD0424";
+
+    /// <summary>The app start command failed (or timed out) for the idle slot; nothing was switched.</summary>
+    public const string AppStartFailed = "AD0425";
+
+    /// <summary>The new release, started in the idle slot, did not answer 2xx on its port in time; nothing was switched.</summary>
+    public const string AppSlotUnhealthy = "AD0426";
+
+    /// <summary>Writing <c>upstream.conf</c> or the proxy reload command failed; everything went back to the old slot.</summary>
+    public const string ProxyReloadFailed = "AD0427";
+
+    /// <summary>Warning: the stop command failed for a slot (the old one after a deploy, or the new one after a failure).</summary>
+    public const string AppStopFailed = "AD0428";
+
     /// <summary>Every code above, for tests and documentation checks.</summary>
     public static IReadOnlyList<string> All { get; } =
         typeof(ErrorCodes).GetFields()

@@ -120,6 +120,27 @@ public sealed class OpenDeployment : AtomicDeployTask
     /// <summary>Seconds the health check keeps trying (default 30).</summary>
     public string? HealthCheckTimeout { get; set; }
 
+    /// <summary><c>AtomicDeployAppPorts</c>: two loopback ports turn on two-slot mode.</summary>
+    public string? AppPorts { get; set; }
+
+    /// <summary><c>AtomicDeployAppStartCommand</c>: starts the app on <c>$ATOMICDEPLOY_APP_PORT</c>.</summary>
+    public string? AppStartCommand { get; set; }
+
+    /// <summary><c>AtomicDeployAppStopCommand</c>: stops the app on <c>$ATOMICDEPLOY_APP_PORT</c>.</summary>
+    public string? AppStopCommand { get; set; }
+
+    /// <summary><c>AtomicDeployAppHealthPath</c>: requested on the new slot's port (default <c>/</c>).</summary>
+    public string? AppHealthPath { get; set; }
+
+    /// <summary><c>AtomicDeployAppStartTimeout</c>: seconds the new slot may take to answer (default 60).</summary>
+    public string? AppStartTimeout { get; set; }
+
+    /// <summary><c>AtomicDeployProxyReloadCommand</c> (default <c>sudo systemctl reload nginx</c>).</summary>
+    public string? ProxyReloadCommand { get; set; }
+
+    /// <summary><c>AtomicDeployService</c>: a systemd template unit whose instances are the slots.</summary>
+    public string? Service { get; set; }
+
     /// <summary>How many hosts are worked on at once (default: all).</summary>
     public string? Parallelism { get; set; }
 
@@ -188,6 +209,13 @@ public sealed class OpenDeployment : AtomicDeployTask
         HealthCheckUrl = HealthCheckUrl,
         HealthCheckTimeout = HealthCheckTimeout,
         Parallelism = Parallelism,
+        AppPorts = AppPorts,
+        AppStartCommand = AppStartCommand,
+        AppStopCommand = AppStopCommand,
+        AppHealthPath = AppHealthPath,
+        AppStartTimeout = AppStartTimeout,
+        ProxyReloadCommand = ProxyReloadCommand,
+        Service = Service,
         Operation = (Operation ?? string.Empty).Trim().ToUpperInvariant() switch
         {
             "" or "DEPLOY" => DeployOperation.Deploy,

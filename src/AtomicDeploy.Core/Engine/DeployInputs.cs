@@ -124,6 +124,27 @@ public sealed class DeployInputs
     /// <summary>Seconds the health check keeps trying.</summary>
     public string? HealthCheckTimeout { get; init; }
 
+    /// <summary><c>AtomicDeployAppPorts</c>: the two loopback ports of two-slot mode.</summary>
+    public string? AppPorts { get; init; }
+
+    /// <summary><c>AtomicDeployAppStartCommand</c>.</summary>
+    public string? AppStartCommand { get; init; }
+
+    /// <summary><c>AtomicDeployAppStopCommand</c>.</summary>
+    public string? AppStopCommand { get; init; }
+
+    /// <summary><c>AtomicDeployAppHealthPath</c>.</summary>
+    public string? AppHealthPath { get; init; }
+
+    /// <summary><c>AtomicDeployAppStartTimeout</c>, in seconds.</summary>
+    public string? AppStartTimeout { get; init; }
+
+    /// <summary><c>AtomicDeployProxyReloadCommand</c>.</summary>
+    public string? ProxyReloadCommand { get; init; }
+
+    /// <summary><c>AtomicDeployService</c>: a systemd template unit whose instances are the slots.</summary>
+    public string? Service { get; init; }
+
     /// <summary>How many hosts are worked on at once.</summary>
     public string? Parallelism { get; init; }
 

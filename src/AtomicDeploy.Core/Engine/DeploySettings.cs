@@ -43,6 +43,9 @@ public sealed record DeploySettings
     /// <summary>The commands and health check around the switch.</summary>
     public SwitchHookSettings Hooks { get; init; } = SwitchHookSettings.None;
 
+    /// <summary>Two-slot mode, or null when <c>AtomicDeployAppPorts</c> is not set.</summary>
+    public AppSlotSettings? Slots { get; init; }
+
     /// <summary>Step and lock timeouts.</summary>
     public RemoteTimeouts Timeouts { get; init; } = new(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(60));
 
@@ -88,6 +91,7 @@ public sealed record DeploySettings
         var timeouts = new RemoteTimeouts(
             Seconds(inputs.CommandTimeout, 600, "AtomicDeployCommandTimeout"),
             TimeSpan.FromSeconds(WholeNumber(inputs.LockTimeout, 60, 0, ErrorCodes.TimeoutInvalid, "AtomicDeployLockTimeout")));
+        var slots = AppSlotSettings.Parse(inputs, hooks.CommandTimeout);
         var parallelism = WholeNumber(inputs.Parallelism, int.MaxValue, 1, ErrorCodes.ParallelismInvalid, "AtomicDeployParallelism");
         var source = ParseSource(inputs);
         var hosts = DeployTargets.Parse(inputs, homeFolder, log);
@@ -102,6 +106,7 @@ public sealed record DeploySettings
             Keep = keep,
             Shared = shared,
             Hooks = hooks,
+            Slots = slots,
             Timeouts = timeouts,
             Parallelism = parallelism,
             Source = source,

@@ -10,6 +10,9 @@ namespace AtomicDeploy.Core.Engine;
 /// for as short a time as possible); then every host runs its after-switch command and health check.
 /// If a switch fails after its rename, or a command or check fails on any host, every host that
 /// switched is switched back to its previous release. One host follows the same rules as many.
+/// In two-slot mode (<see cref="AppSlots"/>) the new release starts and answers in every idle slot
+/// before any switch, each proxy is pointed at it first thing after the switch, a failure puts every
+/// proxy back on the old slot (still running), and only a good switch stops the old slots.
 /// </summary>
 public static class DeploymentSwitch
 {
@@ -21,6 +24,10 @@ public static class DeploymentSwitch
         var hooks = hosts.ToDictionary(h => h, h => new SwitchHooks(h.Shell, deployment.Settings.Root, deployment.Settings.Hooks, h.Log));
         deployment.Each(h => hooks[h].BeforeSwitch(release, cancellationToken));
 
+        // Two-slot mode: the new release runs and answers in every idle slot before any host switches.
+        var slots = AppSlots.For(deployment.Settings);
+        slots?.Start(hosts, release, cancellationToken);
+
         var clock = Stopwatch.StartNew();
         var switchedAt = new ConcurrentBag<TimeSpan>();
         var switchFailures = HostParallel.Each(hosts, int.MaxValue, h =>
@@ -31,6 +38,7 @@ public static class DeploymentSwitch
         if (switchFailures.Count > 0)
         {
             // Hosts whose rename happened go back; the others never switched and are cleaned up by the abort that follows.
+            slots?.Undo(hosts);
             SwitchBack(deployment, hosts.Where(h => h.Switched).ToArray(), hooks, switchFailures);
             Deployment.Fail(switchFailures, "Every host whose current had moved was switched back; the others never switched.");
         }
@@ -38,16 +46,19 @@ public static class DeploymentSwitch
         deployment.Log.Info($"AtomicDeploy: current -> releases/{release} on {hosts.Count} host(s), all switched within {(switchedAt.Max() - switchedAt.Min()).TotalMilliseconds:0} ms.");
         var checkFailures = HostParallel.Each(hosts, int.MaxValue, h =>
         {
-            if ((hooks[h].AfterSwitch(release, cancellationToken) ?? hooks[h].HealthCheck(release, cancellationToken)) is { } failure)
+            if ((slots?.Flip(h, cancellationToken) ?? hooks[h].AfterSwitch(release, cancellationToken) ?? hooks[h].HealthCheck(release, cancellationToken)) is { } failure)
             {
                 throw failure;
             }
         });
         if (checkFailures.Count > 0)
         {
+            slots?.Undo(hosts);
             SwitchBack(deployment, hosts, hooks, checkFailures);
             Deployment.Fail(checkFailures, $"Every host was switched back to its previous release, and {release} is recorded as failed on every host.");
         }
+
+        slots?.StopOld(hosts, cancellationToken);
     }
 
     private static void SwitchBack(Deployment deployment, IReadOnlyList<HostDeploy> hosts, Dictionary<HostDeploy, SwitchHooks> hooks, IReadOnlyList<(HostDeploy Host, DeployException Error)> failures)

@@ -52,7 +52,14 @@ public sealed partial class HostDeploy
         Unchanged = Diff?.Unchanged ?? 0,
         BytesSent = BytesSent,
         DurationMs = _clock.ElapsedMilliseconds,
+        Port = AppPort,
         Outcome = outcome,
         Error = error,
     };
+
+    /// <summary>In two-slot mode, the port the new release runs on here, once started.</summary>
+    internal int? AppPort { get; set; }
+
+    /// <summary>In two-slot mode, the port the release live before this deploy runs on, if any.</summary>
+    internal int? PreviousAppPort { get; set; }
 }

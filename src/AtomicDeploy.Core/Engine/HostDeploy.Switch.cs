@@ -59,7 +59,7 @@ public sealed partial class HostDeploy
             }
 
             // The switch back records the previous release as it is: not the failed build's version or commit.
-            var back = failed with { Event = "rollback", Release = previous, Previous = Release, Outcome = "success", Error = null, Version = null, Commit = null, Branch = null, Dirty = null, Added = 0, Changed = 0, Removed = 0, Unchanged = 0, BytesSent = 0 };
+            var back = failed with { Event = "rollback", Release = previous, Previous = Release, Outcome = "success", Error = null, Version = null, Commit = null, Branch = null, Dirty = null, Added = 0, Changed = 0, Removed = 0, Unchanged = 0, BytesSent = 0, Port = PreviousAppPort };
             RemoteCommand.Run(Shell, "switch back", Where, RemoteScripts.Switch(_settings.Root, previous, failed.ToJsonLine(), back.ToJsonLine()), null, TimeSpan.FromSeconds(60), CancellationToken.None);
         }
         catch (DeployException e)

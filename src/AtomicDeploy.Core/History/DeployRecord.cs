@@ -94,6 +94,9 @@ public sealed record DeployRecord
     /// </summary>
     public long DurationMs { get; init; }
 
+    /// <summary>In two-slot mode, the port of the slot the release ran in.</summary>
+    public int? Port { get; init; }
+
     /// <summary><c>success</c> or <c>failed</c>.</summary>
     public required string Outcome { get; init; }
 

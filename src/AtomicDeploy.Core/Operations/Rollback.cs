@@ -42,14 +42,23 @@ public static class Rollback
             }
 
             CheckFiles(deployment, histories, target, cancellationToken);
+
+            // Two-slot mode: the target runs and answers in every idle slot before any host switches.
+            var slots = AppSlots.For(settings);
+            slots?.Start(deployment.Hosts, target, cancellationToken);
             var switched = new ConcurrentDictionary<HostDeploy, string?>();
             try
             {
-                deployment.Each(h => switched[h] = SwitchHost(h, histories[h], target, settings, clock, cancellationToken), "Every host that had switched was switched back.");
+                deployment.Each(h => switched[h] = SwitchHost(h, histories[h], target, settings, slots?.PortOf(h), clock, cancellationToken), "Every host that had switched was switched back.");
+                if (slots is not null)
+                {
+                    deployment.Each(h => { if (slots.Flip(h, cancellationToken) is { } failure) { throw failure; } }, "Every proxy and every host that had switched was switched back.");
+                }
             }
             catch (DeployException)
             {
-                // All or nothing: the hosts that did switch go back to what they had.
+                // All or nothing: every proxy goes back to the old slot, and the hosts that did switch go back to what they had.
+                slots?.Undo(deployment.Hosts);
                 foreach (var (host, was) in switched.Where(s => s.Value is not null))
                 {
                     host.Shell.Run(RemoteScripts.Switch(settings.Root, was!), null, settings.Timeouts.Command, CancellationToken.None);
@@ -57,6 +66,8 @@ public static class Rollback
 
                 throw;
             }
+
+            slots?.StopOld(deployment.Hosts, cancellationToken);
 
             deployment.Each(h =>
             {
@@ -77,7 +88,7 @@ public static class Rollback
     }
 
     /// <summary>Switches one host to <paramref name="target"/>; returns the release it had (to switch back to), or null when it had none.</summary>
-    private static string? SwitchHost(HostDeploy host, ReleaseHistory history, string target, DeploySettings settings, Stopwatch clock, CancellationToken cancellationToken)
+    private static string? SwitchHost(HostDeploy host, ReleaseHistory history, string target, DeploySettings settings, int? port, Stopwatch clock, CancellationToken cancellationToken)
     {
         var entry = history.Find(target)!;
         var live = history.Live?.Name;
@@ -92,6 +103,7 @@ public static class Rollback
             Version = entry.Version,
             Commit = entry.Commit,
             DurationMs = clock.ElapsedMilliseconds,
+            Port = port,
             Outcome = "success",
         };
         RemoteCommand.Run(host.Shell, $"switch current to releases/{target}", host.Where, RemoteScripts.Switch(settings.Root, target, record.ToJsonLine()), null, settings.Timeouts.Command, cancellationToken);

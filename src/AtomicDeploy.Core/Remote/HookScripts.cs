@@ -56,10 +56,10 @@ public static class HookScripts
 
     /// <summary>
     /// Fetches <paramref name="url"/> on the server (curl, else wget) once a second until it answers
-    /// 2xx or <paramref name="timeout"/> has passed. Prints <c>healthy CODE</c>, or <c>unhealthy</c>
+    /// 2xx or <paramref name="timeout"/> has passed (<paramref name="pause"/>: the seconds between tries, as sleep(1) takes them). Prints <c>healthy CODE</c>, or <c>unhealthy</c>
     /// and the last response seen (status and the start of the body, or the client's error).
     /// </summary>
-    public static string HealthCheck(string url, TimeSpan timeout)
+    public static string HealthCheck(string url, TimeSpan timeout, string pause = "1")
     {
         var perTry = Seconds(TimeSpan.FromSeconds(Math.Min(10, timeout.TotalSeconds)));
         return $$"""
@@ -82,7 +82,7 @@ public static class HookScripts
               case "$code" in [1-5][0-9][0-9]) last="HTTP $code";; *) last='no HTTP response';; esac
               last="$last: $(printf '%s' "$body" | head -c 300 | tr '\n\r' '  ')"
               [ "$(date +%s)" -lt "$end" ] || break
-              sleep 1
+              sleep {{pause}}
             done
             printf 'unhealthy %s\n' "$last"
             exit 1

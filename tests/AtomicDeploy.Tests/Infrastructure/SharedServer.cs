@@ -17,5 +17,6 @@ public static class SharedServer
         }
 
         PackageFeed.Delete();
+        SlotApp.Delete();
     }
 }
