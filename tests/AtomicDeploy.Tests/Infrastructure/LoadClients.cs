@@ -1,12 +1,17 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 
 namespace AtomicDeploy.Tests.Infrastructure;
 
 /// <summary>
 /// Keep-alive HTTP clients requesting one URL without pause, each on one connection, until stopped
 /// (at most <paramref name="limit"/>): what each answer said, what failed, and how long the slowest took.
+/// Like a browser (RFC 9110 9.2.2), a GET sent on a kept-alive connection that the server closed
+/// before any byte of an answer is sent once more on a new connection: nginx closes idle
+/// keep-alive connections when its old workers stop after a reload, and a request can cross that
+/// close. Such retries are counted in <see cref="Retried"/>; a retry that fails is a failure.
 /// </summary>
 internal sealed class LoadClients : IDisposable
 {
@@ -14,6 +19,7 @@ internal sealed class LoadClients : IDisposable
     private readonly Task[] _clients;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _requests;
+    private int _retried;
 
     public LoadClients(Uri url, int count, TimeSpan limit)
     {
@@ -31,6 +37,9 @@ internal sealed class LoadClients : IDisposable
     public ConcurrentQueue<(TimeSpan End, TimeSpan Took)> Timings { get; } = new();
 
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Requests sent again because their kept-alive connection was closed before any answer.</summary>
+    public int Retried => Volatile.Read(ref _retried);
 
     /// <summary>Time since the clients started (to mark moments, such as a flip, against <see cref="Timings"/>).</summary>
     public TimeSpan Now => _clock.Elapsed;
@@ -56,7 +65,7 @@ internal sealed class LoadClients : IDisposable
     }
 
     public string Describe() =>
-        $"{Requests} requests by {_clients.Length} keep-alive clients, {Failures.Count} failures, slowest {Timings.Select(t => t.Took).DefaultIfEmpty().Max().TotalMilliseconds:0} ms; per answer: {string.Join(", ", Seen.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))}";
+        $"{Requests} requests by {_clients.Length} keep-alive clients, {Failures.Count} failures, {Retried} sent again after a closed keep-alive connection, slowest {Timings.Select(t => t.Took).DefaultIfEmpty().Max().TotalMilliseconds:0} ms; per answer: {string.Join(", ", Seen.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))}";
 
     public void Dispose()
     {
@@ -69,27 +78,63 @@ internal sealed class LoadClients : IDisposable
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
+        var keptAlive = false;
         while (!_stop.IsCancellationRequested)
         {
             Interlocked.Increment(ref _requests);
             var started = _clock.Elapsed;
-            try
+            var (outcome, failure) = await Request(client, url, started);
+            if (outcome is Outcome.ClosedBeforeAnswer && keptAlive)
             {
-                using var response = await client.GetAsync(url, CancellationToken.None);
-                var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
-                Timings.Enqueue((_clock.Elapsed, _clock.Elapsed - started));
-                if (response.StatusCode != HttpStatusCode.OK)
-                {
-                    Failures.Enqueue($"{(int)response.StatusCode}: {body[..Math.Min(body.Length, 80)]}");
-                    continue;
-                }
-
-                Seen.AddOrUpdate(body, 1, (_, count) => count + 1);
+                Interlocked.Increment(ref _retried);
+                (outcome, failure) = await Request(client, url, started);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+
+            Timings.Enqueue((_clock.Elapsed, _clock.Elapsed - started));
+            keptAlive = outcome is Outcome.Answered;
+            if (failure is not null)
             {
-                Failures.Enqueue($"{e.GetType().Name} at {started.TotalSeconds:0.000} s: {e.Message} {e.InnerException?.GetType().Name}: {e.InnerException?.Message} {e.InnerException?.InnerException?.Message}");
+                Failures.Enqueue(failure);
             }
         }
+    }
+
+    private async Task<(Outcome Outcome, string? Failure)> Request(HttpClient client, Uri url, TimeSpan started)
+    {
+        try
+        {
+            using var response = await client.GetAsync(url, CancellationToken.None);
+            var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                return (Outcome.Failed, $"{(int)response.StatusCode}: {body[..Math.Min(body.Length, 80)]}");
+            }
+
+            Seen.AddOrUpdate(body, 1, (_, count) => count + 1);
+            return (Outcome.Answered, null);
+        }
+        catch (HttpRequestException e) when (ClosedBeforeAnswer(e))
+        {
+            return (Outcome.ClosedBeforeAnswer, Describe(e, started));
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        {
+            return (Outcome.Failed, Describe(e, started));
+        }
+    }
+
+    /// <summary>The connection ended (or was reset) before any byte of an answer came.</summary>
+    private static bool ClosedBeforeAnswer(HttpRequestException e) =>
+        e.HttpRequestError is HttpRequestError.ResponseEnded
+        || e.InnerException is IOException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionReset } };
+
+    private static string Describe(Exception e, TimeSpan started) =>
+        $"{e.GetType().Name} at {started.TotalSeconds:0.000} s: {e.Message} {e.InnerException?.GetType().Name}: {e.InnerException?.Message} {e.InnerException?.InnerException?.Message}";
+
+    private enum Outcome
+    {
+        Answered,
+        Failed,
+        ClosedBeforeAnswer,
     }
 }

@@ -52,6 +52,7 @@ public sealed class TwoSlotZeroDowntime
             CollectionAssert.AreEquivalent(Enumerable.Range(0, Deploys + 1).Select(i => $"release {i}").ToArray(), clients.Seen.Keys.ToArray(), "every release was served, and every answer is one release's");
             Assert.AreEqual(clients.Requests, clients.Seen.Values.Sum(), "every request got a 200 from one release");
             Assert.AreEqual(Deploys + 1, log.Flips.Count, "each deploy and the rollback flipped the proxy once");
+            Assert.IsLessThanOrEqualTo(log.Flips.Count * Clients, clients.Retried, "at most one request per connection per reload crossed the close of a kept-alive connection (sent again, as a browser does)");
             Assert.HasCount(1, SlotApp.Processes(root), "exactly one app process afterwards");
 
             var history = new RemoteTree(root).HistoryLines.Select(l => Core.History.DeployRecord.TryParse(l)!).ToArray();
