@@ -33,6 +33,11 @@ public sealed class BadInputIsRefusedBeforeTheServer
             (ErrorCodes.HostKeyUnknown, [.. good, $"AtomicDeployKnownHostsFile={empty.Combine("known_hosts")}"]),
             (ErrorCodes.ParallelismInvalid, [.. good, $"AtomicDeployHost=\"{server.HostSpec};{server.User}@localhost:{server.Port}\"", "AtomicDeployParallelism=0"]),
             (ErrorCodes.FleetHostRepeated, [.. good, $"AtomicDeployHost=\"{server.HostSpec};{server.HostSpec}\""]),
+            // Two-slot mode: the properties reach the engine's checks through the targets.
+            (ErrorCodes.AppPortsNotTwo, [.. good, "AtomicDeployAppPorts=5001", "AtomicDeployAppStartCommand=true", "AtomicDeployAppStopCommand=true"]),
+            (ErrorCodes.AppPortsEqual, [.. good, "AtomicDeployAppPorts=\"5001;5001\"", "AtomicDeployAppStartCommand=true", "AtomicDeployAppStopCommand=true"]),
+            (ErrorCodes.AppPortOutOfRange, [.. good, "AtomicDeployAppPorts=\"80;5002\"", "AtomicDeployAppStartCommand=true", "AtomicDeployAppStopCommand=true"]),
+            (ErrorCodes.AppCommandMissing, [.. good, "AtomicDeployAppPorts=\"5001;5002\""]),
             // A fleet whose second host's key is unknown (localhost is not in known_hosts): the first host is not touched either.
             (ErrorCodes.HostKeyUnknown, [.. good, $"AtomicDeployHost=\"{server.HostSpec};{server.User}@localhost:{server.Port}\""]),
         ];
