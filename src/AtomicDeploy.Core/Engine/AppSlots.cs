@@ -146,18 +146,16 @@ public sealed class AppSlots
     private void StartOne(HostDeploy host, string release, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var state = RemoteCommand.Run(host.Shell, "read the app slots", host.Where, SlotScripts.Read(_root, _settings.Ports), null, _settings.CommandTimeout, cancellationToken).Output;
-        var lines = state.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')).ToArray();
-        int? live = lines.FirstOrDefault(l => l is ["live", _]) is { } found && int.TryParse(found[1], CultureInfo.InvariantCulture, out var port) && _settings.Ports.Contains(port) ? port : null;
-        string? SlotRelease(int p) => lines.FirstOrDefault(l => l.Length == 3 && l[0] == "slot" && l[1] == p.ToString(CultureInfo.InvariantCulture))?[2];
+        var state = SlotState.Parse(RemoteCommand.Run(host.Shell, "read the app slots", host.Where, SlotScripts.Read(_root, _settings.Ports), null, _settings.CommandTimeout, cancellationToken).Output, _settings.Ports);
+        var live = state.Live;
         var idle = _settings.IdlePort(live);
-        var slot = new Slot(release, idle, live, live is { } l ? SlotRelease(l) : null);
+        var slot = new Slot(release, idle, live, live is { } l ? state.ReleaseOf(l) : null);
         _slots[host] = slot;
         host.AppPort = idle;
         host.PreviousAppPort = live;
 
         // Whatever an earlier, interrupted deploy left running in the idle slot would hold its port.
-        if (SlotRelease(idle) is { } leftover)
+        if (state.ReleaseOf(idle) is { } leftover)
         {
             Stop(host, leftover, idle, "whatever runs in the idle slot");
         }

@@ -13,6 +13,9 @@ namespace AtomicDeploy.Core.History;
 /// <param name="Outcome"><c>success</c>, <c>failed</c>, or <c>unknown</c> when the history has no line for it.</param>
 public sealed record ReleaseEntry(string Name, bool Live, string? Version, string? Commit, bool? Dirty, string Outcome)
 {
+    /// <summary>In two-slot mode, the port of the slot the release last ran in (its last deploy or rollback line).</summary>
+    public int? Port { get; init; }
+
     /// <summary>The release's UTC time, from its name.</summary>
     public DateTime Time => ReleaseName.Parse(Name);
 
@@ -56,7 +59,8 @@ public sealed class ReleaseHistory
             .Select(name =>
             {
                 var deploy = records.LastOrDefault(r => r.Event == "deploy" && r.Release == name);
-                return new ReleaseEntry(name, name == state.LiveRelease, deploy?.Version, deploy?.Commit, deploy?.Dirty, deploy?.Outcome ?? "unknown");
+                var port = records.LastOrDefault(r => r.Release == name && r.Port is not null)?.Port;
+                return new ReleaseEntry(name, name == state.LiveRelease, deploy?.Version, deploy?.Commit, deploy?.Dirty, deploy?.Outcome ?? "unknown") { Port = port };
             })
             .ToArray();
         return new ReleaseHistory(entries, records, lines.Length - records.Length);
@@ -69,15 +73,20 @@ public sealed class ReleaseHistory
     public ReleaseEntry? PreviousGood() =>
         Releases.FirstOrDefault(r => r.IsGood && !r.Live && (Live is null || string.CompareOrdinal(r.Name, Live.Name) < 0));
 
-    /// <summary>The releases as a table for the build log, newest first, the live one marked.</summary>
+    /// <summary>
+    /// The releases as a table for the build log, newest first, the live one marked; in two-slot
+    /// mode (any release recorded with a port) a last column names the slot's port.
+    /// </summary>
     public IEnumerable<string> ToTable()
     {
-        yield return "  release          live  time (UTC)           version           commit    outcome";
+        var slots = Releases.Any(r => r.Port is not null);
+        yield return "  release          live  time (UTC)           version           commit    outcome" + (slots ? "   port" : string.Empty);
         foreach (var r in Releases)
         {
             var commit = r.Commit is null ? "-" : r.Commit[..Math.Min(8, r.Commit.Length)] + (r.Dirty == true ? "+" : string.Empty);
+            var port = slots ? string.Create(CultureInfo.InvariantCulture, $"  {r.Port?.ToString(CultureInfo.InvariantCulture) ?? "-",5}") : string.Empty;
             yield return string.Create(CultureInfo.InvariantCulture,
-                $"  {r.Name}   {(r.Live ? "*" : " ")}    {r.Time:yyyy-MM-dd HH:mm:ss}  {r.Version ?? "-",-16}  {commit,-9} {r.Outcome}");
+                $"  {r.Name}   {(r.Live ? "*" : " ")}    {r.Time:yyyy-MM-dd HH:mm:ss}  {r.Version ?? "-",-16}  {commit,-9} {r.Outcome,-8}{port}").TrimEnd();
         }
     }
 }

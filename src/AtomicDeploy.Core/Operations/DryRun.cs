@@ -50,6 +50,11 @@ public static class DryRun
         var failed = inspection.History.Releases.Where(r => r.Outcome == "failed").Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         var pruned = PrunePlan.ReleasesToDelete(state.Releases.Append(release), failed, state.LiveRelease is { } wasLive ? [release, wasLive] : [release], settings.Keep);
         LogHooks(settings.Hooks, log);
+        if (settings.Slots is { } slots)
+        {
+            LogSlots(host, settings.Root, slots, release, cancellationToken);
+        }
+
         log.Summary(string.Create(CultureInfo.InvariantCulture,
             $"AtomicDeploy: DRY RUN, nothing was changed: would deploy release {release} to {settings.Root} on {host.Name} " +
             $"({diff.FilesAdded} added, {diff.FilesChanged} changed, {diff.FilesRemoved} removed, {ByteSize.Format(diff.BytesToSend)} to send, " +
@@ -86,6 +91,25 @@ public static class DryRun
         // The new release would hold exactly what is published.
         var release = next.Entries.Where(e => !settings.Shared.Covers(e.Path)).ToDictionary(e => e.Path, e => e.IsDirectory, StringComparer.Ordinal);
         return SharedLinkPlan.Compute(shared, release);
+    }
+
+    private static void LogSlots(HostDeploy host, string root, AppSlotSettings slots, string release, CancellationToken cancellationToken)
+    {
+        // A deploy folder that is not there yet has no slots: the first deploy starts the first one.
+        var read = host.Shell.Run(SlotScripts.Read(root, slots.Ports), null, slots.CommandTimeout, cancellationToken);
+        var state = SlotState.Parse(read.ExitCode == 0 ? read.Output : string.Empty, slots.Ports);
+        var idle = slots.IdlePort(state.Live);
+        var port = idle.ToString(CultureInfo.InvariantCulture);
+        var serving = state.Live is { } live
+            ? $"slot {live.ToString(CultureInfo.InvariantCulture)} ({(state.ReleaseOf(live) is { } r ? "releases/" + r : "its release unknown")}) keeps serving until the flip"
+            : "no slot serves yet";
+        host.Log.Info($"  would start   releases/{release} in slot {port} ({serving}): {slots.StartCommand}");
+        host.Log.Info($"  would check   {slots.HealthUrl(idle).AbsoluteUri} until it answers 2xx (at most {slots.StartTimeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s)");
+        host.Log.Info($"  would point   {root}/upstream.conf at 127.0.0.1:{port} and reload the proxy: {slots.ProxyReloadCommand}");
+        if (state.Live is { } old)
+        {
+            host.Log.Info($"  would stop    slot {old.ToString(CultureInfo.InvariantCulture)} after the flip: {slots.StopCommand}");
+        }
     }
 
     private static void LogHooks(SwitchHookSettings hooks, IDeployLog log)

@@ -69,9 +69,39 @@ public sealed class DryRunOverSsh
         StringAssert.Contains(log.Lines.Single(l => l.StartsWith("AtomicDeploy: DRY RUN", StringComparison.Ordinal)), "(1 added, 0 changed, 0 removed, 2 B to send, 1 shared links, nothing pruned)");
     }
 
-    private static void Plan(SshServer server, string root, string source, RecordingLog log, string[] shared)
+    [TestMethod]
+    public void In_two_slot_mode_the_plan_names_the_idle_slot_its_check_the_flip_and_the_slot_stopped_after_it()
     {
-        using var deployment = EngineDeploy.Open(EngineDeploy.Connect(EngineDeploy.Settings(server)), EngineDeploy.Deploy(root, source, shared: shared, timeout: CheckedDeploy.Timeout), log);
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        var live = EngineDeploy.Deploy(server, root, source.Path);
+        // The layout a two-slot deploy leaves: nginx pointed at 5001, whose slot link names the live release.
+        File.WriteAllText(Path.Combine(root, "upstream.conf"), "server 127.0.0.1:5001;\n");
+        Directory.CreateDirectory(Path.Combine(root, "slots"));
+        File.CreateSymbolicLink(Path.Combine(root, "slots", "5001"), "../releases/" + live);
+        source.Write("app.dll", "v2");
+        var before = RemoteTree.Snapshot(root);
+        var log = new RecordingLog();
+        var slots = new AppSlotSettings([5001, 5002], "sudo systemctl start shop@$ATOMICDEPLOY_APP_PORT", "sudo systemctl stop shop@$ATOMICDEPLOY_APP_PORT", "/healthz", TimeSpan.FromSeconds(45), "sudo systemctl reload nginx", TimeSpan.FromSeconds(60));
+
+        Plan(server, root, source.Path, log, [], slots);
+
+        CollectionAssert.AreEqual(before, RemoteTree.Snapshot(root), "nothing changed on the server");
+        var all = string.Join('\n', log.Lines);
+        var start = log.Lines.Single(l => l.StartsWith("  would start   releases/", StringComparison.Ordinal));
+        StringAssert.EndsWith(start, $" in slot 5002 (slot 5001 (releases/{live}) keeps serving until the flip): sudo systemctl start shop@$ATOMICDEPLOY_APP_PORT");
+        CollectionAssert.IsSubsetOf(new[]
+        {
+            "  would check   http://127.0.0.1:5002/healthz until it answers 2xx (at most 45 s)",
+            $"  would point   {root}/upstream.conf at 127.0.0.1:5002 and reload the proxy: sudo systemctl reload nginx",
+            "  would stop    slot 5001 after the flip: sudo systemctl stop shop@$ATOMICDEPLOY_APP_PORT",
+        }, log.Lines, all);
+    }
+
+    private static void Plan(SshServer server, string root, string source, RecordingLog log, string[] shared, AppSlotSettings? slots = null)
+    {
+        using var deployment = EngineDeploy.Open(EngineDeploy.Connect(EngineDeploy.Settings(server)), EngineDeploy.Deploy(root, source, shared: shared, timeout: CheckedDeploy.Timeout) with { Slots = slots }, log);
         DryRun.Run(deployment, CancellationToken.None);
     }
 }

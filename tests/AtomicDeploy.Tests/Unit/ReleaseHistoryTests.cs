@@ -42,9 +42,36 @@ public sealed class ReleaseHistoryTests
         Assert.IsNull(ReleaseHistory.From(State(live: A, A), [Line("deploy", A, "success", null)]).PreviousGood());
     }
 
+    [TestMethod]
+    public void In_two_slot_mode_the_table_names_the_port_each_release_last_ran_in()
+    {
+        var history = ReleaseHistory.From(State(live: A, A, B, C), [
+            Line("deploy", A, "success", "1.0.0", port: 5001),
+            Line("deploy", B, "success", "1.1.0", port: 5002),
+            Line("deploy", C, "failed", "1.2.0"),
+            Line("rollback", A, "success", null, port: 5002),
+        ]);
+
+        var table = history.ToTable().ToArray();
+
+        Assert.EndsWith("outcome   port", table[0]);
+        StringAssert.Matches(table[1], new System.Text.RegularExpressions.Regex($@"^  {C} .* failed +-$"), "a release with no port recorded");
+        StringAssert.Matches(table[2], new System.Text.RegularExpressions.Regex($@"^  {B} .* success +5002$"));
+        StringAssert.Matches(table[3], new System.Text.RegularExpressions.Regex($@"^  {A} +\* .* success +5002$"), "the rollback started it in the other slot");
+    }
+
+    [TestMethod]
+    public void Without_two_slot_mode_the_table_has_no_port_column()
+    {
+        var table = ReleaseHistory.From(State(live: A, A), [Line("deploy", A, "success", "1.0.0")]).ToTable().ToArray();
+
+        Assert.EndsWith("outcome", table[0]);
+        Assert.EndsWith("success", table[1]);
+    }
+
     private static RemoteState State(string live, params string[] releases) => new($"releases/{live}", live, releases, null, string.Empty);
 
-    private static string Line(string kind, string release, string outcome, string? version) => new DeployRecord
+    private static string Line(string kind, string release, string outcome, string? version, int? port = null) => new DeployRecord
     {
         Event = kind,
         Release = release,
@@ -53,5 +80,6 @@ public sealed class ReleaseHistoryTests
         Machine = "m",
         Version = version,
         Outcome = outcome,
+        Port = port,
     }.ToJsonLine();
 }
