@@ -16,12 +16,14 @@ public sealed class SshShell : IRemoteShell
 
     private readonly SshClient _client;
     private readonly JumpRoute _route;
+    private readonly StepChannels _channels;
 
     private SshShell(SshClient client, string name, JumpRoute route)
     {
         _client = client;
         Name = name;
         _route = route;
+        _channels = new StepChannels(client, ScriptOnInputCommand);
     }
 
     /// <inheritdoc />
@@ -130,14 +132,22 @@ public sealed class SshShell : IRemoteShell
     /// <inheritdoc />
     public ShellResult Run(string script, Action<Stream>? writeInput, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var command = _client.CreateCommand(ScriptOnInputCommand);
-        command.CommandTimeout = timeout;
+        var timedOut = false;
         try
         {
+            var (command, execution) = _channels.Take(timeout, cancellationToken);
+            using var disposeCommand = command;
+            using var timer = new CancellationTokenSource(timeout);
+            using var onTimeout = timer.Token.Register(() =>
+            {
+                timedOut = true;
+                command.CancelAsync();
+            });
+
             // The script goes first on the input (ScriptOnInput), then the step's own input. A command
             // fed with input is cancelled through its input (checked at every write), so it always
             // ends before the clean-up runs; the others are stopped by a signal.
-            var execution = command.ExecuteAsync(writeInput is null ? cancellationToken : CancellationToken.None);
+            using var onCancel = writeInput is null ? cancellationToken.Register(() => command.CancelAsync()) : default;
             try
             {
                 using var input = command.CreateInputStream();
@@ -168,7 +178,7 @@ public sealed class SshShell : IRemoteShell
             var marker = output.IndexOf(OutputMarker, StringComparison.Ordinal);
             return ScriptRefusal.ThrowIfRefused(new ShellResult(command.ExitStatus ?? -1, marker < 0 ? output : output[(marker + OutputMarker.Length)..], command.Error));
         }
-        catch (OperationCanceledException e)
+        catch (OperationCanceledException e) when (!timedOut || cancellationToken.IsCancellationRequested)
         {
             throw new DeployException(ErrorCodes.Cancelled, "The deploy was cancelled.", e);
         }
@@ -176,7 +186,7 @@ public sealed class SshShell : IRemoteShell
         {
             throw SessionLimit.TooFewSessions(Name, e);
         }
-        catch (SshOperationTimeoutException e)
+        catch (Exception e) when (e is SshOperationTimeoutException or TimeoutException or OperationCanceledException)
         {
             throw new DeployException(ErrorCodes.RemoteTimeout, $"A step did not finish within {timeout.TotalSeconds:0} s on {Name}. Raise AtomicDeployCommandTimeout if it needs longer.", e);
         }
@@ -212,6 +222,7 @@ public sealed class SshShell : IRemoteShell
     /// <inheritdoc />
     public void Dispose()
     {
+        _channels.Dispose();
         _client.Dispose();
         _route.Dispose();
     }

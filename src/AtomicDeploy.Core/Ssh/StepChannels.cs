@@ -1,0 +1,151 @@
+using Renci.SshNet;
+
+namespace AtomicDeploy.Core.Ssh;
+
+/// <summary>
+/// The exec channels a connection's steps run on, each opened one step ahead: while a step runs,
+/// the next step's channel is opened and its fixed command started (it waits for its script on
+/// the input), so a step costs the round trip of its script and answer, not also the two of a
+/// channel's open and exec request. A server that refuses the extra session (sshd's
+/// <c>MaxSessions</c> at 2) gets no channel ahead again; its steps open their own as before.
+/// </summary>
+internal sealed class StepChannels(SshClient client, string commandText) : IDisposable
+{
+    private readonly object _gate = new();
+    private Task<StepChannel>? _next;
+    private bool _noneAhead;
+    private bool _disposed;
+
+    /// <summary>
+    /// The channel for the step starting now: the one opened ahead when it is still open, else a
+    /// new one; then opens the channel of the step after it. Throws what SSH.NET throws on open.
+    /// </summary>
+    public StepChannel Take(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Task<StepChannel>? ahead;
+        lock (_gate)
+        {
+            ahead = _next;
+            _next = null;
+        }
+
+        var channel = ahead is null ? null : Ready(ahead, timeout, cancellationToken);
+        channel ??= StepChannel.Open(client, commandText);
+        OpenNext();
+        return channel;
+    }
+
+    private static StepChannel? Ready(Task<StepChannel> ahead, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        bool done;
+        try
+        {
+            done = ahead.Wait(timeout, cancellationToken);
+        }
+        catch (AggregateException)
+        {
+            done = true;
+        }
+
+        if (!done)
+        {
+            throw new TimeoutException($"The server did not open a channel within {timeout.TotalSeconds:0} s.");
+        }
+
+        if (ahead.IsFaulted)
+        {
+            var error = ahead.Exception!.GetBaseException();
+            if (SessionLimit.IsRefusedChannel(error))
+            {
+                // Two sessions are all the server allows: this step opens its own, as every later one.
+                return null;
+            }
+
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
+        }
+
+        var channel = ahead.Result;
+        if (!channel.Execution.IsCompleted)
+        {
+            return channel;
+        }
+
+        // The server closed it while it waited (it has nothing to run yet): open a fresh one.
+        channel.Command.Dispose();
+        return null;
+    }
+
+    private void OpenNext()
+    {
+        var opened = new TaskCompletionSource<StepChannel>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_noneAhead || _disposed)
+            {
+                return;
+            }
+
+            _next = opened.Task;
+        }
+
+        // A thread of its own: opening blocks for a round trip, and a fresh build process has as
+        // many thread-pool threads as cores, which the hosts of a fleet would queue behind.
+        new Thread(() =>
+        {
+            try
+            {
+                opened.SetResult(StepChannel.Open(client, commandText));
+            }
+            catch (Exception e)
+            {
+                if (SessionLimit.IsRefusedChannel(e))
+                {
+                    lock (_gate)
+                    {
+                        _noneAhead = true;
+                    }
+                }
+
+                opened.SetException(e);
+            }
+        }) { IsBackground = true, Name = "AtomicDeploy next step channel" }.Start();
+    }
+
+    /// <summary>Closes the channel opened ahead, unused: its command ends without having read a script.</summary>
+    public void Dispose()
+    {
+        Task<StepChannel>? ahead;
+        lock (_gate)
+        {
+            _disposed = true;
+            ahead = _next;
+            _next = null;
+        }
+
+        // One still opening is ended with the connection.
+        if (ahead is { IsCompletedSuccessfully: true })
+        {
+            ahead.Result.Command.Dispose();
+        }
+    }
+}
+
+/// <summary>An exec channel whose command (the fixed step command) runs and waits for its script.</summary>
+internal sealed record StepChannel(SshCommand Command, Task Execution)
+{
+    /// <summary>Opens a channel and starts <paramref name="commandText"/> on it: two round trips.</summary>
+    public static StepChannel Open(SshClient client, string commandText)
+    {
+        var command = client.CreateCommand(commandText);
+        command.CommandTimeout = Timeout.InfiniteTimeSpan;
+        try
+        {
+            return new StepChannel(command, command.ExecuteAsync(CancellationToken.None));
+        }
+        catch
+        {
+            command.Dispose();
+            throw;
+        }
+    }
+}
