@@ -58,8 +58,10 @@ public sealed partial class HostDeploy
                 return failure;
             }
 
-            // The switch back records the previous release as it is: not the failed build's version or commit.
-            var back = failed with { Event = "rollback", Release = previous, Previous = Release, Outcome = "success", Error = null, Version = null, Commit = null, Branch = null, Dirty = null, Added = 0, Changed = 0, Removed = 0, Unchanged = 0, BytesSent = 0, Port = PreviousAppPort };
+            // The switch back records the previous release as its own history has it (its version and
+            // commit, as a manual rollback does), never the failed build's.
+            var own = LiveHistory.Find(previous);
+            var back = failed with { Event = "rollback", Release = previous, Previous = Release, Outcome = "success", Error = null, Version = own?.Version, Commit = own?.Commit, Branch = null, Dirty = own?.Dirty, Added = 0, Changed = 0, Removed = 0, Unchanged = 0, BytesSent = 0, Port = PreviousAppPort };
             RemoteCommand.Run(Shell, "switch back", Where, RemoteScripts.Switch(_settings.Root, previous, failed.ToJsonLine(), back.ToJsonLine()), null, TimeSpan.FromSeconds(60), CancellationToken.None);
         }
         catch (DeployException e)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AtomicDeploy.Core;
+using AtomicDeploy.Core.History;
 
 namespace AtomicDeploy.Tests.Ssh;
 
@@ -58,6 +59,33 @@ public sealed class HealthCheckOverSsh
         Assert.AreEqual(ErrorCodes.HealthCheckFailed, lines[^2].GetProperty("error").GetString());
         Assert.AreEqual("rollback", lines[^1].GetProperty("event").GetString());
         Assert.IsTrue(log.Lines.Any(l => l.Contains($"current -> releases/{previous} again", StringComparison.Ordinal)), string.Join('\n', log.Lines));
+    }
+
+    [TestMethod]
+    public void The_switch_back_records_the_previous_release_with_its_own_commit_and_version()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var web = new TestWebServer(200, "ok");
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        var hooks = CheckedDeploy.Hooks(healthUrl: web.Url, healthSeconds: 2);
+        var good = new DeployContext("tester", "test-machine", "1.0.0", new GitInfo("1111111111111111111111111111111111111111", "main", false));
+        var bad = new DeployContext("tester", "test-machine", "2.0.0", new GitInfo("2222222222222222222222222222222222222222", "feature", true));
+        var previous = CheckedDeploy.Deploy(server, root, source.Path, hooks, good);
+        source.Write("app.dll", "v2");
+        web.Status = 500;
+
+        Assert.ThrowsExactly<DeployException>(() => CheckedDeploy.Deploy(server, root, source.Path, hooks, bad));
+
+        var back = JsonDocument.Parse(new RemoteTree(root).HistoryLines[^1]).RootElement;
+        Assert.AreEqual("rollback", back.GetProperty("event").GetString());
+        Assert.AreEqual(previous, back.GetProperty("release").GetString());
+        Assert.AreEqual("1111111111111111111111111111111111111111", back.GetProperty("commit").GetString(), "the release's own commit, not the failed build's");
+        Assert.AreEqual("1.0.0", back.GetProperty("version").GetString());
+        Assert.IsFalse(back.TryGetProperty("dirty", out var dirty) && dirty.GetBoolean(), "the failed build's working tree was dirty, the release's was not");
+        var listed = CheckedDeploy.History(server, root).Live!;
+        Assert.AreEqual(previous, listed.Name);
+        Assert.AreEqual("1111111111111111111111111111111111111111", listed.Commit, "the release list shows the live release's own commit");
     }
 
     [TestMethod]
