@@ -30,7 +30,7 @@ public static class DryRun
         var inspection = ServerInspection.Read(host.Shell, settings.Root, withManifest: true, settings.Timeouts.Command, cancellationToken);
         DowngradeGuard.Check(settings.Context.AppVersion, inspection.History, settings.AllowDowngrade, host.Where);
         var state = inspection.State;
-        var live = state.RecordedManifest is null ? ReleaseManifest.Empty : LiveReleaseCheck.Effective(state.RecordedManifest, state.LiveListing, out _);
+        var live = state.RecordedManifest is null ? ReleaseManifest.Empty : LiveReleaseCheck.Effective(state.RecordedManifest, state.LiveListing, out _, settings.Shared.Covers);
         var diff = ManifestDiff.Compute(live, next);
         log.Info($"AtomicDeploy (dry run): {next.FileCount} files published; would send {diff.FilesAdded} added and {diff.FilesChanged} changed ({ByteSize.Format(diff.BytesToSend)} before compression), remove {diff.FilesRemoved}, keep {diff.Unchanged} unchanged.");
         foreach (var (verb, path) in diff.Files())
@@ -39,7 +39,7 @@ public static class DryRun
         }
 
         DatabaseFiles.Warn(next.Entries.Where(e => !e.IsDirectory).Select(e => e.Path), settings.Shared, log);
-        var links = PlanLinks(host, settings, next, cancellationToken);
+        var links = PlanLinks(host, settings, live, next, cancellationToken);
         foreach (var link in links.Links)
         {
             log.Info($"  would link    {link.Path} -> {link.Target}");
@@ -61,19 +61,25 @@ public static class DryRun
             $"{links.Links.Count} shared links, {(pruned.Count == 0 ? "nothing pruned" : "would prune " + string.Join(", ", pruned))}) in {host.Elapsed.TotalSeconds:0.00} s."));
     }
 
-    private static SharedLinkPlan PlanLinks(HostDeploy host, DeploySettings settings, ReleaseManifest next, CancellationToken cancellationToken)
+    private static SharedLinkPlan PlanLinks(HostDeploy host, DeploySettings settings, ReleaseManifest live, ReleaseManifest next, CancellationToken cancellationToken)
     {
         var result = RemoteCommand.Run(host.Shell, "list shared/", host.Where, ReadOnlyScripts.ListSharedAgainstLive(settings.Root), null, settings.Timeouts.Command, cancellationToken);
         var shared = SharedListing.Parse(result.Output).Shared;
 
         // Declared paths that do not exist yet would be created (with their parent folders) before linking;
-        // one the release ships seeds shared/ when shared/ lacks it, and its copy gives way to the link.
+        // when shared/ lacks it, the live release's copy seeds it (what production wrote), else the
+        // copy the release ships; the release's copy gives way to the link.
         foreach (var (path, isFolder) in settings.Shared.Folders.Select(f => (f, true)).Concat(settings.Shared.Files.Select(f => (f, false))))
         {
-            var shipped = next.Entries.Count(e => e.Path == path || e.Path.StartsWith(path + "/", StringComparison.Ordinal));
-            if (shipped > 0)
+            var shipped = Under(next, path, isFolder);
+            var wasLive = shared.ContainsKey(path) ? 0 : Under(live, path, isFolder);
+            var declared = isFolder ? path + "/" : path;
+            if (wasLive > 0)
             {
-                var declared = isFolder ? path + "/" : path;
+                host.Log.Info($"  would seed    shared/{path} from the live release ({wasLive} published {(wasLive == 1 ? "entry" : "entries")} and what the app wrote there): {declared} is declared shared, then link it");
+            }
+            else if (shipped > 0)
+            {
                 host.Log.Info(shared.ContainsKey(path)
                     ? $"  would keep    shared/{path}: {declared} is declared shared and shared/ has it, so the release's copy is replaced by the link"
                     : $"  would seed    shared/{path} from the release ({shipped} {(shipped == 1 ? "entry" : "entries")}): {declared} is declared shared, then link it");
@@ -129,4 +135,8 @@ public static class DryRun
             log.Info($"  would check health at:       {hooks.HealthCheckUrl.AbsoluteUri}");
         }
     }
+
+    /// <summary>How many entries of <paramref name="manifest"/> a declared path holds: those under a folder, or the file itself.</summary>
+    private static int Under(ReleaseManifest manifest, string path, bool isFolder) =>
+        manifest.Entries.Count(e => isFolder ? e.Path.StartsWith(path + "/", StringComparison.Ordinal) : e.Path == path);
 }

@@ -5,9 +5,10 @@ namespace AtomicDeploy.Core.Planning;
 
 /// <summary>What <see cref="SharedSeedScripts.Seed"/> did to one declared path the release shipped.</summary>
 /// <param name="Path">The declared path, as written (a folder ends with <c>/</c>).</param>
-/// <param name="Seeded">Whether the release's copy seeded <c>shared/</c> (false: <c>shared/</c> already had it).</param>
+/// <param name="Seeded">Whether a copy seeded <c>shared/</c> (false: <c>shared/</c> already had it).</param>
 /// <param name="Entries">How many entries the seed put in <c>shared/</c>.</param>
-public sealed record SharedSeedReport(string Path, bool Seeded, int Entries)
+/// <param name="FromLive">Whether the seed came from the live release (what production wrote) rather than the new one.</param>
+public sealed record SharedSeedReport(string Path, bool Seeded, int Entries, bool FromLive = false)
 {
     /// <summary>The line the build log shows for it.</summary>
     public string Message
@@ -15,9 +16,13 @@ public sealed record SharedSeedReport(string Path, bool Seeded, int Entries)
         get
         {
             var target = "shared/" + Path.TrimEnd('/');
-            return Seeded
-                ? $"AtomicDeploy: {Path} is declared shared: {Entries} {(Entries == 1 ? "entry" : "entries")} seeded shared/ from the release; the release links to {target}."
-                : $"AtomicDeploy: {Path} is declared shared: the release's copy is replaced by the link to {target}, which keeps what the app wrote.";
+            var entries = $"{Entries} {(Entries == 1 ? "entry" : "entries")}";
+            return (Seeded, FromLive) switch
+            {
+                (false, _) => $"AtomicDeploy: {Path} is declared shared: the release's copy is replaced by the link to {target}, which keeps what the app wrote.",
+                (true, true) => $"AtomicDeploy: {Path} is declared shared: {entries} seeded shared/ from the live release, which holds what the app wrote there (the publish output's copy is not used); the release links to {target}. What the running app writes into the live release's copy until it restarts from the new release is not carried over.",
+                (true, false) => $"AtomicDeploy: {Path} is declared shared: {entries} seeded shared/ from the release; the release links to {target}.",
+            };
         }
     }
 
@@ -44,7 +49,7 @@ public sealed record SharedSeedReport(string Path, bool Seeded, int Entries)
                 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < declared.Length
                 && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var entries))
             {
-                reports.Add(new SharedSeedReport(declared[index], parts[1] == "seeded", entries));
+                reports.Add(new SharedSeedReport(declared[index], parts[1] is "seeded" or "seeded-live", entries, parts[1] == "seeded-live"));
             }
         }
 

@@ -25,7 +25,7 @@ public sealed class DeclaredSharedPathWins
         var first = new RecordingLog();
         var release1 = EngineDeploy.Deploy(server, root, source.Path, first, shared: ["wwwroot/Posts/"]);
 
-        CollectionAssert.Contains(first.Lines, "AtomicDeploy: wwwroot/Posts/ is declared shared: 1 entry seeded shared/ from the release; the release links to shared/wwwroot/Posts.");
+        Assert.IsTrue(first.Lines.Any(l => l.StartsWith("AtomicDeploy: wwwroot/Posts/ is declared shared: 1 entry seeded shared/ from the live release, which holds what the app wrote there", StringComparison.Ordinal)), string.Join("\n", first.Lines));
         Assert.AreEqual("../../../shared/wwwroot/Posts", new FileInfo(tree.ReleasePath(release1, "wwwroot/Posts")).LinkTarget);
         Assert.AreEqual("sample post", File.ReadAllText(Path.Combine(root, "shared/wwwroot/Posts/sample.md")));
         Assert.AreNotEqual(liveSampleInode, RemoteTree.Inode(Path.Combine(root, "shared/wwwroot/Posts/sample.md")), "the seed is a copy: a post edited in shared/ must not change the older release's hard-linked file");
@@ -76,6 +76,51 @@ public sealed class DeclaredSharedPathWins
         Assert.AreEqual("users registered in production\n", tree.CurrentFile("Data/app.db"));
         Assert.AreEqual("users registered in production\n", File.ReadAllText(Path.Combine(root, "shared/Data/app.db")));
         Assert.AreEqual("../../../shared/Data/app.db", new FileInfo(tree.ReleasePath(release3, "Data/app.db")).LinkTarget);
+    }
+
+    [TestMethod]
+    public void A_database_the_app_filled_before_its_folder_was_declared_seeds_shared_from_the_live_release()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        var tree = new RemoteTree(root);
+        using var source = new SourceFolder().Write("App.dll", "v1").Write("Data/app.db", "template database");
+
+        // Deployed undeclared, as the template ships it; users register in production.
+        var undeclared = EngineDeploy.Deploy(server, root, source.Path);
+        server.RunAsUser($"echo 'users registered in production' > '{root}/current/Data/app.db' && echo wal > '{root}/current/Data/app.db-wal'");
+
+        // The developer's copy changed, and the folder is declared shared in the same deploy.
+        source.Write("App.dll", "v2").Write("Data/app.db", "the developer's local database");
+        var log = new RecordingLog();
+        var release = EngineDeploy.Deploy(server, root, source.Path, log, shared: ["Data/"]);
+
+        Assert.AreEqual("users registered in production\n", tree.CurrentFile("Data/app.db"), "production's database, not the developer's");
+        Assert.AreEqual("wal\n", tree.CurrentFile("Data/app.db-wal"), "with the file SQLite keeps beside it");
+        Assert.AreEqual("../../shared/Data", new DirectoryInfo(tree.ReleasePath(release, "Data")).LinkTarget);
+        Assert.AreNotEqual(RemoteTree.Inode(tree.ReleasePath(undeclared, "Data/app.db")), RemoteTree.Inode(Path.Combine(root, "shared/Data/app.db")), "a copy, not the older release's inode");
+        Assert.IsTrue(log.Lines.Any(l => l.StartsWith("AtomicDeploy: Data/ is declared shared: 2 entries seeded shared/ from the live release", StringComparison.Ordinal)), string.Join("\n", log.Lines));
+    }
+
+    [TestMethod]
+    public void A_database_taken_out_of_the_publish_output_as_its_folder_is_declared_is_kept_from_the_live_release()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        var tree = new RemoteTree(root);
+        using var source = new SourceFolder().Write("App.dll", "v1").Write("Data/app.db", "template database");
+        EngineDeploy.Deploy(server, root, source.Path);
+        server.RunAsUser($"echo 'users registered in production' > '{root}/current/Data/app.db'");
+
+        source.Delete("Data/app.db");
+        Directory.Delete(Path.Combine(source.Path, "Data"));
+        source.Write("App.dll", "v2");
+        EngineDeploy.Deploy(server, root, source.Path, shared: ["Data/"]);
+        source.Write("App.dll", "v3");
+        var release = EngineDeploy.Deploy(server, root, source.Path, shared: ["Data/"]);
+
+        Assert.AreEqual($"releases/{release}", tree.CurrentLink);
+        Assert.AreEqual("users registered in production\n", tree.CurrentFile("Data/app.db"));
     }
 
     [TestMethod]

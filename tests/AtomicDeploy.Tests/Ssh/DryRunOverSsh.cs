@@ -35,7 +35,7 @@ public sealed class DryRunOverSsh
     }
 
     [TestMethod]
-    public void A_declared_shared_folder_the_release_ships_is_shown_seeding_shared_not_as_a_conflict()
+    public void A_declared_shared_folder_the_live_release_has_is_shown_seeding_shared_from_it_not_as_a_conflict()
     {
         var server = SharedServer.Instance;
         var root = server.NewDeployFolder();
@@ -46,10 +46,26 @@ public sealed class DryRunOverSsh
         Plan(server, root, source.Path, log, ["wwwroot/Posts/"]);
 
         var all = string.Join('\n', log.Lines);
-        Assert.IsTrue(log.Lines.Any(l => l.StartsWith("  would seed    shared/wwwroot/Posts from the release (", StringComparison.Ordinal) && l.EndsWith("wwwroot/Posts/ is declared shared, then link it", StringComparison.Ordinal)), all);
+        Assert.IsTrue(log.Lines.Any(l => l.StartsWith("  would seed    shared/wwwroot/Posts from the live release (1 published entry and what the app wrote there)", StringComparison.Ordinal) && l.EndsWith("wwwroot/Posts/ is declared shared, then link it", StringComparison.Ordinal)), all);
         CollectionAssert.Contains(log.Lines.ToList(), "  would link    wwwroot/Posts -> ../../../shared/wwwroot/Posts", all);
         Assert.AreEqual(0, log.Warnings.Count, all);
         Assert.IsFalse(Directory.Exists(Path.Combine(root, "shared", "wwwroot")), "a dry run seeds nothing");
+    }
+
+    [TestMethod]
+    public void After_a_deploy_that_seeded_a_declared_folder_the_dry_run_sees_nothing_to_send_as_the_deploy_does()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1").Write("wwwroot/uploads/README.txt", "uploads go here");
+        EngineDeploy.Deploy(server, root, source.Path, shared: ["wwwroot/uploads/"]);
+        var log = new RecordingLog();
+
+        Plan(server, root, source.Path, log, ["wwwroot/uploads/"]);
+
+        var all = string.Join('\n', log.Lines);
+        Assert.IsTrue(log.Lines.Any(l => l.Contains("would send 0 added and 0 changed", StringComparison.Ordinal)), "the published file under the shared folder is kept as recorded, not added again: " + all);
+        CollectionAssert.Contains(log.Lines.ToList(), "  would keep    shared/wwwroot/uploads: wwwroot/uploads/ is declared shared and shared/ has it, so the release's copy is replaced by the link", all);
     }
 
     [TestMethod]
