@@ -19,7 +19,7 @@ public sealed class UploadChanged : DeploymentTask
     [Output]
     public int FilesChanged { get; private set; }
 
-    /// <summary>Entries removed, over every host.</summary>
+    /// <summary>Files removed (folders not counted), over every host.</summary>
     [Output]
     public int FilesRemoved { get; private set; }
 
@@ -37,13 +37,13 @@ public sealed class UploadChanged : DeploymentTask
         deployment.Upload(CancellationToken);
         FilesAdded = deployment.Hosts.Sum(h => h.Diff?.FilesAdded ?? 0);
         FilesChanged = deployment.Hosts.Sum(h => h.Diff?.FilesChanged ?? 0);
-        FilesRemoved = deployment.Hosts.Sum(h => h.Diff?.Removed.Count ?? 0);
+        FilesRemoved = deployment.Hosts.Sum(h => h.Diff?.FilesRemoved ?? 0);
         BytesSent = deployment.Hosts.Sum(h => h.BytesSent);
         Hosts = HostItems.Of(deployment, h =>
         [
             ("FilesAdded", Text(h.Diff?.FilesAdded ?? 0)),
             ("FilesChanged", Text(h.Diff?.FilesChanged ?? 0)),
-            ("FilesRemoved", Text(h.Diff?.Removed.Count ?? 0)),
+            ("FilesRemoved", Text(h.Diff?.FilesRemoved ?? 0)),
             ("BytesSent", Text(h.BytesSent)),
         ]);
     }

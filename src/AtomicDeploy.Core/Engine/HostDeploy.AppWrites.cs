@@ -22,7 +22,7 @@ public sealed partial class HostDeploy
             return;
         }
 
-        var writes = AppWrites.Find(remote.RecordedManifest, remote.LiveListing);
+        var writes = AppWrites.Find(remote.RecordedManifest, remote.LiveListing, _settings.Shared.Covers);
         if (writes.None)
         {
             return;

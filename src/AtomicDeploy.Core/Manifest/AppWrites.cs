@@ -15,14 +15,19 @@ public sealed record AppWrites(IReadOnlyList<string> Added, IReadOnlyList<string
     /// <summary>Nothing added or changed.</summary>
     public bool None => Added.Count == 0 && Changed.Count == 0;
 
-    /// <summary>Compares <paramref name="recorded"/> with <paramref name="listing"/> (see <see cref="LiveReleaseCheck.Listing"/>).</summary>
-    public static AppWrites Find(ReleaseManifest recorded, string listing)
+    /// <summary>
+    /// Compares <paramref name="recorded"/> with <paramref name="listing"/> (see <see cref="LiveReleaseCheck.Listing"/>),
+    /// leaving out the paths <paramref name="kept"/> says are carried over (under a declared shared
+    /// path, they seed <c>shared/</c> or are already there).
+    /// </summary>
+    public static AppWrites Find(ReleaseManifest recorded, string listing, Func<string, bool>? kept = null)
     {
+        kept ??= _ => false;
         var onDisk = LiveReleaseCheck.Listing(listing);
-        var added = onDisk.Where(f => !recorded.ByPath.ContainsKey(f.Key))
+        var added = onDisk.Where(f => !recorded.ByPath.ContainsKey(f.Key) && !kept(f.Key))
             .Select(f => f.Value.IsDirectory ? f.Key + "/" : f.Key);
         var changed = recorded.Entries
-            .Where(e => onDisk.TryGetValue(e.Path, out var found) && (found.IsDirectory != e.IsDirectory || (!e.IsDirectory && found.Size != e.Size)))
+            .Where(e => !kept(e.Path) && onDisk.TryGetValue(e.Path, out var found) && (found.IsDirectory != e.IsDirectory || (!e.IsDirectory && found.Size != e.Size)))
             .Select(e => e.Path);
         return new AppWrites(added.Order(StringComparer.Ordinal).ToArray(), changed.Order(StringComparer.Ordinal).ToArray());
     }

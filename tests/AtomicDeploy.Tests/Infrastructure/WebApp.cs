@@ -42,6 +42,18 @@ internal sealed class WebApp : IDisposable
 
     public string ProjectFolder => Path.Combine(_folder.Path, "MyShop");
 
+    /// <summary>Lets the app restore public packages (EF Core, Identity) from nuget.org as well as ours from the local feed.</summary>
+    public void UsePublicPackages() => File.WriteAllText(Path.Combine(_folder.Path, "nuget.config"), $"""
+        <?xml version="1.0" encoding="utf-8"?>
+        <configuration>
+          <packageSources>
+            <clear />
+            <add key="local" value="{PackageFeed.FolderPath}" />
+            <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+          </packageSources>
+        </configuration>
+        """);
+
     /// <summary>The app's own NuGet package folder.</summary>
     public string PackagesFolder => Path.Combine(_folder.Path, "packages");
 

@@ -27,6 +27,17 @@ public sealed class AppWritesTests
     }
 
     [TestMethod]
+    public void Writes_under_a_path_declared_shared_are_carried_over_so_not_named()
+    {
+        var shared = SharedPathList.Parse(["logs/", "appsettings.json"]);
+
+        var writes = AppWrites.Find(Recorded, "f 3 644 app.dll\0f 9 644 appsettings.json\0d 4096 755 wwwroot\0d 4096 755 logs\0f 1 644 logs/a.log\0f 1 644 app.log\0", shared.Covers);
+
+        CollectionAssert.AreEqual(new[] { "app.log" }, writes.Added.ToArray());
+        Assert.IsEmpty(writes.Changed);
+    }
+
+    [TestMethod]
     public void Files_missing_from_the_live_release_are_not_app_writes()
     {
         Assert.IsTrue(AppWrites.Find(Recorded, "f 3 644 app.dll\0f 7 644 appsettings.json\0d 4096 755 wwwroot\0").None);
