@@ -14,6 +14,15 @@ public sealed class OpenDeployment : AtomicDeployTask
     /// <summary>Servers: <c>host</c>, <c>host:port</c> or <c>user@host:port</c>, separated by <c>;</c> or <c>,</c>; <c>local</c> or empty: this machine.</summary>
     public string? Host { get; set; }
 
+    /// <summary>
+    /// The <c>AtomicDeployHost</c> items: a host's <c>Port</c>, <c>User</c> and <c>Role</c>, and its own
+    /// <c>BeforeSwitchCommand</c>, <c>AfterSwitchCommand</c> and <c>HealthCheckUrl</c>, which win over its role's and the properties.
+    /// </summary>
+    public ITaskItem[]? HostItems { get; set; }
+
+    /// <summary>The <c>AtomicDeployRole</c> items: a role's <c>BeforeSwitchCommand</c>, <c>AfterSwitchCommand</c> and <c>HealthCheckUrl</c>, which win over the properties.</summary>
+    public ITaskItem[]? RoleItems { get; set; }
+
     /// <summary>Port for a host that names none (default 22).</summary>
     public string? Port { get; set; }
 
@@ -174,6 +183,8 @@ public sealed class OpenDeployment : AtomicDeployTask
     private DeployInputs Inputs() => new()
     {
         Host = Host,
+        HostItems = Items(HostItems),
+        RoleItems = Items(RoleItems),
         Port = Port,
         User = User,
         DeployPath = DeployPath,
@@ -224,4 +235,8 @@ public sealed class OpenDeployment : AtomicDeployTask
             _ => throw new DeployException(ErrorCodes.Internal, $"OpenDeployment's Operation is '{Operation}'; use deploy, plan or inspect."),
         },
     };
+
+    /// <summary>Each item's name and custom metadata (MSBuild's well-known metadata left out).</summary>
+    private static SettingsItem[] Items(ITaskItem[]? items) =>
+        (items ?? []).Select(i => new SettingsItem(i.ItemSpec, i.CloneCustomMetadata().Keys.Cast<string>().ToDictionary(name => name, i.GetMetadata, StringComparer.OrdinalIgnoreCase))).ToArray();
 }

@@ -22,6 +22,12 @@ public sealed class DeployInputs
     /// <summary>Servers (<c>;</c> or <c>,</c> separated), <c>local</c> for this machine; empty: this machine.</summary>
     public string? Host { get; init; }
 
+    /// <summary>The <c>AtomicDeployHost</c> items, with their metadata (port, user, role, switch settings).</summary>
+    public IReadOnlyList<SettingsItem>? HostItems { get; init; }
+
+    /// <summary>The <c>AtomicDeployRole</c> items: the switch settings of each role.</summary>
+    public IReadOnlyList<SettingsItem>? RoleItems { get; init; }
+
     /// <summary>Port for a host that names none.</summary>
     public string? Port { get; init; }
 

@@ -94,7 +94,7 @@ public sealed record DeploySettings
         var slots = AppSlotSettings.Parse(inputs, hooks.CommandTimeout);
         var parallelism = WholeNumber(inputs.Parallelism, int.MaxValue, 1, ErrorCodes.ParallelismInvalid, "AtomicDeployParallelism");
         var source = ParseSource(inputs);
-        var hosts = DeployTargets.Parse(inputs, homeFolder, log);
+        var hosts = DeployTargets.Parse(inputs, homeFolder, log, hooks);
 
         var version = NuGetVersion.TryParse(inputs.AppVersion, out var parsed) ? parsed.ToNormalizedString() : null;
         var readGit = inputs.Operation == DeployOperation.Deploy && !string.IsNullOrEmpty(inputs.ProjectDirectory);

@@ -49,7 +49,7 @@ public static class DryRun
         // As the deploy's prune decides, but without looking for processes (a dry run only reads).
         var failed = inspection.History.Releases.Where(r => r.Outcome == "failed").Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         var pruned = PrunePlan.ReleasesToDelete(state.Releases.Append(release), failed, state.LiveRelease is { } wasLive ? [release, wasLive] : [release], settings.Keep);
-        LogHooks(settings.Hooks, log);
+        LogHooks(host.Hooks, log);
         if (settings.Slots is { } slots)
         {
             LogSlots(host, settings.Root, slots, release, cancellationToken);
