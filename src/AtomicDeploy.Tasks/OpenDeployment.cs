@@ -129,6 +129,18 @@ public sealed class OpenDeployment : AtomicDeployTask
     /// <summary>Seconds the health check keeps trying (default 30).</summary>
     public string? HealthCheckTimeout { get; set; }
 
+    /// <summary><c>AtomicDeployOnceCommand</c>: run on one host, in the new release, after every host is ready and before any switches (e.g. a migrations bundle).</summary>
+    public string? OnceCommand { get; set; }
+
+    /// <summary><c>AtomicDeployOnceRole</c>: the run-once command runs on the first host of this role (default: the first host).</summary>
+    public string? OnceRole { get; set; }
+
+    /// <summary><c>AtomicDeployOnceEnvironment</c>: names of the build's environment variables the run-once command is given (their values are never logged).</summary>
+    public string? OnceEnvironment { get; set; }
+
+    /// <summary><c>AtomicDeployOnceTimeout</c>: seconds the run-once command may run (default: <see cref="HookTimeout"/>).</summary>
+    public string? OnceTimeout { get; set; }
+
     /// <summary><c>AtomicDeployAppPorts</c>: two loopback ports turn on two-slot mode.</summary>
     public string? AppPorts { get; set; }
 
@@ -219,6 +231,10 @@ public sealed class OpenDeployment : AtomicDeployTask
         HookTimeout = HookTimeout,
         HealthCheckUrl = HealthCheckUrl,
         HealthCheckTimeout = HealthCheckTimeout,
+        OnceCommand = OnceCommand,
+        OnceRole = OnceRole,
+        OnceEnvironment = OnceEnvironment,
+        OnceTimeout = OnceTimeout,
         Parallelism = Parallelism,
         AppPorts = AppPorts,
         AppStartCommand = AppStartCommand,

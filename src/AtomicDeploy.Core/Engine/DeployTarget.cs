@@ -36,7 +36,7 @@ internal static class DeployTargets
     /// </summary>
     public static IReadOnlyList<DeployTarget> Parse(DeployInputs inputs, string homeFolder, IDeployLog log, SwitchHookSettings hooks)
     {
-        var items = FleetItems.Parse(inputs.HostItems, inputs.RoleItems, hooks, null, log);
+        var items = FleetItems.Parse(inputs.HostItems, inputs.RoleItems, hooks, inputs.OnceRole, log);
         var entries = (inputs.Host ?? string.Empty).Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (entries.Length == 0 && items.Count > 0)
         {

@@ -24,6 +24,9 @@ public static class DeploymentSwitch
         var hooks = hosts.ToDictionary(h => h, h => new SwitchHooks(h.Shell, deployment.Settings.Root, h.Hooks, h.Log));
         deployment.Each(h => hooks[h].BeforeSwitch(release, cancellationToken));
 
+        // The run-once command (a database migration) runs on one host, once every host is ready.
+        RunOnce.Run(deployment, release, cancellationToken);
+
         // Two-slot mode: the new release runs and answers in every idle slot before any host switches.
         var slots = AppSlots.For(deployment.Settings);
         slots?.Start(hosts, release, cancellationToken);

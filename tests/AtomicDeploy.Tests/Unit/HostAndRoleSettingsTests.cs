@@ -96,15 +96,16 @@ public sealed class HostAndRoleSettingsTests
     }
 
     [TestMethod]
-    public void A_hosts_role_without_settings_while_other_roles_have_some_is_a_warning()
+    public void A_hosts_role_without_settings_while_other_roles_have_some_is_a_warning_unless_it_is_the_run_once_role()
     {
         var log = new RecordingLog();
         DeploySettings.Parse(new DeployInputs
         {
             DeployPath = "/srv/app",
             Operation = DeployOperation.Inspect,
-            HostItems = [Item("w1", ("Role", "worker")), Item("w2", ("Role", "wroker"))],
+            HostItems = [Item("w1", ("Role", "worker")), Item("w2", ("Role", "wroker")), Item("m1", ("Role", "migrator"))],
             RoleItems = [Item("worker", ("AfterSwitchCommand", "x"))],
+            OnceRole = "migrator",
         }, "/nonexistent-home", log);
 
         var warning = log.Warnings.Single();
@@ -121,6 +122,71 @@ public sealed class HostAndRoleSettingsTests
         StringAssert.Contains(failure.Message, "The HealthCheckUrl of AtomicDeployHost 'web1' is '/health'");
     }
 
+    [TestMethod]
+    public void The_run_once_command_runs_on_the_first_host_of_its_role_or_on_the_first_host()
+    {
+        HostItemsWithRoles(out var items);
+        var byRole = Parse(new DeployInputs { HostItems = items, OnceCommand = "./efbundle", OnceRole = "migrator" });
+        var first = Parse(new DeployInputs { HostItems = items, OnceCommand = "./efbundle" });
+        var none = Parse(new DeployInputs { HostItems = items });
+
+        Assert.AreEqual(1, byRole.Once!.HostIndex);
+        Assert.AreEqual(0, first.Once!.HostIndex);
+        Assert.IsNull(none.Once);
+    }
+
+    [TestMethod]
+    public void A_run_once_role_no_host_of_the_deploy_has_is_refused()
+    {
+        HostItemsWithRoles(out var items);
+
+        // Working on web1 alone: the migrator is not part of this deploy, so the command has nowhere to run.
+        var failure = Assert.ThrowsExactly<DeployException>(() => Parse(new DeployInputs { Host = "web1", HostItems = items, OnceCommand = "./efbundle", OnceRole = "migrator" }));
+
+        Assert.AreEqual(ErrorCodes.OnceSettingInvalid, failure.Code);
+        StringAssert.Contains(failure.Message, "AtomicDeployOnceRole is 'migrator', and no host of this deploy has that Role (their roles are web)");
+    }
+
+    [TestMethod]
+    [DataRow("DB;1X", ErrorCodes.OnceSettingInvalid)]
+    [DataRow("DB=secret", ErrorCodes.OnceSettingInvalid)]
+    [DataRow("DB;DB", ErrorCodes.OnceSettingInvalid)]
+    [DataRow("ATOMICDEPLOY_TEST_UNSET_VARIABLE", ErrorCodes.OnceVariableMissing)]
+    public void A_bad_or_unset_run_once_variable_is_refused_before_any_host_is_contacted(string names, string code)
+    {
+        var failure = Assert.ThrowsExactly<DeployException>(() => Parse(new DeployInputs { Host = "web1", OnceCommand = "./efbundle", OnceEnvironment = names, Operation = DeployOperation.Deploy }));
+
+        Assert.AreEqual(code, failure.Code, failure.Message);
+    }
+
+    [TestMethod]
+    public void A_dry_run_needs_no_value_of_the_run_once_variables()
+    {
+        var settings = Parse(new DeployInputs { Host = "web1", OnceCommand = "./efbundle", OnceEnvironment = "ATOMICDEPLOY_TEST_UNSET_VARIABLE", Operation = DeployOperation.Plan });
+
+        CollectionAssert.AreEqual(new[] { "ATOMICDEPLOY_TEST_UNSET_VARIABLE" }, settings.Once!.VariableNames.ToArray());
+    }
+
+    [TestMethod]
+    public void The_run_once_settings_print_no_value()
+    {
+        Environment.SetEnvironmentVariable("ATOMICDEPLOY_TEST_ONCE_SECRET", "s3cr3t-value");
+        try
+        {
+            var settings = Parse(new DeployInputs { Host = "web1", OnceCommand = "./efbundle", OnceEnvironment = "ATOMICDEPLOY_TEST_ONCE_SECRET", Operation = DeployOperation.Deploy });
+
+            Assert.DoesNotContain("s3cr3t-value", settings.ToString());
+            Assert.DoesNotContain("s3cr3t-value", settings.Once!.ToString());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("ATOMICDEPLOY_TEST_ONCE_SECRET", null);
+        }
+    }
+
+    private static void HostItemsWithRoles(out SettingsItem[] items) =>
+        items = [Item("web1", ("Role", "web")), Item("db1", ("Role", "migrator")), Item("db2", ("Role", "migrator"))];
+
     private static SettingsItem Item(string name, params (string Name, string Value)[] metadata) =>
         new(name, metadata.ToDictionary(m => m.Name, m => m.Value, StringComparer.OrdinalIgnoreCase));
 
@@ -135,6 +201,9 @@ public sealed class HostAndRoleSettingsTests
             DeployPath = "/srv/app",
             AfterSwitchCommand = inputs.AfterSwitchCommand,
             HealthCheckUrl = inputs.HealthCheckUrl,
+            OnceCommand = inputs.OnceCommand,
+            OnceRole = inputs.OnceRole,
+            OnceEnvironment = inputs.OnceEnvironment,
             Operation = inputs.Operation,
         };
         return DeploySettings.Parse(checkedInputs, "/nonexistent-home", new RecordingLog());
