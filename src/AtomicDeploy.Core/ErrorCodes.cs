@@ -243,6 +243,24 @@ public static class ErrorCodes
     /// <summary>Warning: the CI summary (<c>GITHUB_STEP_SUMMARY</c>, or the Azure Pipelines summary file) could not be written; the deploy is not affected.</summary>
     public const string CiSummaryNotWritten = "AD0720";
 
+    /// <summary>An <c>AtomicDeployHost</c> or <c>AtomicDeployRole</c> item has metadata AtomicDeploy does not know (a typo such as <c>Rol</c>), or no name.</summary>
+    public const string HostSettingUnknown = "AD0730";
+
+    /// <summary>An <c>AtomicDeployRole</c> is declared twice or is no host's role, or a host names more than one role.</summary>
+    public const string RoleInvalid = "AD0731";
+
+    /// <summary>Warning: a host's role has no <c>AtomicDeployRole</c> item while other roles do; the host gets the properties' settings.</summary>
+    public const string RoleWithoutSettings = "AD0732";
+
+    /// <summary>The run-once command (<c>AtomicDeployOnceCommand</c>) failed or timed out; no host was switched.</summary>
+    public const string OnceFailed = "AD0740";
+
+    /// <summary><c>AtomicDeployOnceRole</c> names no host of the deploy, or <c>AtomicDeployOnceEnvironment</c> or <c>AtomicDeployOnceTimeout</c> is not usable.</summary>
+    public const string OnceSettingInvalid = "AD0741";
+
+    /// <summary>A variable <c>AtomicDeployOnceEnvironment</c> names is not set in the build's environment.</summary>
+    public const string OnceVariableMissing = "AD0742";
+
     /// <summary><c>AtomicDeployAppPorts</c> does not name exactly two ports.</summary>
     public const string AppPortsNotTwo = "AD0420";
 

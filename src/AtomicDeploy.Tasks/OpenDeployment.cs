@@ -14,6 +14,15 @@ public sealed class OpenDeployment : AtomicDeployTask
     /// <summary>Servers: <c>host</c>, <c>host:port</c> or <c>user@host:port</c>, separated by <c>;</c> or <c>,</c>; <c>local</c> or empty: this machine.</summary>
     public string? Host { get; set; }
 
+    /// <summary>
+    /// The <c>AtomicDeployHost</c> items: a host's <c>Port</c>, <c>User</c> and <c>Role</c>, and its own
+    /// <c>BeforeSwitchCommand</c>, <c>AfterSwitchCommand</c> and <c>HealthCheckUrl</c>, which win over its role's and the properties.
+    /// </summary>
+    public ITaskItem[]? HostItems { get; set; }
+
+    /// <summary>The <c>AtomicDeployRole</c> items: a role's <c>BeforeSwitchCommand</c>, <c>AfterSwitchCommand</c> and <c>HealthCheckUrl</c>, which win over the properties.</summary>
+    public ITaskItem[]? RoleItems { get; set; }
+
     /// <summary>Port for a host that names none (default 22).</summary>
     public string? Port { get; set; }
 
@@ -120,6 +129,18 @@ public sealed class OpenDeployment : AtomicDeployTask
     /// <summary>Seconds the health check keeps trying (default 30).</summary>
     public string? HealthCheckTimeout { get; set; }
 
+    /// <summary><c>AtomicDeployOnceCommand</c>: run on one host, in the new release, after every host is ready and before any switches (e.g. a migrations bundle).</summary>
+    public string? OnceCommand { get; set; }
+
+    /// <summary><c>AtomicDeployOnceRole</c>: the run-once command runs on the first host of this role (default: the first host).</summary>
+    public string? OnceRole { get; set; }
+
+    /// <summary><c>AtomicDeployOnceEnvironment</c>: names of the build's environment variables the run-once command is given (their values are never logged).</summary>
+    public string? OnceEnvironment { get; set; }
+
+    /// <summary><c>AtomicDeployOnceTimeout</c>: seconds the run-once command may run (default: <see cref="HookTimeout"/>).</summary>
+    public string? OnceTimeout { get; set; }
+
     /// <summary><c>AtomicDeployAppPorts</c>: two loopback ports turn on two-slot mode.</summary>
     public string? AppPorts { get; set; }
 
@@ -174,6 +195,8 @@ public sealed class OpenDeployment : AtomicDeployTask
     private DeployInputs Inputs() => new()
     {
         Host = Host,
+        HostItems = Items(HostItems),
+        RoleItems = Items(RoleItems),
         Port = Port,
         User = User,
         DeployPath = DeployPath,
@@ -208,6 +231,10 @@ public sealed class OpenDeployment : AtomicDeployTask
         HookTimeout = HookTimeout,
         HealthCheckUrl = HealthCheckUrl,
         HealthCheckTimeout = HealthCheckTimeout,
+        OnceCommand = OnceCommand,
+        OnceRole = OnceRole,
+        OnceEnvironment = OnceEnvironment,
+        OnceTimeout = OnceTimeout,
         Parallelism = Parallelism,
         AppPorts = AppPorts,
         AppStartCommand = AppStartCommand,
@@ -224,4 +251,8 @@ public sealed class OpenDeployment : AtomicDeployTask
             _ => throw new DeployException(ErrorCodes.Internal, $"OpenDeployment's Operation is '{Operation}'; use deploy, plan or inspect."),
         },
     };
+
+    /// <summary>Each item's name and custom metadata (MSBuild's well-known metadata left out).</summary>
+    private static SettingsItem[] Items(ITaskItem[]? items) =>
+        (items ?? []).Select(i => new SettingsItem(i.ItemSpec, i.CloneCustomMetadata().Keys.Cast<string>().ToDictionary(name => name, i.GetMetadata, StringComparer.OrdinalIgnoreCase))).ToArray();
 }

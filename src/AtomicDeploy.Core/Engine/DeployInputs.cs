@@ -22,6 +22,12 @@ public sealed class DeployInputs
     /// <summary>Servers (<c>;</c> or <c>,</c> separated), <c>local</c> for this machine; empty: this machine.</summary>
     public string? Host { get; init; }
 
+    /// <summary>The <c>AtomicDeployHost</c> items, with their metadata (port, user, role, switch settings).</summary>
+    public IReadOnlyList<SettingsItem>? HostItems { get; init; }
+
+    /// <summary>The <c>AtomicDeployRole</c> items: the switch settings of each role.</summary>
+    public IReadOnlyList<SettingsItem>? RoleItems { get; init; }
+
     /// <summary>Port for a host that names none.</summary>
     public string? Port { get; init; }
 
@@ -123,6 +129,18 @@ public sealed class DeployInputs
 
     /// <summary>Seconds the health check keeps trying.</summary>
     public string? HealthCheckTimeout { get; init; }
+
+    /// <summary><c>AtomicDeployOnceCommand</c>: run on one host in the new release before any host switches.</summary>
+    public string? OnceCommand { get; init; }
+
+    /// <summary><c>AtomicDeployOnceRole</c>: the run-once command runs on the first host of this role.</summary>
+    public string? OnceRole { get; init; }
+
+    /// <summary><c>AtomicDeployOnceEnvironment</c>: names of the build's environment variables passed to the run-once command.</summary>
+    public string? OnceEnvironment { get; init; }
+
+    /// <summary><c>AtomicDeployOnceTimeout</c>, in seconds.</summary>
+    public string? OnceTimeout { get; init; }
 
     /// <summary><c>AtomicDeployAppPorts</c>: the two loopback ports of two-slot mode.</summary>
     public string? AppPorts { get; init; }

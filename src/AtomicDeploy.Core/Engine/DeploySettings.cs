@@ -43,6 +43,9 @@ public sealed record DeploySettings
     /// <summary>The commands and health check around the switch.</summary>
     public SwitchHookSettings Hooks { get; init; } = SwitchHookSettings.None;
 
+    /// <summary>The run-once command (<c>AtomicDeployOnceCommand</c>), or null.</summary>
+    public OnceSettings? Once { get; init; }
+
     /// <summary>Two-slot mode, or null when <c>AtomicDeployAppPorts</c> is not set.</summary>
     public AppSlotSettings? Slots { get; init; }
 
@@ -94,7 +97,8 @@ public sealed record DeploySettings
         var slots = AppSlotSettings.Parse(inputs, hooks.CommandTimeout);
         var parallelism = WholeNumber(inputs.Parallelism, int.MaxValue, 1, ErrorCodes.ParallelismInvalid, "AtomicDeployParallelism");
         var source = ParseSource(inputs);
-        var hosts = DeployTargets.Parse(inputs, homeFolder, log);
+        var hosts = DeployTargets.Parse(inputs, homeFolder, log, hooks);
+        var once = OnceSettings.Parse(inputs, hooks.CommandTimeout, hosts, Environment.GetEnvironmentVariable);
 
         var version = NuGetVersion.TryParse(inputs.AppVersion, out var parsed) ? parsed.ToNormalizedString() : null;
         var readGit = inputs.Operation == DeployOperation.Deploy && !string.IsNullOrEmpty(inputs.ProjectDirectory);
@@ -106,6 +110,7 @@ public sealed record DeploySettings
             Keep = keep,
             Shared = shared,
             Hooks = hooks,
+            Once = once,
             Slots = slots,
             Timeouts = timeouts,
             Parallelism = parallelism,

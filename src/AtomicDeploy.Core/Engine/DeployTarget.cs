@@ -1,3 +1,4 @@
+using AtomicDeploy.Core.Operations;
 using AtomicDeploy.Core.Remote;
 using AtomicDeploy.Core.Ssh;
 
@@ -11,6 +12,12 @@ public sealed record DeployTarget(string Name, SshSettings? Ssh)
     /// <summary>This machine, without SSH.</summary>
     public static DeployTarget Local { get; } = new("this machine", null);
 
+    /// <summary>The host's role (its item's <c>Role</c> metadata), or null.</summary>
+    public string? Role { get; init; }
+
+    /// <summary>The host's own switch settings (its item's and its role's over the properties); null: the deploy's.</summary>
+    public SwitchHookSettings? Hooks { get; init; }
+
     /// <summary>Opens the host's shell: an SSH connection (host key verified, logged in), or this machine.</summary>
     public IRemoteShell Connect(Func<string, string?> environment, string homeFolder, CancellationToken cancellationToken) =>
         Ssh is null ? new LocalShell() : SshShell.Connect(Ssh, environment, homeFolder, cancellationToken);
@@ -22,10 +29,20 @@ internal static class DeployTargets
     /// <summary>The host list entry that names this machine in a list of hosts.</summary>
     public const string LocalEntry = "local";
 
-    /// <summary>Every host of <paramref name="inputs"/>, checked; a host named twice is refused.</summary>
-    public static IReadOnlyList<DeployTarget> Parse(DeployInputs inputs, string homeFolder, IDeployLog log)
+    /// <summary>
+    /// Every host of <paramref name="inputs"/>, checked; a host named twice is refused. A host that an
+    /// <c>AtomicDeployHost</c> item names gets its role and its own switch settings (the item's, then
+    /// its role's, then <paramref name="hooks"/>); the other hosts get <paramref name="hooks"/>.
+    /// </summary>
+    public static IReadOnlyList<DeployTarget> Parse(DeployInputs inputs, string homeFolder, IDeployLog log, SwitchHookSettings hooks)
     {
+        var items = FleetItems.Parse(inputs.HostItems, inputs.RoleItems, hooks, inputs.OnceRole, log);
         var entries = (inputs.Host ?? string.Empty).Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (entries.Length == 0 && items.Count > 0)
+        {
+            entries = items.Select(i => i.Spec).ToArray();
+        }
+
         if (entries.Length == 0)
         {
             return [DeployTarget.Local];
@@ -33,9 +50,23 @@ internal static class DeployTargets
 
         var hosts = entries.Select(e => e == LocalEntry ? DeployTarget.Local : new DeployTarget(string.Empty, Ssh(e, inputs, homeFolder, log))).Select(h => h.Ssh is null ? h : h with { Name = h.Ssh.Host.ToString() }).ToArray();
         var repeated = hosts.GroupBy(h => h.Name).FirstOrDefault(g => g.Count() > 1);
-        return repeated is null
-            ? hosts
-            : throw new DeployException(ErrorCodes.FleetHostRepeated, $"AtomicDeployHost names {repeated.Key} {repeated.Count()} times; each host of a fleet is deployed once. Remove the repeated entry.");
+        if (repeated is not null)
+        {
+            throw new DeployException(ErrorCodes.FleetHostRepeated, $"AtomicDeployHost names {repeated.Key} {repeated.Count()} times; each host of a fleet is deployed once. Remove the repeated entry.");
+        }
+
+        if (items.Count == 0)
+        {
+            return hosts;
+        }
+
+        // The package's targets write the items into the property, in order. A property of one's own
+        // (-p:AtomicDeployHost=web1, to work on one host) wins over the items, and each of its hosts
+        // still gets the settings of the item that names the same host.
+        var itemNames = entries.SequenceEqual(items.Select(i => i.Spec), StringComparer.Ordinal)
+            ? hosts.Select(h => h.Name).ToArray()
+            : items.Select(i => i.Spec == LocalEntry ? DeployTarget.Local.Name : Ssh(i.Spec, inputs, homeFolder, Quiet.Log).Host.ToString()).ToArray();
+        return hosts.Select(h => Array.IndexOf(itemNames, h.Name) is var i and >= 0 ? h with { Role = items[i].Role, Hooks = items[i].Hooks } : h).ToArray();
     }
 
     /// <summary>
@@ -86,4 +117,26 @@ internal static class DeployTargets
     }
 
     private static string Or(string? value, string fallback) => string.IsNullOrWhiteSpace(value) ? fallback : value.Trim();
+}
+
+/// <summary>A log that drops every line (the ssh config resolved again only to match a host to its item).</summary>
+internal sealed class Quiet : IDeployLog
+{
+    public static IDeployLog Log { get; } = new Quiet();
+
+    public void Summary(string message)
+    {
+    }
+
+    public void Info(string message)
+    {
+    }
+
+    public void Detail(string message)
+    {
+    }
+
+    public void Warning(string code, string message)
+    {
+    }
 }

@@ -65,7 +65,7 @@ public sealed class Deployment : IDisposable
         var failures = HostParallel.Each(Enumerable.Range(0, targets.Count).ToArray(), settings.Parallelism, i =>
         {
             var hostClock = Stopwatch.StartNew();
-            opened[i] = new HostDeploy(targets[i].Name, connect(targets[i]), settings, new HostLog(sink, targets.Count > 1 ? targets[i].Name : null), hostClock);
+            opened[i] = new HostDeploy(targets[i], connect(targets[i]), settings, new HostLog(sink, targets.Count > 1 ? targets[i].Name : null), hostClock);
         });
 
         // The git metadata was read while connecting; wait for it here, so its warning, if any,

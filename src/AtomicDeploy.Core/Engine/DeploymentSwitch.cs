@@ -21,8 +21,11 @@ public static class DeploymentSwitch
     {
         var hosts = deployment.Hosts;
         var release = deployment.Release!;
-        var hooks = hosts.ToDictionary(h => h, h => new SwitchHooks(h.Shell, deployment.Settings.Root, deployment.Settings.Hooks, h.Log));
+        var hooks = hosts.ToDictionary(h => h, h => new SwitchHooks(h.Shell, deployment.Settings.Root, h.Hooks, h.Log));
         deployment.Each(h => hooks[h].BeforeSwitch(release, cancellationToken));
+
+        // The run-once command (a database migration) runs on one host, once every host is ready.
+        RunOnce.Run(deployment, release, cancellationToken);
 
         // Two-slot mode: the new release runs and answers in every idle slot before any host switches.
         var slots = AppSlots.For(deployment.Settings);

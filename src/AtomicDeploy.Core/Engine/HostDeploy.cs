@@ -21,9 +21,11 @@ public sealed partial class HostDeploy : IDisposable
     private DeployLock? _lock;
     private TimeSpan? _switchRecorded;
 
-    internal HostDeploy(string name, IRemoteShell shell, DeploySettings settings, IDeployLog log, Stopwatch clock)
+    internal HostDeploy(DeployTarget target, IRemoteShell shell, DeploySettings settings, IDeployLog log, Stopwatch clock)
     {
-        Name = name;
+        Name = target.Name;
+        Role = target.Role;
+        Hooks = target.Hooks ?? settings.Hooks;
         Shell = shell;
         Log = log;
         _settings = settings;
@@ -33,6 +35,12 @@ public sealed partial class HostDeploy : IDisposable
 
     /// <summary>The host, for messages.</summary>
     public string Name { get; }
+
+    /// <summary>The host's role, or null.</summary>
+    public string? Role { get; }
+
+    /// <summary>The commands and health check around the switch here: the host's own, its role's, or the properties'.</summary>
+    public Operations.SwitchHookSettings Hooks { get; }
 
     /// <summary>The host's shell.</summary>
     public IRemoteShell Shell { get; }

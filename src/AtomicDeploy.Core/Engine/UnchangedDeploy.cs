@@ -27,8 +27,7 @@ internal static class UnchangedDeploy
             return false;
         }
 
-        var hooks = settings.Hooks;
-        if (settings.RestartUnchanged && (hooks.BeforeSwitchCommand is not null || hooks.AfterSwitchCommand is not null || hooks.HealthCheckUrl is not null))
+        if (settings.RestartUnchanged && deployment.Hosts.Any(h => h.Hooks.BeforeSwitchCommand is not null || h.Hooks.AfterSwitchCommand is not null || h.Hooks.HealthCheckUrl is not null))
         {
             deployment.Log.Info("AtomicDeploy: nothing changed; AtomicDeployRestartUnchanged is true, so the same files are deployed as a new release and the switch commands and health check run.");
             return false;

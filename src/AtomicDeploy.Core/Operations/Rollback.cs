@@ -71,7 +71,7 @@ public static class Rollback
 
             deployment.Each(h =>
             {
-                if (new SwitchHooks(h.Shell, settings.Root, settings.Hooks, h.Log).AfterSwitch(target, cancellationToken) is { } failure)
+                if (new SwitchHooks(h.Shell, settings.Root, h.Hooks, h.Log).AfterSwitch(target, cancellationToken) is { } failure)
                 {
                     throw failure;
                 }

@@ -13,8 +13,8 @@ public sealed record SwitchHookSettings(string? BeforeSwitchCommand, string? Aft
     /// <summary>No commands and no health check.</summary>
     public static SwitchHookSettings None { get; } = new(null, null, TimeSpan.FromMinutes(5), null, TimeSpan.FromSeconds(30));
 
-    /// <summary>Parses <c>AtomicDeployHealthCheckUrl</c>: an absolute http or https URL, or empty.</summary>
-    public static Uri? ParseUrl(string? text)
+    /// <summary>Parses <c>AtomicDeployHealthCheckUrl</c> (or, <paramref name="what"/> says, a host's or role's): an absolute http or https URL, or empty.</summary>
+    public static Uri? ParseUrl(string? text, string what = "AtomicDeployHealthCheckUrl")
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -23,7 +23,7 @@ public sealed record SwitchHookSettings(string? BeforeSwitchCommand, string? Aft
 
         return Uri.TryCreate(text.Trim(), UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
             ? url
-            : throw new DeployException(ErrorCodes.HealthCheckUrlInvalid, $"AtomicDeployHealthCheckUrl is '{text}'; it must be an absolute http:// or https:// URL as the server itself reaches the app, e.g. http://127.0.0.1:5000/health.");
+            : throw new DeployException(ErrorCodes.HealthCheckUrlInvalid, $"{what} is '{text}'; it must be an absolute http:// or https:// URL as the server itself reaches the app, e.g. http://127.0.0.1:5000/health.");
     }
 }
 

@@ -51,6 +51,33 @@ public static class HookScripts
         exec timeout -k 5 {Seconds(timeout)} /bin/sh -c {Quote(command)} </dev/null 2>&1
         """;
 
+    /// <summary>Exit code of <see cref="RunOnce"/> when the variables could not be read from its input (it also prints <see cref="OnceInputMarker"/>).</summary>
+    public const int OnceInputExitCode = 71;
+
+    /// <summary>What <see cref="RunOnce"/> prints when the variables could not be read from its input.</summary>
+    public const string OnceInputMarker = "atomicdeploy: the run-once variables could not be read";
+
+    /// <summary>
+    /// As <see cref="RunBeforeSwitch"/> (the release gets its own copy of the files the command may
+    /// write, since the old release is still live), with each variable of <paramref name="names"/>
+    /// read from the script's input, one base64 line each in that order, and exported. The values
+    /// travel only on the input: never in a command line, never in the script.
+    /// </summary>
+    public static string RunOnce(string root, string release, string command, TimeSpan timeout, IReadOnlyList<string> names)
+    {
+        var read = string.Concat(names.Select(name => $$"""
+            IFS= read -r atomicdeploy_value || { echo '{{OnceInputMarker}}' >&2; exit {{OnceInputExitCode}}; }
+            {{name}}=$(printf '%s' "$atomicdeploy_value" | base64 -d && echo x) || { echo '{{OnceInputMarker}}' >&2; exit {{OnceInputExitCode}}; }
+            {{name}}=${{{name}}%x}
+            export {{name}}
+
+            """));
+        return $"""
+            {read}atomicdeploy_value=
+            {RunCommand(root, release, command, timeout, detachFirst: true)}
+            """;
+    }
+
     /// <summary>Exits <see cref="NoHttpClientExitCode"/> when the server has neither curl nor wget.</summary>
     public static string HasHttpClient => $"command -v curl >/dev/null 2>&1 || command -v wget >/dev/null 2>&1 || exit {NoHttpClientExitCode}";
 
