@@ -48,7 +48,7 @@ public sealed class IdentityUsersSurviveDeploys
             }
 
             using var running = new AppFromCurrent(root, "MyShop.dll", home.Path);
-            Assert.AreEqual(HttpStatusCode.OK, Me(running, cookie).StatusCode, $"deploy {deploy}: alice's cookie from before the deploys\n{running.Output}");
+            Assert.AreEqual(HttpStatusCode.OK, running.Get("/me", cookie).StatusCode, $"deploy {deploy}: alice's cookie from before the deploys\n{running.Output}");
             LogIn(running, "alice", "alice-secret-1");
             using var bob = Post(running, "/login?name=bob&password=bob-secret-1");
             Assert.AreEqual(HttpStatusCode.Unauthorized, bob.StatusCode, $"deploy {deploy}: the developer's local database never replaced production's");
@@ -145,12 +145,5 @@ public sealed class IdentityUsersSurviveDeploys
         Assert.AreEqual(HttpStatusCode.OK, login.StatusCode, $"{name} logs in\n{running.Output}");
         var setCookie = login.Headers.GetValues("Set-Cookie").Single(header => header.StartsWith(".AspNetCore.Identity.Application=", StringComparison.Ordinal));
         return setCookie.Split(';')[0];
-    }
-
-    private static HttpResponseMessage Me(AppFromCurrent running, string cookie)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/me");
-        request.Headers.Add("Cookie", cookie);
-        return running.Client.SendAsync(request).Result;
     }
 }

@@ -23,7 +23,7 @@ public sealed class UsersStayLoggedInAcrossDeploys
         using (var running = new AppFromCurrent(root, "MyShop.dll", home.Path))
         {
             cookie = LogIn(running);
-            Assert.AreEqual(HttpStatusCode.OK, Me(running, cookie).StatusCode, running.Output);
+            Assert.AreEqual(HttpStatusCode.OK, running.Get("/me", cookie).StatusCode, running.Output);
         }
 
         for (var deploy = 1; deploy <= 3; deploy++)
@@ -31,7 +31,7 @@ public sealed class UsersStayLoggedInAcrossDeploys
             var release = Deploy(app, root, deploy);
             releases.Add(release);
             using var running = new AppFromCurrent(root, "MyShop.dll", home.Path);
-            using var me = Me(running, cookie);
+            using var me = running.Get("/me", cookie);
             Assert.AreEqual(HttpStatusCode.OK, me.StatusCode, $"deploy {deploy}: the cookie from before the deploys is rejected\n{running.Output}");
             Assert.AreEqual("alice", me.Content.ReadAsStringAsync().Result);
 
@@ -64,7 +64,7 @@ public sealed class UsersStayLoggedInAcrossDeploys
         using (var running = new AppFromCurrent(root, "MyShop.dll", home.Path))
         {
             cookie = LogIn(running);
-            Assert.AreEqual(HttpStatusCode.OK, Me(running, cookie).StatusCode, running.Output);
+            Assert.AreEqual(HttpStatusCode.OK, running.Get("/me", cookie).StatusCode, running.Output);
         }
 
         Deploy(app, root, 1);
@@ -72,7 +72,7 @@ public sealed class UsersStayLoggedInAcrossDeploys
         {
             // The key ring persisted in the home folder, but the new release's content root is a
             // new application discriminator: the ticket cannot be unprotected.
-            Assert.AreEqual(HttpStatusCode.Unauthorized, Me(running, cookie).StatusCode);
+            Assert.AreEqual(HttpStatusCode.Unauthorized, running.Get("/me", cookie).StatusCode);
         }
 
         Assert.AreEqual(1, Directory.GetFiles(Path.Combine(home.Path, ".aspnet", "DataProtection-Keys"), "key-*.xml").Length);
@@ -116,12 +116,5 @@ public sealed class UsersStayLoggedInAcrossDeploys
         Assert.AreEqual(HttpStatusCode.OK, login.StatusCode, running.Output);
         var setCookie = login.Headers.GetValues("Set-Cookie").Single(header => header.StartsWith(".AspNetCore.Cookies=", StringComparison.Ordinal));
         return setCookie.Split(';')[0];
-    }
-
-    private static HttpResponseMessage Me(AppFromCurrent running, string cookie)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/me");
-        request.Headers.Add("Cookie", cookie);
-        return running.Client.SendAsync(request).Result;
     }
 }

@@ -49,6 +49,14 @@ internal sealed class AppFromCurrent : IDisposable
     /// <summary>A client for the app that keeps no cookies (the test sends them itself, as a browser would).</summary>
     public HttpClient Client { get; }
 
+    /// <summary>Sends GET <paramref name="path"/> with <paramref name="cookie"/> (<c>name=value</c>), as a browser holding it would.</summary>
+    public HttpResponseMessage Get(string path, string cookie)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", cookie);
+        return Client.SendAsync(request).Result;
+    }
+
     /// <summary>What the app printed so far.</summary>
     public string Output
     {
