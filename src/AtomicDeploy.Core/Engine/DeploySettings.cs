@@ -17,7 +17,12 @@ namespace AtomicDeploy.Core.Engine;
 /// that hold a deployed file; null (a folder of the user's own) deploys everything as it is.
 /// </param>
 /// <param name="AppHost">The apphost's name in the folder (executable whatever its content, on Windows), or null.</param>
-public sealed record DeploySource(string? Folder, IReadOnlySet<string> Stale, Func<string, FileInfo, bool>? Include = null, string? AppHost = null);
+/// <param name="WindowsModes">Whether the folder's files have no Unix modes, so the content decides them (null: whether this machine is Windows; tests inject it).</param>
+public sealed record DeploySource(string? Folder, IReadOnlySet<string> Stale, Func<string, FileInfo, bool>? Include = null, string? AppHost = null, bool? WindowsModes = null)
+{
+    /// <summary>How the scanner gives the files their modes.</summary>
+    public FileModes Modes => FileModes.For(WindowsModes ?? OperatingSystem.IsWindows(), AppHost);
+}
 
 /// <summary>
 /// Every setting of a deploy, parsed and checked once, before any host is contacted: bad input is a

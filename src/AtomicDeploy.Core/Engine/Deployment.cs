@@ -150,7 +150,8 @@ public sealed class Deployment : IDisposable
         // One host's manifest is enough as a hint: a file whose size and time match an entry is not read again.
         var hint = Hosts.Select(h => h.LiveManifest).FirstOrDefault(m => m.Entries.Count > 0);
         var keptSizes = Hosts.SelectMany(h => h.KeptSizes).ToHashSet();
-        var next = PublishFolderScanner.Scan(source, Settings.Source.Include, hint, Log, cancellationToken, FileModes.ForThisMachine(Settings.Source.AppHost), keptSizes);
+        var modes = Settings.Source.Modes;
+        var next = modes.KeepLiveModes(PublishFolderScanner.Scan(source, Settings.Source.Include, hint, Log, cancellationToken, modes, keptSizes), hint);
         DatabaseFiles.Warn(next.Entries.Where(e => !e.IsDirectory).Select(e => e.Path), Settings.Shared, Log);
         if (UnchangedDeploy.LeaveAsIs(this, next, cancellationToken))
         {

@@ -6,7 +6,8 @@ namespace AtomicDeploy.Core.Manifest;
 /// <summary>A file to send that the host already holds: it is linked (or copied) from <paramref name="Source"/> instead.</summary>
 /// <param name="Entry">The file in the new release.</param>
 /// <param name="Source">The file with the same content, relative to the deploy folder (<c>releases/NAME/PATH</c>).</param>
-public sealed record ReusedFile(ManifestEntry Entry, string Source);
+/// <param name="SameMode">Whether the source has the entry's mode as its release's manifest records it, so it may be hard-linked; otherwise it is copied and given the mode.</param>
+public sealed record ReusedFile(ManifestEntry Entry, string Source, bool SameMode = true);
 
 /// <summary>
 /// Content-addressed reuse: which files of an upload need not travel because their content is
@@ -16,11 +17,11 @@ public sealed record ReusedFile(ManifestEntry Entry, string Source);
 /// </summary>
 public static class ContentReuse
 {
-    /// <summary>The files of <paramref name="diff"/> whose content <paramref name="kept"/> holds with the same mode.</summary>
+    /// <summary>The files of <paramref name="diff"/> whose content <paramref name="kept"/> holds (with the same mode or not).</summary>
     public static IReadOnlyList<ReusedFile> Plan(ManifestDiff diff, KeptContent kept) =>
         diff.ToSend
             .Where(e => !e.IsDirectory && KeptContent.IsHash(e.Sha256) && Listable(e.Path))
-            .Select(e => kept.SourceOf(e) is { } source ? new ReusedFile(e, source.Source) : null)
+            .Select(e => kept.SourceOf(e) is { } source ? new ReusedFile(e, source.Source, source.Mode == e.Mode) : null)
             .OfType<ReusedFile>()
             .ToArray();
 
@@ -32,7 +33,8 @@ public static class ContentReuse
         perHost.Count == 0 ? [] : perHost.Skip(1).Aggregate((IEnumerable<ReusedFile>)perHost[0], (common, next) => common.Intersect(next)).ToArray();
 
     /// <summary>
-    /// The list the server reads: one line per file, <c>hash TAB mode (octal) TAB source TAB path</c>.
+    /// The list the server reads: one line per file, <c>hash TAB mode (octal) TAB how TAB source TAB path</c>,
+    /// where how is <c>ln</c> (a hard link may be used) or <c>cp</c> (copy, then set the mode).
     /// Only paths without control characters or backslashes are reused (<see cref="Listable"/>), so
     /// each line stays one line for the shell's <c>read</c> and for <c>sha256sum</c>'s output.
     /// </summary>
@@ -41,7 +43,7 @@ public static class ContentReuse
         var text = new StringBuilder();
         foreach (var file in reused)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{file.Entry.Sha256}\t{Convert.ToString(file.Entry.Mode, 8)}\t{file.Source}\t{file.Entry.Path}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{file.Entry.Sha256}\t{Convert.ToString(file.Entry.Mode, 8)}\t{(file.SameMode ? "ln" : "cp")}\t{file.Source}\t{file.Entry.Path}\n");
         }
 
         return Encoding.UTF8.GetBytes(text.ToString());

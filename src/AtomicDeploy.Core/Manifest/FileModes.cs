@@ -34,6 +34,23 @@ public sealed class FileModes
     /// <param name="appHost">The apphost's path in the publish folder (e.g. <c>MyShop</c>), or null.</param>
     public static FileModes For(bool windows, string? appHost) => windows ? new FileModes(true, appHost) : FromFileSystem;
 
+    /// <summary>
+    /// Where the files have no modes (Windows), a file (or folder) the live release holds with the same
+    /// content at the same path keeps the mode it has there: a Linux build of the same output may have deployed it
+    /// (the runtime's files are 0744 there, 0644 by the rule), and a build with no modes to tell
+    /// has no reason to change it. Off Windows, <paramref name="next"/> as it is.
+    /// </summary>
+    public ReleaseManifest KeepLiveModes(ReleaseManifest next, ReleaseManifest? live)
+    {
+        if (!_fromContent || live is null || live.Entries.Count == 0)
+        {
+            return next;
+        }
+
+        return new ReleaseManifest(next.Entries.Select(e =>
+            live.ByPath.TryGetValue(e.Path, out var was) && !e.ContentDiffers(was) && was.Mode != e.Mode ? e with { Mode = was.Mode } : e));
+    }
+
     /// <summary>The mode of <paramref name="entry"/>, at <paramref name="path"/> in the publish folder.</summary>
     public int Of(FileSystemInfo entry, string path)
     {

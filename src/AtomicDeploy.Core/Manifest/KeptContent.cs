@@ -56,10 +56,14 @@ public sealed class KeptContent
         return new KeptContent(fromLive.Concat(others.Where(f => f.Release != live).OrderByDescending(f => f.Release, StringComparer.Ordinal)));
     }
 
-    /// <summary>The preferred file with the content and mode of <paramref name="entry"/>, if one is held.</summary>
+    /// <summary>
+    /// The preferred file with the content of <paramref name="entry"/>, if one is held: one with its
+    /// mode too if there is one (it can be hard-linked), else one of another mode (it is copied and
+    /// given the mode, so a change of mode alone sends no bytes).
+    /// </summary>
     public KeptFile? SourceOf(ManifestEntry entry) =>
         !entry.IsDirectory && _byHash.TryGetValue(entry.Sha256, out var sources)
-            ? sources.FirstOrDefault(s => s.Size == entry.Size && s.Mode == entry.Mode)
+            ? sources.Where(s => s.Size == entry.Size).OrderBy(s => s.Mode == entry.Mode ? 0 : 1).FirstOrDefault()
             : null;
 
     /// <summary>Whether <paramref name="value"/> is a SHA-256 as the manifests record it (64 lower-case hex digits).</summary>

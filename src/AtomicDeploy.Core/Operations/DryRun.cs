@@ -19,7 +19,7 @@ public static class DryRun
         var settings = deployment.Settings;
         var started = DateTime.UtcNow;
         var source = settings.Source.Folder ?? throw new DeployException(ErrorCodes.SourceMissing, "No folder to deploy was given: set AtomicDeploySourceDir, or publish first.");
-        var next = PublishFolderScanner.Scan(source, settings.Source.Include, null, deployment.Log, cancellationToken, FileModes.ForThisMachine(settings.Source.AppHost));
+        var next = PublishFolderScanner.Scan(source, settings.Source.Include, null, deployment.Log, cancellationToken, settings.Source.Modes);
         deployment.Each(h => PlanHost(deployment, h, next, started, cancellationToken), "Nothing was changed on any host.");
     }
 
@@ -31,6 +31,7 @@ public static class DryRun
         DowngradeGuard.Check(settings.Context.AppVersion, inspection.History, settings.AllowDowngrade, host.Where);
         var state = inspection.State;
         var live = state.RecordedManifest is null ? ReleaseManifest.Empty : LiveReleaseCheck.Effective(state.RecordedManifest, state.LiveListing, out _, settings.Shared.Covers);
+        next = settings.Source.Modes.KeepLiveModes(next, live);
         var diff = ManifestDiff.Compute(live, next);
         log.Info($"AtomicDeploy (dry run): {next.FileCount} files published; would send {diff.FilesAdded} added and {diff.FilesChanged} changed ({ByteSize.Format(diff.BytesToSend)} before compression), remove {diff.FilesRemoved}, keep {diff.Unchanged} unchanged.");
         foreach (var (verb, path) in diff.Files())

@@ -17,8 +17,9 @@ public static class ReuseScripts
 
     /// <summary>
     /// Shell lines, run in the deploy folder after the archive was unpacked, that place every file of
-    /// the list (<c>hash TAB mode TAB source TAB path</c> lines) into the release: a hard link
-    /// (<c>ln</c>) or, in copy mode, a copy (<c>cp</c>) of the source. A source is used only when it
+    /// the list (<c>hash TAB mode TAB how TAB source TAB path</c> lines) into the release: a hard link
+    /// (<c>ln</c>) when how is <c>ln</c>, or, in copy mode or for a source of another mode, a copy
+    /// (<c>cp</c>) given the listed mode (a hard link would change the source's mode too). A source is used only when it
     /// is <c>releases/NAME/...</c> of another release with no <c>.</c> or <c>..</c> step, no symlink
     /// on the way (the release folder and <c>releases</c> itself included) and a regular file at the
     /// end; then what was placed must have the listed SHA-256 (<c>sha256sum</c>; none without the
@@ -29,7 +30,7 @@ public static class ReuseScripts
     public static string PlaceAndVerify(string release, CopyMode mode)
     {
         var list = Quote(ListPath(release));
-        var place = mode == CopyMode.HardLink ? "ln" : "cp";
+        var links = mode == CopyMode.HardLink ? "yes" : "no";
         var glob = string.Concat(Enumerable.Repeat("[0-9]", 14));
         return $$"""
             if [ -f {{list}} ]; then
@@ -37,8 +38,12 @@ public static class ReuseScripts
               list={{list}}
               tab=$(printf '\t')
               : > "$list.hashes"; : > "$list.modes"
-              while IFS="$tab" read -r hash mode src path; do
+              place() {
+                if [ "$how" = ln ] && [ {{links}} = yes ]; then ln -- "$1" "$2"; else cp -- "$1" "$2" && chmod "$mode" -- "$2"; fi
+              }
+              while IFS="$tab" read -r hash mode how src path; do
                 ok=yes
+                case "$mode" in [0-7][0-7][0-7]|[0-7][0-7][0-7][0-7]) ;; *) ok= ;; esac
                 case "$src" in releases/{{glob}}/?*) ;; *) ok= ;; esac
                 case "$src" in "$new"/*) ok= ;; esac
                 case "/$src/" in */../*|*/./*|*//*) ok= ;; esac
@@ -48,7 +53,7 @@ public static class ReuseScripts
                   if [ -L "$d" ]; then ok=; fi
                   case "$d" in */*) d=${d%/*} ;; *) break ;; esac
                 done
-                if [ -n "$ok" ] && [ -f "$src" ] && [ ! -e "$new/$path" ] && [ ! -L "$new/$path" ] && {{place}} -- "$src" "$new/$path" 2>/dev/null; then
+                if [ -n "$ok" ] && [ -f "$src" ] && [ ! -e "$new/$path" ] && [ ! -L "$new/$path" ] && place "$src" "$new/$path" 2>/dev/null; then
                   printf '%s  %s\n' "$hash" "$new/$path" >> "$list.hashes"
                   printf '%s %s\n' "$mode" "$new/$path" >> "$list.modes"
                 else

@@ -44,14 +44,29 @@ public sealed class ContentReusePlanTests
     }
 
     [TestMethod]
-    public void A_source_of_another_mode_or_size_or_a_file_whose_hash_is_not_known_yet_is_sent()
+    public void A_source_of_another_size_or_a_file_whose_hash_is_not_known_yet_is_sent()
     {
-        var live = Manifest(new ManifestEntry("tool", false, 5, HashA, 0b111_101_101), File("data.bin", HashB, 5));
-        var next = Manifest(File("tool.copy", HashA, 5), File("data.copy", HashB, 6), File("new.css", ManifestEntry.HashedWhileSending, 5));
+        var live = Manifest(File("data.bin", HashB, 5));
+        var next = Manifest(File("data.copy", HashB, 6), File("new.css", ManifestEntry.HashedWhileSending, 5));
 
         var reused = ContentReuse.Plan(ManifestDiff.Compute(live, next), KeptContent.Of(Live, live, []));
 
-        Assert.IsEmpty(reused, "a hard link shares the mode, and a forged size would not match anyway");
+        Assert.IsEmpty(reused, "a forged size would not match anyway, and an unknown hash names no source");
+    }
+
+    [TestMethod]
+    public void A_source_of_another_mode_is_copied_and_given_the_mode_never_hard_linked_and_one_of_the_same_mode_is_preferred()
+    {
+        var live = Manifest(new ManifestEntry("tool", false, 5, HashA, 0b111_101_101), new ManifestEntry("MyShop.dll", false, 5, HashB, 0b111_100_100));
+        var next = Manifest(File("tool", HashA, 5), File("MyShop.dll", HashB, 5));
+
+        var reused = ContentReuse.Plan(ManifestDiff.Compute(live, next), KeptContent.Of(Live, live, [new(Older, "old/MyShop.dll", 5, HashB, FileMode)]));
+
+        CollectionAssert.AreEquivalent(
+            new[] { new ReusedFile(next.ByPath["tool"], $"releases/{Live}/tool", SameMode: false), new ReusedFile(next.ByPath["MyShop.dll"], $"releases/{Older}/old/MyShop.dll", SameMode: true) },
+            reused.ToArray(),
+            "a mode change alone (a Linux build after a Windows one) sends no bytes; a hard link would change the live file's mode too");
+        StringAssert.Contains(System.Text.Encoding.UTF8.GetString(ContentReuse.ListText(reused)), $"{HashA}\t644\tcp\treleases/{Live}/tool\ttool\n");
     }
 
     [TestMethod]
@@ -97,7 +112,7 @@ public sealed class ContentReusePlanTests
 
         var entries = Entries(output.ToArray());
         CollectionAssert.AreEqual(new[] { "releases/20261202110000/new.txt", ReuseScripts.ListPath("20261202110000"), ".atomicdeploy/manifests/20261202110000.json" }, entries.Keys.ToArray());
-        Assert.AreEqual($"{next.ByPath["a2.js"].Sha256}\t{Convert.ToString(next.ByPath["a2.js"].Mode, 8)}\treleases/{Live}/a.js\ta2.js\n", entries[ReuseScripts.ListPath("20261202110000")]);
+        Assert.AreEqual($"{next.ByPath["a2.js"].Sha256}\t{Convert.ToString(next.ByPath["a2.js"].Mode, 8)}\tln\treleases/{Live}/a.js\ta2.js\n", entries[ReuseScripts.ListPath("20261202110000")]);
         StringAssert.Contains(entries[".atomicdeploy/manifests/20261202110000.json"], "\"path\":\"a2.js\"", "the manifest still lists the reused file");
     }
 

@@ -69,5 +69,28 @@ public sealed class WindowsFileModesTests
         }
     }
 
+    [TestMethod]
+    public void On_Windows_what_the_live_release_holds_with_the_same_content_keeps_its_mode_and_anything_else_gets_the_rules()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.Combine("MyShop.dll"), "MZ same");
+        File.WriteAllText(folder.Combine("changed.dll"), "MZ new");
+        File.WriteAllText(folder.Combine("added.dll"), "MZ added");
+        var windows = FileModes.For(windows: true, appHost: null);
+        var scanned = PublishFolderScanner.Scan(folder.Path, null, null, new RecordingLog(), CancellationToken.None, windows);
+        var linuxBuild = 0b111_100_100; // NuGet unpacks the runtime's files as 0744
+        var live = new ReleaseManifest([
+            scanned.ByPath["MyShop.dll"] with { Mode = linuxBuild },
+            new ManifestEntry("changed.dll", false, 5, new string('a', 64), linuxBuild),
+        ]);
+
+        var next = windows.KeepLiveModes(scanned, live);
+
+        Assert.AreEqual(linuxBuild, next.ByPath["MyShop.dll"].Mode, "same content: the live mode stays, so nothing is deployed for it");
+        Assert.AreEqual(Plain, next.ByPath["changed.dll"].Mode, "new content: the rule");
+        Assert.AreEqual(Plain, next.ByPath["added.dll"].Mode);
+        Assert.AreSame(scanned, FileModes.For(windows: false, appHost: null).KeepLiveModes(scanned, live), "a build with modes keeps its own");
+    }
+
     private static string Runtime(string name) => Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), name);
 }
