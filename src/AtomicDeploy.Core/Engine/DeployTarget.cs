@@ -79,7 +79,7 @@ internal static class DeployTargets
             host,
             string.IsNullOrWhiteSpace(inputs.User) ? null : inputs.User.Trim(),
             string.IsNullOrWhiteSpace(inputs.Port) ? null : DeploySettings.WholeNumber(inputs.Port, 22, 1, ErrorCodes.HostInvalid, "AtomicDeployPort"),
-            string.IsNullOrWhiteSpace(inputs.KnownHostsFile) ? null : inputs.KnownHostsFile,
+            LocalFile(inputs.KnownHostsFile, homeFolder),
             HostKeyCheck.ParseFingerprints(inputs.HostKeyFingerprint),
             (inputs.HostKeyPolicy ?? string.Empty).Trim() switch
             {
@@ -88,7 +88,7 @@ internal static class DeployTargets
                 "AcceptNew" => HostKeyPolicy.AcceptNew,
                 var other => throw new DeployException(ErrorCodes.HostKeySettingInvalid, $"AtomicDeployHostKeyPolicy is '{other}'; use Strict or AcceptNew."),
             },
-            string.IsNullOrWhiteSpace(inputs.PrivateKeyFile) ? null : inputs.PrivateKeyFile,
+            LocalFile(inputs.PrivateKeyFile, homeFolder),
             Or(inputs.PrivateKeyVariable, "ATOMICDEPLOY_SSH_KEY"),
             Or(inputs.PassphraseVariable, "ATOMICDEPLOY_SSH_PASSPHRASE"),
             Or(inputs.PasswordVariable, "ATOMICDEPLOY_SSH_PASSWORD"),
@@ -100,7 +100,7 @@ internal static class DeployTargets
                 "false" => false,
                 var other => throw new DeployException(ErrorCodes.UseAgentInvalid, $"AtomicDeployUseAgent is '{other}'; use true or false."),
             },
-            string.IsNullOrWhiteSpace(inputs.SshConfigFile) ? null : inputs.SshConfigFile.Trim(),
+            LocalFile(inputs.SshConfigFile, homeFolder),
             string.IsNullOrWhiteSpace(inputs.JumpHost) ? null : inputs.JumpHost.Trim());
         var resolution = SshConnectionResolver.Resolve(request, homeFolder, Environment.UserName);
         if (resolution.Summary is not null)
@@ -115,6 +115,10 @@ internal static class DeployTargets
 
         return resolution.Settings;
     }
+
+    /// <summary>A file of this machine as a property names it (<c>~/.ssh/deploy</c>, <c>%USERPROFILE%\.ssh\deploy</c>; see <see cref="LocalPath"/>).</summary>
+    private static string? LocalFile(string? value, string homeFolder) =>
+        string.IsNullOrWhiteSpace(value) ? null : LocalPath.Expand(value.Trim(), homeFolder, Environment.GetEnvironmentVariable);
 
     private static string Or(string? value, string fallback) => string.IsNullOrWhiteSpace(value) ? fallback : value.Trim();
 }

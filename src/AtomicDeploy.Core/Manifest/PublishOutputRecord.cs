@@ -1,3 +1,5 @@
+using AtomicDeploy.Core.Ssh;
+
 namespace AtomicDeploy.Core.Manifest;
 
 /// <summary>
@@ -10,9 +12,9 @@ namespace AtomicDeploy.Core.Manifest;
 /// </summary>
 public static class PublishOutputRecord
 {
-    /// <summary>Paths are compared as the build machine's file system compares them.</summary>
-    public static StringComparer PathComparer { get; } =
-        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+    /// <summary>Paths are compared as the build machine's file system compares them (a Windows folder's without case).</summary>
+    public static StringComparer PathComparer(string sourceDir) =>
+        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() || LocalPath.IsWindows(sourceDir) ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
 
     /// <summary>
     /// The files (relative to <paramref name="sourceDir"/>) that <paramref name="recordFile"/> knows
@@ -22,7 +24,7 @@ public static class PublishOutputRecord
     {
         if (!File.Exists(recordFile))
         {
-            return new HashSet<string>(PathComparer);
+            return new HashSet<string>(PathComparer(sourceDir));
         }
 
         var listed = Relative(current, sourceDir);
@@ -42,11 +44,31 @@ public static class PublishOutputRecord
     /// <summary>Turns the items MSBuild gives (full paths, or paths relative to the publish folder) into relative paths with <c>/</c>; paths outside it are dropped.</summary>
     public static HashSet<string> Relative(IEnumerable<string> items, string sourceDir)
     {
+        if (LocalPath.IsWindows(sourceDir))
+        {
+            return WindowsRelative(items, sourceDir);
+        }
+
         var source = Path.GetFullPath(sourceDir);
         return items
             .Select(p => Path.IsPathRooted(p) ? Path.GetRelativePath(source, p) : p)
             .Select(p => p.Replace('\\', '/'))
             .Where(p => !p.StartsWith("../", StringComparison.Ordinal) && p != ".." && !Path.IsPathRooted(p))
-            .ToHashSet(PathComparer);
+            .ToHashSet(PathComparer(sourceDir));
+    }
+
+    /// <summary>
+    /// A Windows build's items (<c>C:\app\bin\Release\net10.0\publish\wwwroot\site.css</c>, or
+    /// <c>wwwroot\site.css</c>): compared without case, as NTFS does, whatever machine reads them.
+    /// </summary>
+    private static HashSet<string> WindowsRelative(IEnumerable<string> items, string sourceDir)
+    {
+        var source = sourceDir.Replace('\\', '/').TrimEnd('/') + "/";
+        return items
+            .Select(p => p.Replace('\\', '/'))
+            .Select(p => LocalPath.IsWindows(p) ? (p.StartsWith(source, StringComparison.OrdinalIgnoreCase) ? p[source.Length..] : null) : p)
+            .OfType<string>()
+            .Where(p => p.Length > 0 && !p.StartsWith('/') && p != ".." && !p.StartsWith("../", StringComparison.Ordinal) && !p.Contains("/../", StringComparison.Ordinal))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 }

@@ -13,9 +13,9 @@ public static class SshConfigTokens
     /// <summary>Expands the tokens of <paramref name="text"/>; an unknown token is a coded error naming <paramref name="where"/>.</summary>
     public static string Expand(string text, string where, string host, string originalHost, string remoteUser, string localUser, int port, string homeFolder)
     {
-        if (text == "~" || text.StartsWith("~/", StringComparison.Ordinal))
+        if (text == "~" || text.StartsWith("~/", StringComparison.Ordinal) || (LocalPath.IsWindows(homeFolder) && text.StartsWith(@"~\", StringComparison.Ordinal)))
         {
-            text = homeFolder + text[1..];
+            text = LocalPath.Expand(text, homeFolder, _ => null);
         }
 
         var result = new StringBuilder();

@@ -19,7 +19,7 @@ public static class SshConnectionResolver
     {
         var entry = Entry.Parse(request.HostEntry);
         var configFile = ConfigFile(request.ConfigFile, homeFolder);
-        var config = configFile is null ? null : SshConfig.Read(configFile, entry.Host, entry.User ?? request.User, localUser, Path.Combine(homeFolder, ".ssh"));
+        var config = configFile is null ? null : SshConfig.Read(configFile, entry.Host, entry.User ?? request.User, localUser, LocalPath.Join(homeFolder, ".ssh"));
 
         var hostName = config?.First("hostname") is { } named ? SshConfigTokens.ExpandHostName(named.Value, entry.Host) : entry.Host;
         var user = entry.User ?? request.User ?? config?.First("user")?.Value ?? localUser;
@@ -38,7 +38,7 @@ public static class SshConnectionResolver
             : null;
         var settings = new SshSettings(
             host,
-            request.KnownHostsFile ?? (config?.First("userknownhostsfile") is { } known ? Expand(known) : Path.Combine(homeFolder, ".ssh", "known_hosts")),
+            request.KnownHostsFile ?? (config?.First("userknownhostsfile") is { } known ? Expand(known) : LocalPath.Join(homeFolder, ".ssh", "known_hosts")),
             request.PinnedFingerprints,
             request.Policy ?? Policy(config?.First("stricthostkeychecking")) ?? HostKeyPolicy.Strict,
             request.PrivateKeyFile,
@@ -118,7 +118,7 @@ public static class SshConnectionResolver
 
         if (setting is null)
         {
-            var standard = Path.Combine(homeFolder, ".ssh", "config");
+            var standard = LocalPath.Join(homeFolder, ".ssh", "config");
             return File.Exists(standard) ? standard : null;
         }
 

@@ -12,7 +12,11 @@ namespace AtomicDeploy.Core.Ssh;
 /// </summary>
 public sealed class SshCredentials
 {
-    private static readonly string[] DefaultKeyFiles = ["id_ed25519", "id_ecdsa", "id_rsa"];
+    /// <summary>The key files tried when none is named, in order, as OpenSSH tries them (on Windows under %USERPROFILE%\.ssh).</summary>
+    public static IReadOnlyList<string> DefaultKeyFiles(string homeFolder) =>
+        DefaultKeyNames.Select(name => LocalPath.Join(homeFolder, ".ssh", name)).ToArray();
+
+    private static readonly string[] DefaultKeyNames = ["id_ed25519", "id_ecdsa", "id_rsa"];
 
     private readonly bool _agentKeysOnly;
 
@@ -57,7 +61,7 @@ public sealed class SshCredentials
         }
         else
         {
-            var files = settings.IdentityFiles.Count > 0 ? settings.IdentityFiles : DefaultKeyFiles.Select(name => Path.Combine(homeFolder, ".ssh", name)).ToArray();
+            var files = settings.IdentityFiles.Count > 0 ? settings.IdentityFiles : DefaultKeyFiles(homeFolder);
             keys.AddRange(FoundKeys(files, passphrase, settings.PassphraseVariable, mustFindOne: agentKeyCount == 0));
         }
 

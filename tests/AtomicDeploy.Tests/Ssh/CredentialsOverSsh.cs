@@ -1,4 +1,5 @@
 using AtomicDeploy.Core;
+using AtomicDeploy.Core.Engine;
 using AtomicDeploy.Core.Remote;
 using AtomicDeploy.Core.Ssh;
 
@@ -125,6 +126,23 @@ public sealed class CredentialsOverSsh
         Assert.AreEqual(ErrorCodes.KeyFileMissing, missing.Code);
         Assert.AreEqual(ErrorCodes.KeyUnreadable, notAKey.Code);
         Assert.AreEqual(ErrorCodes.NoCredential, none.Code);
+    }
+
+    [TestMethod]
+    public void Key_and_known_hosts_files_written_with_a_tilde_are_read_from_the_home_folder()
+    {
+        var server = SharedServer.Instance;
+        using var home = new TempFolder();
+        Directory.CreateDirectory(home.Combine(".ssh"));
+        File.Copy(server.ClientKeyFile, home.Combine(".ssh", "deploy_key"));
+        File.Copy(server.KnownHostsFile, home.Combine(".ssh", "deploy_known_hosts"));
+        var inputs = new DeployInputs { Host = server.HostSpec, DeployPath = "/srv/app", Operation = DeployOperation.Inspect, PrivateKeyFile = "~/.ssh/deploy_key", KnownHostsFile = "~/.ssh/deploy_known_hosts" };
+
+        var target = DeploySettings.Parse(inputs, home.Path, new RecordingLog()).Hosts.Single();
+
+        Assert.AreEqual(home.Combine(".ssh", "deploy_key"), target.Ssh!.PrivateKeyFile);
+        using var shell = target.Connect(_ => null, home.Path, CancellationToken.None);
+        AssertRuns(shell);
     }
 
     [TestMethod]
