@@ -273,6 +273,9 @@ public static class ErrorCodes
     /// <summary>Warning: <c>AtomicDeployBatchSize</c> is set while <c>AtomicDeployRollout</c> is not <c>rolling</c>; every host switches at once.</summary>
     public const string BatchSizeWithoutRolling = "AD0753";
 
+    /// <summary>Warning: a rolling deploy of several batches has no health check on any host (nor two-slot mode), so nothing but the switch and the after-switch command gates a batch.</summary>
+    public const string RolloutWithoutHealthCheck = "AD0754";
+
     /// <summary><c>AtomicDeployAppPorts</c> does not name exactly two ports.</summary>
     public const string AppPortsNotTwo = "AD0420";
 

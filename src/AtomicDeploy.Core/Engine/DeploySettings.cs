@@ -103,6 +103,7 @@ public sealed record DeploySettings
         var hosts = DeployTargets.Parse(inputs, homeFolder, log, hooks);
         var once = OnceSettings.Parse(inputs, hooks.CommandTimeout, hosts, Environment.GetEnvironmentVariable);
         var rollout = inputs.Operation == DeployOperation.Inspect ? RolloutSettings.All : RolloutSettings.Parse(inputs.Rollout, inputs.BatchSize, log);
+        rollout.WarnIfUngated(hosts, hooks, slots is not null, log);
 
         var version = NuGetVersion.TryParse(inputs.AppVersion, out var parsed) ? parsed.ToNormalizedString() : null;
         var readGit = inputs.Operation == DeployOperation.Deploy && !string.IsNullOrEmpty(inputs.ProjectDirectory);

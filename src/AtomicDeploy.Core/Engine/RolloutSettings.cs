@@ -53,6 +53,19 @@ public sealed record RolloutSettings(RolloutMode Mode, int Size = 1, int? Percen
         return size;
     }
 
+    /// <summary>
+    /// Warns (<see cref="ErrorCodes.RolloutWithoutHealthCheck"/>) when a rolling deploy of several batches has
+    /// no health check on any host and no two-slot mode: the batches would only wait for the switch.
+    /// </summary>
+    public void WarnIfUngated(IReadOnlyList<DeployTarget> hosts, Operations.SwitchHookSettings hooks, bool twoSlots, IDeployLog log)
+    {
+        if (Mode == RolloutMode.Rolling && Batches(hosts).Count > 1 && !twoSlots && hosts.All(h => (h.Hooks ?? hooks).HealthCheckUrl is null))
+        {
+            log.Warning(ErrorCodes.RolloutWithoutHealthCheck,
+                "AtomicDeployRollout is rolling, but no host has a health check (AtomicDeployHealthCheckUrl, or HealthCheckUrl metadata), so a batch is let through as soon as it switched and its after-switch command passed: nothing checks the app before the next batch. Set a health check URL.");
+        }
+    }
+
     /// <summary>How many hosts a batch holds in a deploy to <paramref name="hosts"/> hosts (all of them when not rolling).</summary>
     public int BatchSize(int hosts)
     {

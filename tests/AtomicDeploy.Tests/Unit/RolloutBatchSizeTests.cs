@@ -85,6 +85,27 @@ public sealed class RolloutBatchSizeTests
     }
 
     [TestMethod]
+    [DataRow(null, null, true)]
+    [DataRow("http://127.0.0.1:5000/health", null, false)]
+    [DataRow(null, "http://127.0.0.1:5000/health", false)]
+    public void A_rolling_deploy_without_any_health_check_warns_that_nothing_gates_its_batches(string? property, string? onOneHost, bool warns)
+    {
+        var log = new RecordingLog();
+        var inputs = new DeployInputs
+        {
+            DeployPath = "/srv/app",
+            Rollout = "rolling",
+            HealthCheckUrl = property,
+            HostItems = [Host("web1", null), Host("web2", onOneHost)],
+            Operation = DeployOperation.Plan,
+        };
+
+        DeploySettings.Parse(inputs, "/nonexistent-home", log);
+
+        CollectionAssert.AreEqual(warns ? new[] { ErrorCodes.RolloutWithoutHealthCheck } : Array.Empty<string>(), log.Warnings.Select(w => w.Code).ToArray());
+    }
+
+    [TestMethod]
     public void The_settings_carry_the_rollout_for_a_deploy()
     {
         var inputs = new DeployInputs { Host = "web1;web2;web3", DeployPath = "/srv/app", Rollout = "Rolling", BatchSize = "50%", Operation = DeployOperation.Plan };
@@ -94,4 +115,7 @@ public sealed class RolloutBatchSizeTests
         Assert.AreEqual(RolloutMode.Rolling, settings.Rollout.Mode);
         Assert.AreEqual(2, settings.Rollout.BatchSize(settings.Hosts.Count));
     }
+
+    private static SettingsItem Host(string name, string? healthUrl) =>
+        new(name, healthUrl is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["HealthCheckUrl"] = healthUrl });
 }
