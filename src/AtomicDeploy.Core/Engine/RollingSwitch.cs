@@ -77,9 +77,14 @@ internal static class RollingSwitch
         var cause = string.Join(" ", failures.Select(f => $"[{f.Host.Name}] {(f.Host.Failure ?? f.Error).Code}: {(f.Host.Failure ?? f.Error).Message}"));
         var kept = earlier.Length == 0 ? "No host is on the new release (the canary failed)" : $"The hosts of the batches before stay on release {release}: {Names(earlier)}";
         var never = later.Length == 0 ? "there was no later batch" : $"the hosts of the later batches never switched and their half-made release is removed: {Names(later)}";
+        // A host whose switch back failed too (or cannot be told) says so in its own cause.
+        var stillLive = batches[failed].Where(h => h.Switched || h.SwitchUnknown).ToArray();
+        var back = stillLive.Length == 0
+            ? $"{char.ToUpperInvariant(label[0])}{label[1..]} was switched back to its previous release and records {release} as failed."
+            : $"{char.ToUpperInvariant(label[0])}{label[1..]} was switched back but for {Names(stillLive)}, where {release} may still be live (see the cause).";
         deployment.Log.Summary($"AtomicDeploy: the rolling deploy stopped at {label}, which was switched back ({Names(batches[failed])}). {kept}; {never}.");
         throw new DeployException(ErrorCodes.RolloutBatchFailed,
-            $"The rolling deploy of release {release} stopped at {label} ({Names(batches[failed])}): {cause} {char.ToUpperInvariant(label[0])}{label[1..]} was switched back to its previous release and records {release} as failed. {kept}; {never}. Fix the cause and deploy again, so every host runs one release.");
+            $"The rolling deploy of release {release} stopped at {label} ({Names(batches[failed])}): {cause} {back} {kept}; {never}. Fix the cause and deploy again, so every host runs one release.");
     }
 
     private static string Label(int batch, int count) =>
