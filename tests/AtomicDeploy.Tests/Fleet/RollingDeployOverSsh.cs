@@ -27,8 +27,10 @@ public sealed class RollingDeployOverSsh
         var log = new RecordingLog();
 
         // Each batch checks its own health URL, and the first answers 503 twice, so batch one's check takes a while.
+        // Every host's before-switch command and the run-once command (on the last host) write when they ran.
         first.StartingRequests = 2;
-        var release = Deploy(fleet, source.Path, RolloutSettings.Parse("rolling", "2", log), i => Hooks(i < 2 ? first.Url : second.Url), log);
+        var once = OnceSettings.Parse(new DeployInputs { OnceCommand = "date +%s%3N > \"$ATOMICDEPLOY_PATH/once.ms\"", OnceRole = "last" }, TimeSpan.FromMinutes(1), fleet.Settings(null).Hosts.Select((h, i) => h with { Role = i == 3 ? "last" : null }).ToArray(), _ => null);
+        var release = Deploy(fleet, source.Path, RolloutSettings.Parse("rolling", "2", log), i => Hooks(i < 2 ? first.Url : second.Url), log, once: once);
 
         var trees = fleet.Servers.Select(s => new RemoteTree(SshFleet.RootOn(s))).ToArray();
         foreach (var (tree, server) in trees.Zip(fleet.Servers))
@@ -42,8 +44,14 @@ public sealed class RollingDeployOverSsh
         var batchTwoSwitched = trees.Skip(2).Select(t => SwitchTime(t, release)).Min();
         Assert.IsGreaterThan(batchOneHealthy, batchTwoSwitched, $"batch 2 switched at {batchTwoSwitched:O}, batch 1 answered at {batchOneHealthy:O}");
         Assert.IsLessThan(second.AnsweredAt.Min(), trees.Take(2).Select(t => SwitchTime(t, release)).Max(), "batch 1 switched before batch 2 was checked");
-        var ranAt = trees.Select(t => long.Parse(File.ReadAllText(Path.Combine(t.Root, "after-switch.ms")).Trim(), CultureInfo.InvariantCulture)).ToArray();
+        var ranAt = trees.Select(t => Milliseconds(t, "after-switch.ms")).ToArray();
         Assert.IsGreaterThan(ranAt.Take(2).Max(), ranAt.Skip(2).Min(), "batch 2's after-switch commands ran after batch 1's");
+
+        // Every before-switch command and the run-once command ran before the canary switched.
+        var firstSwitch = new DateTimeOffset(trees.Take(2).Select(t => SwitchTime(t, release)).Min()).ToUnixTimeMilliseconds();
+        Assert.IsLessThanOrEqualTo(firstSwitch, trees.Select(t => Milliseconds(t, "before-switch.ms")).Max());
+        Assert.IsLessThanOrEqualTo(firstSwitch, Milliseconds(trees[3], "once.ms"), "the run-once command ran before any batch, though its host is in the last");
+        Assert.IsFalse(trees.Take(3).Any(t => File.Exists(Path.Combine(t.Root, "once.ms"))), "only its host ran it");
 
         var all = string.Join('\n', log.Lines);
         var names = fleet.Servers.Select(s => s.HostSpec).ToArray();
@@ -171,16 +179,18 @@ public sealed class RollingDeployOverSsh
         }
     }
 
-    private static string Deploy(SshFleet fleet, string source, RolloutSettings rollout, Func<int, SwitchHookSettings?>? hostHooks, RecordingLog log, int keep = 3)
+    private static string Deploy(SshFleet fleet, string source, RolloutSettings rollout, Func<int, SwitchHookSettings?>? hostHooks, RecordingLog log, int keep = 3, OnceSettings? once = null)
     {
-        var settings = fleet.Settings(source, hostHooks: hostHooks) with { Rollout = rollout, Keep = keep };
+        var settings = fleet.Settings(source, hostHooks: hostHooks) with { Rollout = rollout, Keep = keep, Once = once };
         using var deployment = Deployment.Open(settings, log, t => EngineDeploy.Connect(t.Ssh!));
         return deployment.Run(DateTime.UtcNow, CancellationToken.None);
     }
 
-    /// <summary>The host's health URL, and an after-switch command that writes when it ran (ms since the epoch).</summary>
+    /// <summary>The host's health URL, and before- and after-switch commands that write when they ran (ms since the epoch).</summary>
     private static SwitchHookSettings Hooks(string healthUrl) =>
-        CheckedDeploy.Hooks(after: "date +%s%3N > \"$ATOMICDEPLOY_PATH/after-switch.ms\"", healthUrl: healthUrl, healthSeconds: 3);
+        CheckedDeploy.Hooks(before: "date +%s%3N > \"$ATOMICDEPLOY_PATH/before-switch.ms\"", after: "date +%s%3N > \"$ATOMICDEPLOY_PATH/after-switch.ms\"", healthUrl: healthUrl, healthSeconds: 3);
+
+    private static long Milliseconds(RemoteTree tree, string file) => long.Parse(File.ReadAllText(Path.Combine(tree.Root, file)).Trim(), CultureInfo.InvariantCulture);
 
     /// <summary>The time the host's history recorded the switch to <paramref name="release"/> (written just before the rename).</summary>
     private static DateTime SwitchTime(RemoteTree tree, string release) =>
