@@ -261,6 +261,21 @@ public static class ErrorCodes
     /// <summary>A variable <c>AtomicDeployOnceEnvironment</c> names is not set in the build's environment.</summary>
     public const string OnceVariableMissing = "AD0742";
 
+    /// <summary>A batch of a rolling deploy failed after its switch and was switched back; earlier batches stay on the new release, later ones never switched.</summary>
+    public const string RolloutBatchFailed = "AD0750";
+
+    /// <summary><c>AtomicDeployRollout</c> is neither <c>all</c> nor <c>rolling</c>.</summary>
+    public const string RolloutInvalid = "AD0751";
+
+    /// <summary><c>AtomicDeployBatchSize</c> is neither a whole number of at least 1 nor a percentage from 1% to 100%.</summary>
+    public const string BatchSizeInvalid = "AD0752";
+
+    /// <summary>Warning: <c>AtomicDeployBatchSize</c> is set while <c>AtomicDeployRollout</c> is not <c>rolling</c>; every host switches at once.</summary>
+    public const string BatchSizeWithoutRolling = "AD0753";
+
+    /// <summary>Warning: a rolling deploy of several batches has no health check on any host (nor two-slot mode), so nothing but the switch and the after-switch command gates a batch.</summary>
+    public const string RolloutWithoutHealthCheck = "AD0754";
+
     /// <summary><c>AtomicDeployAppPorts</c> does not name exactly two ports.</summary>
     public const string AppPortsNotTwo = "AD0420";
 

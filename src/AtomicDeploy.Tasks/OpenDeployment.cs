@@ -141,6 +141,12 @@ public sealed class OpenDeployment : AtomicDeployTask
     /// <summary><c>AtomicDeployOnceTimeout</c>: seconds the run-once command may run (default: <see cref="HookTimeout"/>).</summary>
     public string? OnceTimeout { get; set; }
 
+    /// <summary><c>AtomicDeployRollout</c>: <c>all</c> (default) or <c>rolling</c> (hosts switch in batches, each after the one before passed its checks).</summary>
+    public string? Rollout { get; set; }
+
+    /// <summary><c>AtomicDeployBatchSize</c>: hosts per batch of a rolling deploy, a number or a percentage (default 1).</summary>
+    public string? BatchSize { get; set; }
+
     /// <summary><c>AtomicDeployAppPorts</c>: two loopback ports turn on two-slot mode.</summary>
     public string? AppPorts { get; set; }
 
@@ -235,6 +241,8 @@ public sealed class OpenDeployment : AtomicDeployTask
         OnceRole = OnceRole,
         OnceEnvironment = OnceEnvironment,
         OnceTimeout = OnceTimeout,
+        Rollout = Rollout,
+        BatchSize = BatchSize,
         Parallelism = Parallelism,
         AppPorts = AppPorts,
         AppStartCommand = AppStartCommand,

@@ -142,6 +142,12 @@ public sealed class DeployInputs
     /// <summary><c>AtomicDeployOnceTimeout</c>, in seconds.</summary>
     public string? OnceTimeout { get; init; }
 
+    /// <summary><c>AtomicDeployRollout</c>: <c>all</c> (default) or <c>rolling</c>.</summary>
+    public string? Rollout { get; init; }
+
+    /// <summary><c>AtomicDeployBatchSize</c>: hosts per batch of a rolling deploy, a number or a percentage.</summary>
+    public string? BatchSize { get; init; }
+
     /// <summary><c>AtomicDeployAppPorts</c>: the two loopback ports of two-slot mode.</summary>
     public string? AppPorts { get; init; }
 

@@ -51,6 +51,9 @@ public sealed record DeploySettings
     /// <summary>The run-once command (<c>AtomicDeployOnceCommand</c>), or null.</summary>
     public OnceSettings? Once { get; init; }
 
+    /// <summary>All hosts at once, or rolling in batches (<c>AtomicDeployRollout</c>, <c>AtomicDeployBatchSize</c>).</summary>
+    public RolloutSettings Rollout { get; init; } = RolloutSettings.All;
+
     /// <summary>Two-slot mode, or null when <c>AtomicDeployAppPorts</c> is not set.</summary>
     public AppSlotSettings? Slots { get; init; }
 
@@ -104,6 +107,8 @@ public sealed record DeploySettings
         var source = ParseSource(inputs);
         var hosts = DeployTargets.Parse(inputs, homeFolder, log, hooks);
         var once = OnceSettings.Parse(inputs, hooks.CommandTimeout, hosts, Environment.GetEnvironmentVariable);
+        var rollout = inputs.Operation == DeployOperation.Inspect ? RolloutSettings.All : RolloutSettings.Parse(inputs.Rollout, inputs.BatchSize, log);
+        rollout.WarnIfUngated(hosts, hooks, slots is not null, log);
 
         var version = NuGetVersion.TryParse(inputs.AppVersion, out var parsed) ? parsed.ToNormalizedString() : null;
         var readGit = inputs.Operation == DeployOperation.Deploy && !string.IsNullOrEmpty(inputs.ProjectDirectory);
@@ -116,6 +121,7 @@ public sealed record DeploySettings
             Shared = shared,
             Hooks = hooks,
             Once = once,
+            Rollout = rollout,
             Slots = slots,
             Timeouts = timeouts,
             Parallelism = parallelism,

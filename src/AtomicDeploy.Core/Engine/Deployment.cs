@@ -257,6 +257,7 @@ public sealed class Deployment : IDisposable
             h.End(live ? $"live, unfinished ({own.Code})"
                 : h.SwitchUnknown ? $"unknown whether switched ({own.Code}): check current"
                 : own.Code == ErrorCodes.FleetHostFailed ? $"not switched ({ErrorCodes.FleetHostFailed}: another host failed)"
+                : own.Code == ErrorCodes.RolloutBatchFailed ? $"not switched ({ErrorCodes.RolloutBatchFailed}: an earlier batch failed)"
                 : $"failed ({own.Code}), not switched");
         });
         Stage = DeployStage.Aborted;

@@ -14,13 +14,26 @@ internal static class DeploymentReport
         }
     }
 
-    /// <summary>The line that ends a deploy: the release, where it went, what changed, how long it took.</summary>
+    /// <summary>
+    /// The line that ends a deploy, after the hosts' lines: the release, where it went, what changed, how
+    /// long it took; for a fleet also the batches it switched in (1 when all at once) and the time from
+    /// the first host's switch to the last one's. A single host reads as before: one host, one switch.
+    /// </summary>
     public static string ClosingLine(Deployment deployment)
     {
         var hosts = deployment.Hosts;
-        var where = hosts.Count == 1 ? hosts[0].Name : $"{hosts.Count} hosts";
+        var where = hosts.Count == 1 ? hosts[0].Name : $"{hosts.Count} hosts{Fleet(deployment)}";
         return string.Create(CultureInfo.InvariantCulture,
             $"AtomicDeploy: deployed release {deployment.Release} to {deployment.Settings.Root} on {where} ({Changes(hosts)}) in {deployment.Elapsed.TotalSeconds:0.00} s.");
+    }
+
+    /// <summary>The fleet's part of the closing line: <c> in 2 batches, 1234 ms from the first switch to the last</c>.</summary>
+    private static string Fleet(Deployment deployment)
+    {
+        var batches = deployment.Settings.Rollout.Batches(deployment.Hosts).Count;
+        var times = deployment.Hosts.Select(h => h.SwitchedAt).OfType<TimeSpan>().ToArray();
+        var spread = times.Length == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", {(times.Max() - times.Min()).TotalMilliseconds:0} ms from the first switch to the last");
+        return string.Create(CultureInfo.InvariantCulture, $" in {batches} {(batches == 1 ? "batch" : "batches")}{spread}");
     }
 
     /// <summary>The counts when every host had the same, and the bytes sent in all.</summary>

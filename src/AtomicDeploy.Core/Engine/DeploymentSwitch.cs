@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using AtomicDeploy.Core.Operations;
 
 namespace AtomicDeploy.Core.Engine;
@@ -13,6 +11,8 @@ namespace AtomicDeploy.Core.Engine;
 /// In two-slot mode (<see cref="AppSlots"/>) the new release starts and answers in every idle slot
 /// before any switch, each proxy is pointed at it first thing after the switch, a failure puts every
 /// proxy back on the old slot (still running), and only a good switch stops the old slots.
+/// With <c>AtomicDeployRollout=rolling</c> and more than one batch, the switch goes batch by batch
+/// (<see cref="RollingSwitch"/>); everything before it is the same.
 /// </summary>
 public static class DeploymentSwitch
 {
@@ -31,23 +31,51 @@ public static class DeploymentSwitch
         var slots = AppSlots.For(deployment.Settings);
         slots?.Start(hosts, release, cancellationToken);
 
-        var clock = Stopwatch.StartNew();
-        var switchedAt = new ConcurrentBag<TimeSpan>();
-        var switchFailures = HostParallel.Each(hosts, int.MaxValue, h =>
+        var batches = deployment.Settings.Rollout.Batches(hosts);
+        if (batches.Count > 1)
+        {
+            RollingSwitch.Run(deployment, batches, hooks, slots, cancellationToken);
+            return;
+        }
+
+        var (failures, switchFailed) = SwitchBatch(deployment, hosts, hosts, hooks, slots, string.Empty, cancellationToken);
+        if (failures.Count > 0)
+        {
+            // A failed rename: the hosts whose rename happened went back; the others never switched and are cleaned up by the abort that follows.
+            Deployment.Fail(failures, switchFailed
+                ? "Every host whose current had moved was switched back; the others never switched."
+                : $"Every host was switched back to its previous release, and {release} is recorded as failed on every host.");
+        }
+
+        slots?.StopOld(hosts, cancellationToken);
+    }
+
+    /// <summary>
+    /// Switches <paramref name="batch"/> at once (whatever the parallelism bound), then runs each host's
+    /// after-switch command and health check (in two-slot mode, first points its proxy at the new slot).
+    /// On a failure the proxies of <paramref name="undo"/> go back and every host of the batch that
+    /// switched is switched back. Returns the failures (none: the batch passed) and whether a switch
+    /// itself failed.
+    /// </summary>
+    internal static (IReadOnlyList<(HostDeploy Host, DeployException Error)> Failures, bool SwitchFailed) SwitchBatch(
+        Deployment deployment, IReadOnlyList<HostDeploy> batch, IReadOnlyList<HostDeploy> undo, Dictionary<HostDeploy, SwitchHooks> hooks, AppSlots? slots, string prefix, CancellationToken cancellationToken)
+    {
+        var release = deployment.Release!;
+        var switchFailures = HostParallel.Each(batch, int.MaxValue, h =>
         {
             h.Switch(cancellationToken);
-            switchedAt.Add(clock.Elapsed);
+            h.SwitchedAt = deployment.Elapsed;
         });
         if (switchFailures.Count > 0)
         {
-            // Hosts whose rename happened go back; the others never switched and are cleaned up by the abort that follows.
-            slots?.Undo(hosts);
-            SwitchBack(deployment, hosts.Where(h => h.Switched).ToArray(), hooks, switchFailures);
-            Deployment.Fail(switchFailures, "Every host whose current had moved was switched back; the others never switched.");
+            slots?.Undo(undo);
+            SwitchBack(deployment, batch.Where(h => h.Switched).ToArray(), hooks, switchFailures);
+            return (switchFailures, true);
         }
 
-        deployment.Log.Info($"AtomicDeploy: current -> releases/{release} on {hosts.Count} host(s), all switched within {(switchedAt.Max() - switchedAt.Min()).TotalMilliseconds:0} ms.");
-        var checkFailures = HostParallel.Each(hosts, int.MaxValue, h =>
+        var times = batch.Select(h => h.SwitchedAt!.Value).ToArray();
+        deployment.Log.Info($"AtomicDeploy: {prefix}current -> releases/{release} on {batch.Count} host(s), all switched within {(times.Max() - times.Min()).TotalMilliseconds:0} ms.");
+        var checkFailures = HostParallel.Each(batch, int.MaxValue, h =>
         {
             if ((slots?.Flip(h, cancellationToken) ?? hooks[h].AfterSwitch(release, cancellationToken) ?? hooks[h].HealthCheck(release, cancellationToken)) is { } failure)
             {
@@ -56,12 +84,11 @@ public static class DeploymentSwitch
         });
         if (checkFailures.Count > 0)
         {
-            slots?.Undo(hosts);
-            SwitchBack(deployment, hosts, hooks, checkFailures);
-            Deployment.Fail(checkFailures, $"Every host was switched back to its previous release, and {release} is recorded as failed on every host.");
+            slots?.Undo(undo);
+            SwitchBack(deployment, batch, hooks, checkFailures);
         }
 
-        slots?.StopOld(hosts, cancellationToken);
+        return (checkFailures, false);
     }
 
     private static void SwitchBack(Deployment deployment, IReadOnlyList<HostDeploy> hosts, Dictionary<HostDeploy, SwitchHooks> hooks, IReadOnlyList<(HostDeploy Host, DeployException Error)> failures)

@@ -35,6 +35,9 @@ public sealed partial class HostDeploy
         Log.Info($"AtomicDeploy: current -> releases/{Release} on {Name}.");
     }
 
+    /// <summary>When <c>current</c> moved here, in the deployment's time (since it started connecting), once switched.</summary>
+    internal TimeSpan? SwitchedAt { get; set; }
+
     /// <summary>Whether the switch failed in a way that leaves unknown where <c>current</c> points (the host could not be asked).</summary>
     public bool SwitchUnknown { get; private set; }
 

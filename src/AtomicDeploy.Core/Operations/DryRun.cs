@@ -21,6 +21,13 @@ public static class DryRun
         var source = settings.Source.Folder ?? throw new DeployException(ErrorCodes.SourceMissing, "No folder to deploy was given: set AtomicDeploySourceDir, or publish first.");
         var next = PublishFolderScanner.Scan(source, settings.Source.Include, null, deployment.Log, cancellationToken, settings.Source.Modes);
         deployment.Each(h => PlanHost(deployment, h, next, started, cancellationToken), "Nothing was changed on any host.");
+        if (settings.Rollout.Mode == RolloutMode.Rolling)
+        {
+            var batches = settings.Rollout.Batches(deployment.Hosts);
+            var size = settings.Rollout.BatchSize(deployment.Hosts.Count);
+            deployment.Log.Summary(string.Create(CultureInfo.InvariantCulture,
+                $"AtomicDeploy (dry run): rolling: would switch in {batches.Count} {(batches.Count == 1 ? "batch" : "batches")} of up to {size} {(size == 1 ? "host" : "hosts")} ({settings.Rollout}), each only after the one before passed its after-switch commands and health checks: {RollingSwitch.Describe(batches)}."));
+        }
     }
 
     private static void PlanHost(Deployment deployment, HostDeploy host, ReleaseManifest next, DateTime started, CancellationToken cancellationToken)

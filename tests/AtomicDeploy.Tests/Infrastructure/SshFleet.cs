@@ -52,9 +52,9 @@ internal sealed class SshFleet : IDisposable
     /// <summary>Where the tests see a server's deploy folder (its own disk).</summary>
     public static string RootOn(SshServer server) => server.Disk! + "/app";
 
-    /// <summary>The engine's settings for a deploy of <paramref name="source"/> to every server.</summary>
-    public DeploySettings Settings(string? source, SwitchHookSettings? hooks = null, int parallelism = int.MaxValue) =>
-        EngineDeploy.Deploy(Root, source, hosts: _servers.Select(s => new DeployTarget(s.HostSpec, EngineDeploy.Settings(s))).ToArray(), hooks: hooks, timeout: CheckedDeploy.Timeout, lockWait: TimeSpan.FromSeconds(10), parallelism: parallelism);
+    /// <summary>The engine's settings for a deploy of <paramref name="source"/> to every server; <paramref name="hostHooks"/> gives a server its own switch settings (null: the deploy's).</summary>
+    public DeploySettings Settings(string? source, SwitchHookSettings? hooks = null, int parallelism = int.MaxValue, Func<int, SwitchHookSettings?>? hostHooks = null) =>
+        EngineDeploy.Deploy(Root, source, hosts: _servers.Select((s, i) => new DeployTarget(s.HostSpec, EngineDeploy.Settings(s)) { Hooks = hostHooks?.Invoke(i) }).ToArray(), hooks: hooks, timeout: CheckedDeploy.Timeout, lockWait: TimeSpan.FromSeconds(10), parallelism: parallelism);
 
     /// <summary>The deployment to every server, connected.</summary>
     public Deployment Open(string? source, RecordingLog? log = null, SwitchHookSettings? hooks = null, int parallelism = int.MaxValue) =>

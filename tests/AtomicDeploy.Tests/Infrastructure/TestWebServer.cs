@@ -12,6 +12,7 @@ internal sealed class TestWebServer : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Thread _thread;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<DateTime> _answered = new();
     private int _requests;
 
     public TestWebServer(int status, string body)
@@ -39,6 +40,9 @@ internal sealed class TestWebServer : IDisposable
     public int? HealthyRequests { get; set; }
 
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>When each request was answered (UTC), in order.</summary>
+    public DateTime[] AnsweredAt => _answered.ToArray();
 
     public void Dispose()
     {
@@ -69,6 +73,7 @@ internal sealed class TestWebServer : IDisposable
             context.Response.ContentLength64 = bytes.Length;
             context.Response.OutputStream.Write(bytes);
             context.Response.Close();
+            _answered.Enqueue(DateTime.UtcNow);
         }
     }
 }
