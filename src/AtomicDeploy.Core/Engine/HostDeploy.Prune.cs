@@ -14,7 +14,8 @@ public sealed partial class HostDeploy
     /// </summary>
     internal IReadOnlyList<string> Prune(CancellationToken cancellationToken)
     {
-        var survey = Run("look for releases in use", PruneScripts.Survey(_settings.Root), null, cancellationToken).Output.Split('\n');
+        // The switch script ran the survey (one round trip less); a switch that did not, or a prune of its own, asks now.
+        var survey = (_pruneSurvey ?? Run("look for releases in use", PruneScripts.Survey(_settings.Root), null, cancellationToken).Output).Split('\n');
         var failed = FailedReleases(survey);
         var kept = new List<string> { Release! };
         if (PreviousRelease is { } previous)

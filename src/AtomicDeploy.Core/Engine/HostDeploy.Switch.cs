@@ -16,7 +16,9 @@ public sealed partial class HostDeploy
         {
             var record = Record("success", null);
             _switchRecorded = TimeSpan.FromMilliseconds(record.DurationMs);
-            Run("switch current", RemoteScripts.Switch(_settings.Root, Release!, record.ToJsonLine()) + PendingRelease.Clear(_settings.Root, Release!), null, cancellationToken);
+            var output = Run("switch current", RemoteScripts.Switch(_settings.Root, Release!, record.ToJsonLine()) + PendingRelease.Clear(_settings.Root, Release!) + PruneScripts.SurveyAfterTheSwitch(_settings.Root), null, cancellationToken).Output;
+            var survey = output.IndexOf(PruneScripts.SurveyMarker + "\n", StringComparison.Ordinal);
+            _pruneSurvey = survey < 0 ? null : output[(survey + PruneScripts.SurveyMarker.Length + 1)..];
         }
         catch (DeployException) when (SwitchHappened() is var switched && switched != false)
         {
@@ -34,6 +36,9 @@ public sealed partial class HostDeploy
         Switched = true;
         Log.Info($"AtomicDeploy: current -> releases/{Release} on {Name}.");
     }
+
+    /// <summary>What the switch script's survey for the prune printed (null: the prune asks itself).</summary>
+    private string? _pruneSurvey;
 
     /// <summary>When <c>current</c> moved here, in the deployment's time (since it started connecting), once switched.</summary>
     internal TimeSpan? SwitchedAt { get; set; }

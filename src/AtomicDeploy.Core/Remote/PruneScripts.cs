@@ -47,6 +47,24 @@ public static class PruneScripts
         exit 0
         """;
 
+    /// <summary>The line that starts <see cref="SurveyAfterTheSwitch"/>'s output.</summary>
+    public const string SurveyMarker = "atomicdeploy-prune-survey";
+
+    /// <summary>
+    /// Shell lines that end the switch script: <see cref="SurveyMarker"/>, then <see cref="Survey"/> in
+    /// a subshell that cannot fail the switch. The prune then needs one round trip, not two. Under the
+    /// lock nothing it reads changes before the prune, but for a process started from an old release
+    /// in that time, which a survey just before the deletion could miss as well.
+    /// </summary>
+    public static string SurveyAfterTheSwitch(string root) => $"""
+
+        printf '%s\n' '{SurveyMarker}'
+        (
+        {Survey(root)}
+        ) 2>/dev/null || true
+
+        """;
+
     /// <summary>
     /// Moves each release in <paramref name="releases"/> (never the one <c>current</c> points at) to
     /// <see cref="TrashFolder"/> with one rename and drops its manifest, so a release is either whole
