@@ -34,7 +34,8 @@ public sealed partial class HostDeploy
         }
 
         var folders = next.Entries.Where(e => e.IsDirectory && (e.Mode & 0x1C0) != 0x1C0).Select(e => (e.Path, e.Mode)).ToArray();
-        var output = Run("upload the changed files", RemoteScripts.Upload(_settings.Root, Release!, folders, _settings.CopyMode), input =>
+        var script = RemoteScripts.Upload(_settings.Root, Release!, folders, _settings.CopyMode) + RemoteScripts.ListSharedAfterUpload(_settings.Root, Release!, _settings.Shared);
+        var output = Run("upload the changed files", script, input =>
         {
             var counter = new CountingStream(input);
             if (sharedArchive is null)
@@ -49,9 +50,14 @@ public sealed partial class HostDeploy
             BytesSent = counter.BytesWritten;
         }, cancellationToken).Output;
 
+        var listing = output.IndexOf(RemoteScripts.SharedListingMarker + "\n", StringComparison.Ordinal);
+        _sharedListing = listing < 0 ? null : output[(listing + RemoteScripts.SharedListingMarker.Length + 1)..];
+        output = listing < 0 ? output : output[..listing];
         var refused = NotReused(output, reused);
         if (refused.Length > 0)
         {
+            // What is sent now may land at a declared shared path: the link step lists shared/ again.
+            _sharedListing = null;
             Log.Info($"AtomicDeploy: {refused.Length} of the files to take from earlier releases in {Where} were not there as their manifest records them (a changed or forged manifest, or a file that is not a plain file of a release); they are sent instead.");
             Run("send the files that could not be reused", RemoteScripts.Upload(_settings.Root, Release!, folders, _settings.CopyMode), input =>
             {
@@ -64,6 +70,9 @@ public sealed partial class HostDeploy
         Reused = reused.Count - refused.Length;
         Diff = diff;
     }
+
+    /// <summary>What the upload script's listing of <c>shared/</c> printed (null: the link step lists it itself).</summary>
+    private string? _sharedListing;
 
     /// <summary>The entries of <paramref name="reused"/> that the upload's output names as not placed.</summary>
     private static ManifestEntry[] NotReused(string output, IReadOnlyList<ReusedFile> reused)

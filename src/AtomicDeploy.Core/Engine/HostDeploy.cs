@@ -101,7 +101,9 @@ public sealed partial class HostDeploy : IDisposable
     /// <summary>Creates the declared shared paths, then links <c>shared/</c> into the release by the drop-down rule.</summary>
     internal SharedLinkPlan LinkShared(SharedPathList shared, CancellationToken cancellationToken)
     {
-        var output = Run("list shared/", RemoteScripts.ListShared(_settings.Root, Release!, shared), null, cancellationToken).Output;
+        // The upload script listed shared/ at its end (one round trip less), unless it could not.
+        var output = _sharedListing ?? Run("list shared/", RemoteScripts.ListShared(_settings.Root, Release!, shared), null, cancellationToken).Output;
+        _sharedListing = null;
         var seeds = SharedSeedReport.Parse(output, shared, out var listing);
         foreach (var seed in seeds)
         {

@@ -183,9 +183,21 @@ public static class RemoteScripts
     /// (<c>-</c> when absent) and the path, NUL-terminated: all that <see cref="SharedLinkPlan"/>
     /// needs, in one round trip.
     /// </summary>
-    public static string ListShared(string root, string release, SharedPathList shared)
+    public static string ListShared(string root, string release, SharedPathList shared) => Preamble + ListSharedLines(root, release, shared);
+
+    /// <summary>The line before <see cref="ListShared"/>'s output when it ends the upload script (<see cref="ListSharedAfterUpload"/>).</summary>
+    public const string SharedListingMarker = "atomicdeploy-shared-listing";
+
+    /// <summary>
+    /// <see cref="ListShared"/> at the end of the upload script, after <see cref="SharedListingMarker"/>:
+    /// the release is complete then, and the link step needs no round trip to list <c>shared/</c>.
+    /// </summary>
+    public static string ListSharedAfterUpload(string root, string release, SharedPathList shared) =>
+        $"\nprintf '%s\\n' '{SharedListingMarker}'\n" + ListSharedLines(root, release, shared);
+
+    private static string ListSharedLines(string root, string release, SharedPathList shared)
     {
-        var script = new StringBuilder(Preamble).Append(CultureInfo.InvariantCulture, $"cd -- {Quote(root)}\n");
+        var script = new StringBuilder().Append(CultureInfo.InvariantCulture, $"cd -- {Quote(root)}\n");
         script.Append(SharedSeedScripts.Seed(release, shared));
         script.Append(SharedPathScripts.CreateDeclared(shared.Folders, shared.Files));
 
