@@ -151,7 +151,7 @@ public sealed class Deployment : IDisposable
         var hint = Hosts.Select(h => h.LiveManifest).FirstOrDefault(m => m.Entries.Count > 0);
         var keptSizes = Hosts.SelectMany(h => h.KeptSizes).ToHashSet();
         var modes = Settings.Source.Modes;
-        var next = modes.KeepLiveModes(PublishFolderScanner.Scan(source, Settings.Source.Include, hint, Log, cancellationToken, modes, keptSizes), hint);
+        var next = modes.KeepLiveModes(PublishFolderScanner.Scan(source, Settings.Source.Include, hint, Log, cancellationToken, modes, keptSizes), Hosts.Select(h => h.LiveManifest).ToArray());
         DatabaseFiles.Warn(next.Entries.Where(e => !e.IsDirectory).Select(e => e.Path), Settings.Shared, Log);
         if (UnchangedDeploy.LeaveAsIs(this, next, cancellationToken))
         {

@@ -23,7 +23,9 @@ public sealed partial class HostDeploy
             kept.Add(previous);
         }
 
-        foreach (var (pid, release, command) in InUse(survey))
+        // The survey ran at the switch, before the after-switch command restarts the app: the process it
+        // saw in the release live before is not news, that release is kept anyway.
+        foreach (var (pid, release, command) in InUse(survey).Where(u => u.Release != PreviousRelease))
         {
             kept.Add(release);
             Log.Info($"AtomicDeploy: release {release} is kept: process {pid} ({ServerText.OneLine(command)}) runs from it.");

@@ -17,8 +17,7 @@ public sealed partial class HostDeploy
             var record = Record("success", null);
             _switchRecorded = TimeSpan.FromMilliseconds(record.DurationMs);
             var output = Run("switch current", RemoteScripts.Switch(_settings.Root, Release!, record.ToJsonLine()) + PendingRelease.Clear(_settings.Root, Release!) + PruneScripts.SurveyAfterTheSwitch(_settings.Root), null, cancellationToken).Output;
-            var survey = output.IndexOf(PruneScripts.SurveyMarker + "\n", StringComparison.Ordinal);
-            _pruneSurvey = survey < 0 ? null : output[(survey + PruneScripts.SurveyMarker.Length + 1)..];
+            _pruneSurvey = PruneScripts.SurveyIn(output);
         }
         catch (DeployException) when (SwitchHappened() is var switched && switched != false)
         {

@@ -34,7 +34,12 @@ public sealed partial class HostDeploy
         }
 
         var folders = next.Entries.Where(e => e.IsDirectory && (e.Mode & 0x1C0) != 0x1C0).Select(e => (e.Path, e.Mode)).ToArray();
-        var script = RemoteScripts.Upload(_settings.Root, Release!, folders, _settings.CopyMode) + RemoteScripts.ListSharedAfterUpload(_settings.Root, Release!, _settings.Shared);
+        // One host lists shared/ at the end of its upload (a round trip less): nothing else runs
+        // between the two there. A fleet lists only once every host's upload is through, so a host
+        // that fails leaves shared/ unseeded everywhere; and a file placed from a kept release under
+        // a declared shared path could be refused and sent after the listing had seeded shared/.
+        var listShared = _settings.Hosts.Count == 1 && !reused.Any(r => _settings.Shared.Covers(r.Entry.Path));
+        var script = RemoteScripts.Upload(_settings.Root, Release!, folders, _settings.CopyMode) + (listShared ? RemoteScripts.ListSharedAfterUpload(_settings.Root, Release!, _settings.Shared) : string.Empty);
         var output = Run("upload the changed files", script, input =>
         {
             var counter = new CountingStream(input);
@@ -56,7 +61,7 @@ public sealed partial class HostDeploy
         var refused = NotReused(output, reused);
         if (refused.Length > 0)
         {
-            // What is sent now may land at a declared shared path: the link step lists shared/ again.
+            // What is sent now may land where shared/ has an entry: the link step lists shared/ again.
             _sharedListing = null;
             Log.Info($"AtomicDeploy: {refused.Length} of the files to take from earlier releases in {Where} were not there as their manifest records them (a changed or forged manifest, or a file that is not a plain file of a release); they are sent instead.");
             Run("send the files that could not be reused", RemoteScripts.Upload(_settings.Root, Release!, folders, _settings.CopyMode), input =>

@@ -17,10 +17,13 @@ public sealed record ReusedFile(ManifestEntry Entry, string Source, bool SameMod
 /// </summary>
 public static class ContentReuse
 {
-    /// <summary>The files of <paramref name="diff"/> whose content <paramref name="kept"/> holds (with the same mode or not).</summary>
+    /// <summary>
+    /// The files of <paramref name="diff"/> whose content <paramref name="kept"/> holds (with the same
+    /// mode or not); a file with setuid, setgid or sticky bits is sent, never placed by the server's chmod.
+    /// </summary>
     public static IReadOnlyList<ReusedFile> Plan(ManifestDiff diff, KeptContent kept) =>
         diff.ToSend
-            .Where(e => !e.IsDirectory && KeptContent.IsHash(e.Sha256) && Listable(e.Path))
+            .Where(e => !e.IsDirectory && KeptContent.IsHash(e.Sha256) && Listable(e.Path) && e.Mode is >= 0 and <= 0x1FF)
             .Select(e => kept.SourceOf(e) is { } source ? new ReusedFile(e, source.Source, source.Mode == e.Mode) : null)
             .OfType<ReusedFile>()
             .ToArray();

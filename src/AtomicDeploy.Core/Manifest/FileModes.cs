@@ -35,20 +35,40 @@ public sealed class FileModes
     public static FileModes For(bool windows, string? appHost) => windows ? new FileModes(true, appHost) : FromFileSystem;
 
     /// <summary>
-    /// Where the files have no modes (Windows), a file (or folder) the live release holds with the same
-    /// content at the same path keeps the mode it has there: a Linux build of the same output may have deployed it
-    /// (the runtime's files are 0744 there, 0644 by the rule), and a build with no modes to tell
-    /// has no reason to change it. Off Windows, <paramref name="next"/> as it is.
+    /// Where the files have no modes (Windows), a file (or folder) that every host's live release
+    /// holds with the same content and the same mode at the same path keeps that mode: a Linux build
+    /// of the same output may have deployed it (the runtime's files are 0744 there, 0644 by the
+    /// rule), and a build with no modes to tell has no reason to change it. What a server records
+    /// is taken only within 0755 (never setuid, setgid, sticky or writable by others), never takes
+    /// away the execute bit the rule gives, and only when every host agrees, so one host's manifest
+    /// cannot set another's modes. Off Windows, <paramref name="next"/> as it is.
     /// </summary>
-    public ReleaseManifest KeepLiveModes(ReleaseManifest next, ReleaseManifest? live)
+    public ReleaseManifest KeepLiveModes(ReleaseManifest next, IReadOnlyList<ReleaseManifest> lives)
     {
-        if (!_fromContent || live is null || live.Entries.Count == 0)
+        if (!_fromContent || lives.Count == 0 || lives.Any(l => l.Entries.Count == 0))
         {
             return next;
         }
 
-        return new ReleaseManifest(next.Entries.Select(e =>
-            live.ByPath.TryGetValue(e.Path, out var was) && !e.ContentDiffers(was) && was.Mode != e.Mode ? e with { Mode = was.Mode } : e));
+        return new ReleaseManifest(next.Entries.Select(e => Agreed(e, lives) is { } mode && mode != e.Mode ? e with { Mode = mode } : e));
+    }
+
+    /// <summary>The mode every live release gives <paramref name="entry"/>'s path with the same content, as far as it may be kept; else null.</summary>
+    private static int? Agreed(ManifestEntry entry, IReadOnlyList<ReleaseManifest> lives)
+    {
+        int? agreed = null;
+        foreach (var live in lives)
+        {
+            if (!live.ByPath.TryGetValue(entry.Path, out var was) || entry.ContentDiffers(was) || (agreed is { } other && other != was.Mode))
+            {
+                return null;
+            }
+
+            agreed = was.Mode;
+        }
+
+        var kept = agreed!.Value & Executable;
+        return (entry.Mode & 0x40) != 0 && (kept & 0x40) == 0 ? null : kept;
     }
 
     /// <summary>The mode of <paramref name="entry"/>, at <paramref name="path"/> in the publish folder.</summary>

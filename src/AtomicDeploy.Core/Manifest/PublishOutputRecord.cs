@@ -63,12 +63,52 @@ public static class PublishOutputRecord
     /// </summary>
     private static HashSet<string> WindowsRelative(IEnumerable<string> items, string sourceDir)
     {
-        var source = sourceDir.Replace('\\', '/').TrimEnd('/') + "/";
-        return items
-            .Select(p => p.Replace('\\', '/'))
-            .Select(p => LocalPath.IsWindows(p) ? (p.StartsWith(source, StringComparison.OrdinalIgnoreCase) ? p[source.Length..] : null) : p)
-            .OfType<string>()
-            .Where(p => p.Length > 0 && !p.StartsWith('/') && p != ".." && !p.StartsWith("../", StringComparison.Ordinal) && !p.Contains("/../", StringComparison.Ordinal))
-            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var source = Segments(sourceDir);
+        var relative = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in items)
+        {
+            if (!LocalPath.IsWindows(item))
+            {
+                // Relative to the publish folder; a path that climbs out of it is dropped.
+                if (!item.StartsWith('\\') && !item.StartsWith('/') && Segments(item) is { Count: > 0 } inside && inside[0] != "..")
+                {
+                    relative.Add(string.Join('/', inside));
+                }
+
+                continue;
+            }
+
+            var full = Segments(item);
+            if (full.Count > source.Count && full.Take(source.Count).SequenceEqual(source, StringComparer.OrdinalIgnoreCase))
+            {
+                relative.Add(string.Join('/', full.Skip(source.Count)));
+            }
+        }
+
+        return relative;
+    }
+
+    /// <summary>The parts of a Windows path (either separator; <c>\\?\</c> and <c>.</c> dropped, <c>..</c> applied; a leading <c>..</c> kept, as it leaves the folder).</summary>
+    private static List<string> Segments(string path)
+    {
+        var parts = new List<string>();
+        var text = path.StartsWith(@"\\?\", StringComparison.Ordinal) ? path[4..] : path;
+        foreach (var part in text.Split(['\\', '/'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == ".")
+            {
+                continue;
+            }
+
+            if (part == ".." && parts.Count > 0 && parts[^1] != "..")
+            {
+                parts.RemoveAt(parts.Count - 1);
+                continue;
+            }
+
+            parts.Add(part);
+        }
+
+        return parts;
     }
 }

@@ -38,7 +38,7 @@ public static class DryRun
         DowngradeGuard.Check(settings.Context.AppVersion, inspection.History, settings.AllowDowngrade, host.Where);
         var state = inspection.State;
         var live = state.RecordedManifest is null ? ReleaseManifest.Empty : LiveReleaseCheck.Effective(state.RecordedManifest, state.LiveListing, out _, settings.Shared.Covers);
-        next = settings.Source.Modes.KeepLiveModes(next, live);
+        next = settings.Source.Modes.KeepLiveModes(next, [live]);
         var diff = ManifestDiff.Compute(live, next);
         log.Info($"AtomicDeploy (dry run): {next.FileCount} files published; would send {diff.FilesAdded} added and {diff.FilesChanged} changed ({ByteSize.Format(diff.BytesToSend)} before compression), remove {diff.FilesRemoved}, keep {diff.Unchanged} unchanged.");
         foreach (var (verb, path) in diff.Files())

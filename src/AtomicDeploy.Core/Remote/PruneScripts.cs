@@ -50,20 +50,31 @@ public static class PruneScripts
     /// <summary>The line that starts <see cref="SurveyAfterTheSwitch"/>'s output.</summary>
     public const string SurveyMarker = "atomicdeploy-prune-survey";
 
+    /// <summary>The line that ends <see cref="SurveyAfterTheSwitch"/>'s output, printed only when the survey finished.</summary>
+    public const string SurveyEndMarker = "atomicdeploy-prune-survey-end";
+
     /// <summary>
-    /// Shell lines that end the switch script: <see cref="SurveyMarker"/>, then <see cref="Survey"/> in
-    /// a subshell that cannot fail the switch. The prune then needs one round trip, not two. Under the
-    /// lock nothing it reads changes before the prune, but for a process started from an old release
-    /// in that time, which a survey just before the deletion could miss as well.
+    /// Shell lines that end the switch script: <see cref="Survey"/>, bounded by <c>timeout</c> where
+    /// the server has it and unable to fail the switch; only when it finished, its output between
+    /// <see cref="SurveyMarker"/> and <see cref="SurveyEndMarker"/>, so a survey that failed or hung
+    /// (a process stuck in the kernel) is asked again by the prune, never taken as "nothing in use".
+    /// The prune then needs one round trip, not two. Under the lock nothing it reads changes before
+    /// the prune, but for a process started from an old release in that time.
     /// </summary>
     public static string SurveyAfterTheSwitch(string root) => $"""
 
-        printf '%s\n' '{SurveyMarker}'
-        (
-        {Survey(root)}
-        ) 2>/dev/null || true
+        t=; if command -v timeout >/dev/null 2>&1; then t='timeout 20'; fi
+        if survey=$($t sh -c {Quote(Survey(root))} 2>/dev/null); then printf '%s\n%s\n%s\n' '{SurveyMarker}' "$survey" '{SurveyEndMarker}'; fi
 
         """;
+
+    /// <summary>What <see cref="SurveyAfterTheSwitch"/> printed in <paramref name="output"/>, or null when it did not finish.</summary>
+    public static string? SurveyIn(string output)
+    {
+        var start = output.IndexOf(SurveyMarker + "\n", StringComparison.Ordinal);
+        var end = output.LastIndexOf("\n" + SurveyEndMarker + "\n", StringComparison.Ordinal);
+        return start < 0 || end < start + SurveyMarker.Length ? null : output[(start + SurveyMarker.Length + 1)..(end + 1)];
+    }
 
     /// <summary>
     /// Moves each release in <paramref name="releases"/> (never the one <c>current</c> points at) to

@@ -43,7 +43,7 @@ public static class ReuseScripts
               }
               while IFS="$tab" read -r hash mode how src path; do
                 ok=yes
-                case "$mode" in [0-7][0-7][0-7]|[0-7][0-7][0-7][0-7]) ;; *) ok= ;; esac
+                case "$mode" in [0-7][0-7][0-7]) ;; *) ok= ;; esac
                 case "$src" in releases/{{glob}}/?*) ;; *) ok= ;; esac
                 case "$src" in "$new"/*) ok= ;; esac
                 case "/$src/" in */../*|*/./*|*//*) ok= ;; esac

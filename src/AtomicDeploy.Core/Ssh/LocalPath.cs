@@ -19,7 +19,7 @@ public static class LocalPath
     {
         if (!IsWindows(folder))
         {
-            return Path.Combine([folder, .. parts]);
+            return Path.Combine([folder, .. parts.Select(p => p.TrimStart('/'))]);
         }
 
         return string.Join('\\', new[] { folder.TrimEnd('\\', '/') }.Concat(parts.Select(p => p.Replace('/', '\\').Trim('\\'))).Where(p => p.Length > 0));

@@ -31,8 +31,11 @@ public sealed class ScriptsOfADeploy
         try
         {
             source.Write("index.html", "four");
-            // A release name is the clock's second: one taken already in this second costs a script to pick the next.
-            Thread.Sleep(TimeSpan.FromSeconds(1.1));
+            // A release name is the clock's second, and quick deploys run ahead of the clock: a name
+            // already taken costs a script to pick the next one. Wait until the clock is past the newest.
+            var newest = DateTime.ParseExact(tree.Releases[^1], "yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal);
+            var wait = newest.AddSeconds(1.2) - DateTime.UtcNow;
+            Thread.Sleep(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
             using var counting = new CountingShell(EngineDeploy.Connect(EngineDeploy.Settings(server)));
             var log = new RecordingLog();
 

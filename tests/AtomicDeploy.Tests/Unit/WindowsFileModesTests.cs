@@ -84,12 +84,30 @@ public sealed class WindowsFileModesTests
             new ManifestEntry("changed.dll", false, 5, new string('a', 64), linuxBuild),
         ]);
 
-        var next = windows.KeepLiveModes(scanned, live);
+        var next = windows.KeepLiveModes(scanned, [live]);
 
         Assert.AreEqual(linuxBuild, next.ByPath["MyShop.dll"].Mode, "same content: the live mode stays, so nothing is deployed for it");
         Assert.AreEqual(Plain, next.ByPath["changed.dll"].Mode, "new content: the rule");
         Assert.AreEqual(Plain, next.ByPath["added.dll"].Mode);
-        Assert.AreSame(scanned, FileModes.For(windows: false, appHost: null).KeepLiveModes(scanned, live), "a build with modes keeps its own");
+        Assert.AreSame(scanned, FileModes.For(windows: false, appHost: null).KeepLiveModes(scanned, [live]), "a build with modes keeps its own");
+    }
+
+    [TestMethod]
+    public void A_live_mode_is_kept_only_within_0755_when_every_host_agrees_and_never_takes_away_the_rules_execute_bit()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.Combine("MyShop.dll"), "MZ same");
+        File.WriteAllText(folder.Combine("start.sh"), "#!/bin/sh\n");
+        var windows = FileModes.For(windows: true, appHost: null);
+        var scanned = PublishFolderScanner.Scan(folder.Path, null, null, new RecordingLog(), CancellationToken.None, windows);
+        ReleaseManifest Live(int dll, int script) => new([scanned.ByPath["MyShop.dll"] with { Mode = dll }, scanned.ByPath["start.sh"] with { Mode = script }]);
+
+        var forged = windows.KeepLiveModes(scanned, [Live(0b110_111_111 | 0xC00, Plain)]); // setuid, setgid, world-writable
+        var disagreeing = windows.KeepLiveModes(scanned, [Live(0b111_100_100, Plain), Live(Plain, Plain)]);
+
+        Assert.AreEqual(0b110_101_101, forged.ByPath["MyShop.dll"].Mode, "within 0755: no setuid, setgid or write bits for others from what a server records");
+        Assert.AreEqual(Executable, forged.ByPath["start.sh"].Mode, "a script the rule makes executable stays so");
+        Assert.AreEqual(Plain, disagreeing.ByPath["MyShop.dll"].Mode, "hosts that disagree get the rule's mode, so one host cannot set another's");
     }
 
     private static string Runtime(string name) => Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), name);

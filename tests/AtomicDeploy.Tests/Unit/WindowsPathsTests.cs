@@ -83,5 +83,21 @@ public sealed class WindowsPathsTests
         Assert.Contains("WWWROOT/JS/OLD.JS", stale, "NTFS compares names without case");
     }
 
+    [TestMethod]
+    [DataRow(@"\\build\share\App\publish\")]
+    [DataRow(@"\\?\C:\App\publish\")]
+    [DataRow(@"C:/App/publish")]
+    public void Share_long_and_forward_slash_publish_folders_and_dot_steps_are_understood(string sourceDir)
+    {
+        var prefix = sourceDir.TrimEnd('\\', '/');
+        var separator = sourceDir.Contains('/', StringComparison.Ordinal) ? "/" : "\\";
+
+        var relative = PublishOutputRecord.Relative(
+            [$"{prefix}{separator}MyShop.dll", $"{prefix}{separator}.{separator}wwwroot{separator}a.css", $"{prefix}{separator}bin{separator}..{separator}b.txt", $"{prefix}{separator}..{separator}outside.txt", @"wwwroot\js\..\c.js"],
+            sourceDir);
+
+        CollectionAssert.AreEquivalent(new[] { "MyShop.dll", "wwwroot/a.css", "b.txt", "wwwroot/c.js" }, relative.ToArray(), string.Join(", ", relative));
+    }
+
     private static SshSettings Ssh(DeployInputs inputs) => DeploySettings.Parse(inputs, Home, new RecordingLog()).Hosts.Single().Ssh!;
 }
