@@ -53,16 +53,20 @@ internal sealed class FleetBench : IDisposable
 
     private string Root => _common.Path + "/app";
 
-    /// <summary>The first deploy and the one-file change at each of <paramref name="counts"/> hosts.</summary>
+    /// <summary>The first deploy (unless <paramref name="firstRuns"/> is 0) and the one-file change at each of <paramref name="counts"/> hosts.</summary>
     public IReadOnlyList<FleetResult> Run(Dataset data, BenchApp app, IReadOnlyList<int> counts, int runs, int firstRuns)
     {
         var publish = new FleetPublish(app, Root, _knownHosts, _servers[0].ClientKeyFile);
         publish.Warm(data.Base);
-        var first = Measure("First deploy", "empty targets, whole dataset", counts, firstRuns, hosts =>
+        List<FleetResult> results = [];
+        if (firstRuns > 0)
         {
-            Reset(hosts);
-            return publish.Deploy(Specs(hosts), data.Base);
-        });
+            results.Add(Measure("First deploy", "empty targets, whole dataset", counts, firstRuns, hosts =>
+            {
+                Reset(hosts);
+                return publish.Deploy(Specs(hosts), data.Base);
+            }));
+        }
 
         // Every host gets a live release first (untimed); then every deploy edits the same static
         // file anew, so each timed deploy sends exactly one changed file to every host it names.
@@ -80,7 +84,8 @@ internal sealed class FleetBench : IDisposable
             }
         }
 
-        return [first, one with { Cells = one.Cells.Select(c => c with { InProcess = inProcess[c.Hosts] }).ToArray() }];
+        results.Add(one with { Cells = one.Cells.Select(c => c with { InProcess = inProcess[c.Hosts] }).ToArray() });
+        return results;
     }
 
     public void Dispose()
