@@ -11,6 +11,10 @@ internal sealed record FleetCell(int Hosts, IReadOnlyList<FleetRun> Runs, IReadO
 
     public TimeSpan Cpu => ScenarioResult.Median(Runs.Select(r => r.Cpu).ToList());
 
+    public TimeSpan ServerCpu => ScenarioResult.Median(Runs.Select(r => r.ServerCpu).ToList());
+
+    public TimeSpan LinkCpu => ScenarioResult.Median(Runs.Select(r => r.LinkCpu).ToList());
+
     public TimeSpan? InProcessMedian => InProcess.Count == 0 ? null : ScenarioResult.Median(InProcess);
 
     /// <summary>The median of one MSBuild task's (or trace part's) time; zero when it was not seen.</summary>
@@ -64,14 +68,18 @@ internal sealed class FleetBench : IDisposable
             results.Add(Measure("First deploy", "empty targets, whole dataset", counts, firstRuns, hosts =>
             {
                 Reset(hosts);
-                return publish.Deploy(Specs(hosts), data.Base);
+                return Counted(hosts, () => publish.Deploy(Specs(hosts), data.Base));
             }));
         }
 
         // Every host gets a live release first (untimed); then every deploy edits the same static
         // file anew, so each timed deploy sends exactly one changed file to every host it names.
         publish.Deploy(Specs(_servers.Count), NextVariant(data));
-        var one = Measure("One file changed", "one static file edited", counts, runs, hosts => publish.Deploy(Specs(hosts), NextVariant(data)));
+        var one = Measure("One file changed", "one static file edited", counts, runs, hosts =>
+        {
+            var source = NextVariant(data);
+            return Counted(hosts, () => publish.Deploy(Specs(hosts), source));
+        });
 
         // The engine in this process, for comparison: its own live release everywhere first.
         InProcess(_servers.Count, NextVariant(data));
@@ -114,7 +122,7 @@ internal sealed class FleetBench : IDisposable
             {
                 var result = once(hosts);
                 results[hosts].Add(result);
-                Console.WriteLine($"  Fleet {name,-18} run {run + 1}/{runs}: {hosts,2} host(s) {result.Wall.TotalSeconds:0.000} s, client CPU {result.Cpu.TotalSeconds:0.00} s (load {Load()})");
+                Console.WriteLine($"  Fleet {name,-18} run {run + 1}/{runs}: {hosts,2} host(s) {result.Wall.TotalSeconds:0.000} s, client CPU {result.Cpu.TotalSeconds:0.00} s, servers {result.ServerCpu.TotalSeconds:0.00} s, links {result.LinkCpu.TotalSeconds:0.00} s (load {Load()})");
             }
         }
 
@@ -123,6 +131,30 @@ internal sealed class FleetBench : IDisposable
 
     /// <summary>The 1-minute load average, to see what else the machine was doing.</summary>
     public static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+
+    /// <summary>
+    /// Runs <paramref name="deploy"/> and adds the CPU time the first <paramref name="hosts"/> servers
+    /// spent meanwhile (each listening sshd's own and its reaped sessions', from /proc; the sessions
+    /// end, and are reaped, just after the client leaves) and the CPU time of this process (the links).
+    /// </summary>
+    private FleetRun Counted(int hosts, Func<FleetRun> deploy)
+    {
+        var servers = _servers.Take(hosts).ToArray();
+        var serverBefore = servers.Sum(s => ProcessCpu(s.ProcessId).TotalSeconds);
+        var linksBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var run = deploy();
+        var links = Process.GetCurrentProcess().TotalProcessorTime - linksBefore;
+        Thread.Sleep(500);
+        return run with { ServerCpu = TimeSpan.FromSeconds(servers.Sum(s => ProcessCpu(s.ProcessId).TotalSeconds) - serverBefore), LinkCpu = links };
+    }
+
+    /// <summary>utime + stime + cutime + cstime of a process (/proc/PID/stat fields 14 to 17, in clock ticks of 1/100 s).</summary>
+    private static TimeSpan ProcessCpu(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return TimeSpan.FromSeconds(fields.Skip(11).Take(4).Sum(f => long.Parse(f, System.Globalization.CultureInfo.InvariantCulture)) / 100.0);
+    }
 
     private string NextVariant(Dataset data) => data.Variant("fleet-one", 1, staticOnly: true, flavour: _flavour++);
 

@@ -8,7 +8,14 @@ namespace AtomicDeploy.Benchmarks;
 /// <param name="Wall">The <c>dotnet publish</c> process, start to exit.</param>
 /// <param name="Cpu">User plus system CPU time of that process and of the children it waited for.</param>
 /// <param name="Tasks">MSBuild's time per AtomicDeploy task and target, and the tasks' trace (process start, settings, connect).</param>
-internal sealed record FleetRun(TimeSpan Wall, TimeSpan Cpu, IReadOnlyDictionary<string, TimeSpan> Tasks);
+internal sealed record FleetRun(TimeSpan Wall, TimeSpan Cpu, IReadOnlyDictionary<string, TimeSpan> Tasks)
+{
+    /// <summary>CPU time of the servers' sshd sessions (and what they ran) during the deploy, all hosts together.</summary>
+    public TimeSpan ServerCpu { get; init; }
+
+    /// <summary>CPU time of the benchmark's own process during the deploy: the shaped links' relays.</summary>
+    public TimeSpan LinkCpu { get; init; }
+}
 
 /// <summary>
 /// A fresh <c>dotnet publish --no-build -p:AtomicDeploy=true</c> of the benchmark's app to some of
