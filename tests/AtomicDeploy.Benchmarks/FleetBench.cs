@@ -11,7 +11,7 @@ internal sealed record FleetCell(int Hosts, IReadOnlyList<FleetRun> Runs, IReadO
 
     public TimeSpan Cpu => ScenarioResult.Median(Runs.Select(r => r.Cpu).ToList());
 
-    public TimeSpan ServerCpu => ScenarioResult.Median(Runs.Select(r => r.ServerCpu).ToList());
+    public TimeSpan MachineCpu => ScenarioResult.Median(Runs.Select(r => r.MachineCpu).ToList());
 
     public TimeSpan LinkCpu => ScenarioResult.Median(Runs.Select(r => r.LinkCpu).ToList());
 
@@ -68,7 +68,7 @@ internal sealed class FleetBench : IDisposable
             results.Add(Measure("First deploy", "empty targets, whole dataset", counts, firstRuns, hosts =>
             {
                 Reset(hosts);
-                return Counted(hosts, () => publish.Deploy(Specs(hosts), data.Base));
+                return Counted(() => publish.Deploy(Specs(hosts), data.Base));
             }));
         }
 
@@ -78,7 +78,7 @@ internal sealed class FleetBench : IDisposable
         var one = Measure("One file changed", "one static file edited", counts, runs, hosts =>
         {
             var source = NextVariant(data);
-            return Counted(hosts, () => publish.Deploy(Specs(hosts), source));
+            return Counted(() => publish.Deploy(Specs(hosts), source));
         });
 
         // The engine in this process, for comparison: its own live release everywhere first.
@@ -122,7 +122,7 @@ internal sealed class FleetBench : IDisposable
             {
                 var result = once(hosts);
                 results[hosts].Add(result);
-                Console.WriteLine($"  Fleet {name,-18} run {run + 1}/{runs}: {hosts,2} host(s) {result.Wall.TotalSeconds:0.000} s, client CPU {result.Cpu.TotalSeconds:0.00} s, servers {result.ServerCpu.TotalSeconds:0.00} s, links {result.LinkCpu.TotalSeconds:0.00} s (load {Load()})");
+                Console.WriteLine($"  Fleet {name,-18} run {run + 1}/{runs}: {hosts,2} host(s) {result.Wall.TotalSeconds:0.000} s, client CPU {result.Cpu.TotalSeconds:0.00} s, machine {result.MachineCpu.TotalSeconds:0.00} s, links {result.LinkCpu.TotalSeconds:0.00} s (load {Load()})");
             }
         }
 
@@ -133,27 +133,24 @@ internal sealed class FleetBench : IDisposable
     public static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
     /// <summary>
-    /// Runs <paramref name="deploy"/> and adds the CPU time the first <paramref name="hosts"/> servers
-    /// spent meanwhile (each listening sshd's own and its reaped sessions', from /proc; the sessions
-    /// end, and are reaped, just after the client leaves) and the CPU time of this process (the links).
+    /// Runs <paramref name="deploy"/> and adds the CPU time the whole machine was busy meanwhile
+    /// (/proc/stat: every core, every process) and the CPU time of this process (the links' relays).
+    /// The servers' sessions cannot be counted by process: sshd leaves them to be reaped by init.
     /// </summary>
-    private FleetRun Counted(int hosts, Func<FleetRun> deploy)
+    private static FleetRun Counted(Func<FleetRun> deploy)
     {
-        var servers = _servers.Take(hosts).ToArray();
-        var serverBefore = servers.Sum(s => ProcessCpu(s.ProcessId).TotalSeconds);
+        var machineBefore = MachineBusy();
         var linksBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var run = deploy();
-        var links = Process.GetCurrentProcess().TotalProcessorTime - linksBefore;
-        Thread.Sleep(500);
-        return run with { ServerCpu = TimeSpan.FromSeconds(servers.Sum(s => ProcessCpu(s.ProcessId).TotalSeconds) - serverBefore), LinkCpu = links };
+        return run with { MachineCpu = MachineBusy() - machineBefore, LinkCpu = Process.GetCurrentProcess().TotalProcessorTime - linksBefore };
     }
 
-    /// <summary>utime + stime + cutime + cstime of a process (/proc/PID/stat fields 14 to 17, in clock ticks of 1/100 s).</summary>
-    private static TimeSpan ProcessCpu(int pid)
+    /// <summary>The machine's busy CPU time since boot: the first line of /proc/stat less idle and iowait, in ticks of 1/100 s.</summary>
+    private static TimeSpan MachineBusy()
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return TimeSpan.FromSeconds(fields.Skip(11).Take(4).Sum(f => long.Parse(f, System.Globalization.CultureInfo.InvariantCulture)) / 100.0);
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8)
+            .Select(f => long.Parse(f, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return TimeSpan.FromSeconds((fields.Sum() - fields[3] - fields[4]) / 100.0);
     }
 
     private string NextVariant(Dataset data) => data.Variant("fleet-one", 1, staticOnly: true, flavour: _flavour++);

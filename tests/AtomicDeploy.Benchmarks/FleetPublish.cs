@@ -10,8 +10,8 @@ namespace AtomicDeploy.Benchmarks;
 /// <param name="Tasks">MSBuild's time per AtomicDeploy task and target, and the tasks' trace (process start, settings, connect).</param>
 internal sealed record FleetRun(TimeSpan Wall, TimeSpan Cpu, IReadOnlyDictionary<string, TimeSpan> Tasks)
 {
-    /// <summary>CPU time of the servers' sshd sessions (and what they ran) during the deploy, all hosts together.</summary>
-    public TimeSpan ServerCpu { get; init; }
+    /// <summary>CPU time the whole machine was busy during the deploy (every core, every process: client, links, servers and any other work).</summary>
+    public TimeSpan MachineCpu { get; init; }
 
     /// <summary>CPU time of the benchmark's own process during the deploy: the shaped links' relays.</summary>
     public TimeSpan LinkCpu { get; init; }

@@ -143,9 +143,6 @@ internal sealed class SshServer : IDisposable
 
     public string HostSpec => $"{User}@127.0.0.1:{Port}";
 
-    /// <summary>The listening sshd's process id (the benchmark reads the CPU time of the sessions it reaped).</summary>
-    public int ProcessId => _process.Id;
-
     public List<string> Log { get; } = [];
 
     /// <summary>How many logins this server accepted so far (from its log).</summary>
