@@ -23,10 +23,20 @@ internal sealed class ConnectStarts : IDisposable
     private readonly SemaphoreSlim _slots;
     private readonly TimeSpan _retryDelay;
 
-    public ConnectStarts(int limit, TimeSpan retryDelay)
+    public ConnectStarts(int limit, TimeSpan retryDelay, int hosts)
     {
         _slots = new SemaphoreSlim(Math.Max(1, limit));
         _retryDelay = retryDelay;
+
+        // SSH.NET's asynchronous connect runs each handshake's continuations on the thread pool,
+        // which in a fresh build process has one thread per core and grows by about one every half
+        // second: the connections starting at once would queue for it. Never lowered.
+        ThreadPool.GetMinThreads(out var workers, out var completions);
+        var wanted = Environment.ProcessorCount + Math.Min(hosts, Math.Max(1, limit));
+        if (hosts > 1 && workers < wanted)
+        {
+            ThreadPool.SetMinThreads(wanted, completions);
+        }
     }
 
     /// <summary>Connects to <paramref name="target"/> through <paramref name="connect"/>, once more after a failure that may pass; the retry is logged to <paramref name="log"/>.</summary>

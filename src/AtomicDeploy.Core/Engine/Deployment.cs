@@ -64,7 +64,7 @@ public sealed class Deployment : IDisposable
         var sink = new DeploymentLog(log);
         var targets = settings.Hosts;
         var opened = new HostDeploy?[targets.Count];
-        using var starts = new ConnectStarts(settings.ConnectLimit, settings.ConnectRetryDelay);
+        using var starts = new ConnectStarts(settings.ConnectLimit, settings.ConnectRetryDelay, targets.Count);
         var failures = HostParallel.Each(Enumerable.Range(0, targets.Count).ToArray(), settings.Parallelism, i =>
         {
             var hostClock = Stopwatch.StartNew();

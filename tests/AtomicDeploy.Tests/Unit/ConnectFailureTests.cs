@@ -78,7 +78,7 @@ public sealed class ConnectFailureTests
     [TestMethod]
     public void A_retry_waits_holding_no_slot_and_a_second_failure_keeps_the_code_and_says_it_tried_twice()
     {
-        using var starts = new ConnectStarts(1, TimeSpan.FromMilliseconds(10));
+        using var starts = new ConnectStarts(1, TimeSpan.FromMilliseconds(10), 1);
         var log = new RecordingLog();
         var attempts = 0;
         var target = new DeployTarget("deploy@web1:22", null);
@@ -99,7 +99,7 @@ public sealed class ConnectFailureTests
     [TestMethod]
     public void A_failure_that_will_not_pass_is_not_tried_again()
     {
-        using var starts = new ConnectStarts(30, TimeSpan.FromMilliseconds(10));
+        using var starts = new ConnectStarts(30, TimeSpan.FromMilliseconds(10), 1);
         var log = new RecordingLog();
         var attempts = 0;
 
@@ -117,7 +117,7 @@ public sealed class ConnectFailureTests
     [TestMethod]
     public void Only_the_limit_of_connections_start_at_once()
     {
-        using var starts = new ConnectStarts(2, TimeSpan.Zero);
+        using var starts = new ConnectStarts(2, TimeSpan.Zero, 6);
         var running = 0;
         var most = 0;
         HostParallel.Each(Enumerable.Range(0, 6).ToArray(), int.MaxValue, i => starts.Connect(new DeployTarget($"h{i}", null), _ =>
