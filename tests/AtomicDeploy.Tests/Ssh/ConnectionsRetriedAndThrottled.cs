@@ -96,13 +96,12 @@ public sealed class ConnectionsRetriedAndThrottled
             var hosts = proxies.Select(p => Target(server, p, knownHosts.Combine("known_hosts"))).ToArray();
 
             var limited = OpenAll(EngineDeploy.Deploy(root, null, hosts: hosts) with { ConnectLimit = 2 }, proxies, out var limitedTime);
-            var unlimited = OpenAll(EngineDeploy.Deploy(root, null, hosts: hosts), proxies, out var unlimitedTime);
+            var unlimited = OpenAll(EngineDeploy.Deploy(root, null, hosts: hosts), proxies, out _);
 
             Assert.AreEqual(2, limited, "at most 2 connections started at once, and 2 did");
             Assert.IsGreaterThanOrEqualTo(3 * hold.TotalSeconds, limitedTime.TotalSeconds, "three waves");
             Assert.IsLessThan(30, limitedTime.TotalSeconds);
             Assert.AreEqual(5, unlimited, "the default limit (30) lets all 5 start at once");
-            Assert.IsLessThan(limitedTime.TotalSeconds, unlimitedTime.TotalSeconds);
         }
         finally
         {
