@@ -7,8 +7,9 @@
 # and writes docs/benchmarks.md. Options (passed on): --runs N (default 5), --first-runs N (default
 # 3), --large-runs N (default 3, the 50,000-file scenario), --only
 # first,none,one,small,renamed,previous,large,fleet (a quick look; writes no file; --only fleet
-# rewrites just the Fleet section), --skip-fleet (keeps the Fleet section as it is), --fleet-hosts N
-# (default 4), --skip-memory, --steps, --delay-ms 25, --mbit 100. The dataset and the app are cached
+# rewrites just the Fleet section), --skip-fleet (keeps the Fleet section as it is), --fleet-hosts
+# 1,4,20 (the default: the host counts of the fleet section, each deploy a fresh dotnet publish,
+# the largest count of sshd servers started, each behind its own link), --skip-memory, --steps, --delay-ms 25, --mbit 100. The dataset and the app are cached
 # in artifacts/bench/; the first run publishes them (needs nuget.org for the runtime packs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,7 @@ missing=""
 command -v rsync >/dev/null 2>&1 || missing="$missing rsync"
 [ -x /usr/sbin/sshd ] || missing="$missing openssh-server"
 command -v ssh >/dev/null 2>&1 || missing="$missing openssh-client"
+[ -x /usr/bin/time ] || missing="$missing time"
 if [ -n "$missing" ]; then
   echo "Installing what the benchmark needs:$missing"
   sudo_cmd=""

@@ -303,6 +303,9 @@ public static class ErrorCodes
     /// <summary>Warning: the stop command failed for a slot (the old one after a deploy, or the new one after a failure).</summary>
     public const string AppStopFailed = "AD0428";
 
+    /// <summary><c>AtomicDeployConnectLimit</c> is not a whole number of at least 1.</summary>
+    public const string ConnectLimitInvalid = "AD0760";
+
     /// <summary>Every code above, for tests and documentation checks.</summary>
     public static IReadOnlyList<string> All { get; } =
         typeof(ErrorCodes).GetFields()

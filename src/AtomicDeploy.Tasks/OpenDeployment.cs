@@ -171,6 +171,9 @@ public sealed class OpenDeployment : AtomicDeployTask
     /// <summary>How many hosts are worked on at once (default: all).</summary>
     public string? Parallelism { get; set; }
 
+    /// <summary>How many connections may be starting at once (default 30).</summary>
+    public string? ConnectLimit { get; set; }
+
     /// <summary><c>deploy</c> (default), <c>plan</c> (a dry run) or <c>inspect</c> (release list, rollback, unlock: no folder to deploy needed).</summary>
     public string? Operation { get; set; }
 
@@ -244,6 +247,7 @@ public sealed class OpenDeployment : AtomicDeployTask
         Rollout = Rollout,
         BatchSize = BatchSize,
         Parallelism = Parallelism,
+        ConnectLimit = ConnectLimit,
         AppPorts = AppPorts,
         AppStartCommand = AppStartCommand,
         AppStopCommand = AppStopCommand,

@@ -71,10 +71,14 @@ internal sealed class BenchApp
         return app;
     }
 
-    /// <summary>Runs <c>dotnet</c> as a user's shell would (a fresh process, no build node kept).</summary>
-    public ProcessResult Run(IEnumerable<string> arguments, bool trace = false) => Run(arguments, _folder, trace);
+    /// <summary>
+    /// Runs <c>dotnet</c> as a user's shell would (a fresh process, no build node kept). With
+    /// <paramref name="cpuTimes"/>, it runs under GNU time, which writes there the user and system
+    /// CPU seconds of the process and of every child it waited for.
+    /// </summary>
+    public ProcessResult Run(IEnumerable<string> arguments, bool trace = false, string? cpuTimes = null) => Run(arguments, _folder, trace, cpuTimes);
 
-    private ProcessResult Run(IEnumerable<string> arguments, string directory, bool trace = false)
+    private ProcessResult Run(IEnumerable<string> arguments, string directory, bool trace = false, string? cpuTimes = null)
     {
         var environment = DotNet.Environment(Packages, Temp);
         if (trace)
@@ -82,7 +86,9 @@ internal sealed class BenchApp
             environment["ATOMICDEPLOY_TRACE"] = "1";
         }
 
-        return ProcessRunner.Run("dotnet", arguments, directory, environment, TimeSpan.FromMinutes(10));
+        return cpuTimes is null
+            ? ProcessRunner.Run("dotnet", arguments, directory, environment, TimeSpan.FromMinutes(10))
+            : ProcessRunner.Run("/usr/bin/time", ["-f", "%U %S", "-o", cpuTimes, "dotnet", .. arguments], directory, environment, TimeSpan.FromMinutes(10));
     }
 
     private void Check(IEnumerable<string> arguments, string directory)

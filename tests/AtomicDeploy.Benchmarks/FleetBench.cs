@@ -1,27 +1,38 @@
 using System.Diagnostics;
-using AtomicDeploy.Core;
 using AtomicDeploy.Core.Engine;
-using AtomicDeploy.Core.Operations;
-using AtomicDeploy.Core.Planning;
-using AtomicDeploy.Core.Remote;
 using AtomicDeploy.Tests.Infrastructure;
 
 namespace AtomicDeploy.Benchmarks;
 
-/// <summary>One row of the fleet table: the times of one host and of all hosts, for one scenario.</summary>
-internal sealed record FleetResult(string Name, string Description, int Hosts, IReadOnlyList<TimeSpan> One, IReadOnlyList<TimeSpan> Many)
+/// <summary>One scenario's numbers for one host count: the runs as users run them, and the engine's in-process times.</summary>
+internal sealed record FleetCell(int Hosts, IReadOnlyList<FleetRun> Runs, IReadOnlyList<TimeSpan> InProcess)
 {
-    public TimeSpan OneMedian => ScenarioResult.Median(One);
+    public TimeSpan Wall => ScenarioResult.Median(Runs.Select(r => r.Wall).ToList());
 
-    public TimeSpan ManyMedian => ScenarioResult.Median(Many);
+    public TimeSpan Cpu => ScenarioResult.Median(Runs.Select(r => r.Cpu).ToList());
 
-    public double Ratio => ManyMedian / OneMedian;
+    public TimeSpan MachineCpu => ScenarioResult.Median(Runs.Select(r => r.MachineCpu).ToList());
+
+    public TimeSpan LinkCpu => ScenarioResult.Median(Runs.Select(r => r.LinkCpu).ToList());
+
+    public TimeSpan? InProcessMedian => InProcess.Count == 0 ? null : ScenarioResult.Median(InProcess);
+
+    /// <summary>The median of one MSBuild task's (or trace part's) time; zero when it was not seen.</summary>
+    public TimeSpan Task(string name) => ScenarioResult.Median(Runs.Select(r => r.Tasks.TryGetValue(name, out var t) ? t : TimeSpan.Zero).ToList());
+}
+
+/// <summary>One row group of the fleet table: a scenario at every host count.</summary>
+internal sealed record FleetResult(string Name, string Description, IReadOnlyList<FleetCell> Cells)
+{
+    public FleetCell? Cell(int hosts) => Cells.FirstOrDefault(c => c.Hosts == hosts);
 }
 
 /// <summary>
 /// A fleet of real sshd servers on 127.0.0.1, each behind its own shaped link and each with its own
-/// disk under the same deploy path (so one <see cref="Deployment"/> reaches them all, as with real
-/// hosts). Deploys go through the fleet engine exactly as the tasks run it, to one host or to all.
+/// disk under the same deploy path (so one deploy reaches them all, as with real hosts). Each
+/// deploy is a fresh <c>dotnet publish</c> to the first 1, 4, ... of them (<see cref="FleetPublish"/>),
+/// the host counts taking turns (their order reversed every other run); the one-file change is also
+/// timed through the engine in this process, as a second column.
 /// </summary>
 internal sealed class FleetBench : IDisposable
 {
@@ -29,12 +40,14 @@ internal sealed class FleetBench : IDisposable
     private readonly List<SshServer> _servers = [];
     private readonly List<ShapedLink> _links = [];
     private readonly string _knownHosts;
+    private int _flavour = 100;
 
     public FleetBench(int count, TimeSpan oneWayDelay, long bitsPerSecond)
     {
         for (var i = 0; i < count; i++)
         {
             _servers.Add(SshServer.StartWithOwnDisk(_common.Path));
+            _servers[^1].Authorize(_servers[0]);
             _links.Add(new ShapedLink(_servers[^1].Port, oneWayDelay, bitsPerSecond));
         }
 
@@ -44,27 +57,43 @@ internal sealed class FleetBench : IDisposable
 
     private string Root => _common.Path + "/app";
 
-    /// <summary>Runs the first deploy and the one-file change, each to one host and to every host, runs alternating.</summary>
-    public IReadOnlyList<FleetResult> Run(Dataset data, int runs, int firstRuns)
+    /// <summary>The first deploy (unless <paramref name="firstRuns"/> is 0) and the one-file change at each of <paramref name="counts"/> hosts.</summary>
+    public IReadOnlyList<FleetResult> Run(Dataset data, BenchApp app, IReadOnlyList<int> counts, int runs, int firstRuns)
     {
-        var first = Measure("First deploy", "empty targets, whole dataset", firstRuns, (hosts, _) =>
+        var publish = new FleetPublish(app, Root, _knownHosts, _servers[0].ClientKeyFile);
+        publish.Warm(data.Base);
+        List<FleetResult> results = [];
+        if (firstRuns > 0)
         {
-            Reset();
-            return Deploy(hosts, data.Base);
-        });
-        var oneA = data.Variant("one-a", 1, staticOnly: true, flavour: 1);
-        var oneB = data.Variant("one-b", 1, staticOnly: true, flavour: 2);
-        var one = Measure("One file changed", "one static file edited", runs, (hosts, run) =>
-        {
-            if (run == 0)
+            results.Add(Measure("First deploy", "empty targets, whole dataset", counts, firstRuns, hosts =>
             {
-                Reset();
-                Deploy(hosts, oneA);
-            }
+                Reset(hosts);
+                return Counted(() => publish.Deploy(Specs(hosts), data.Base));
+            }));
+        }
 
-            return Deploy(hosts, run % 2 == 0 ? oneB : oneA);
+        // Every host gets a live release first (untimed); then every deploy edits the same static
+        // file anew, so each timed deploy sends exactly one changed file to every host it names.
+        publish.Deploy(Specs(_servers.Count), NextVariant(data));
+        var one = Measure("One file changed", "one static file edited", counts, runs, hosts =>
+        {
+            var source = NextVariant(data);
+            return Counted(() => publish.Deploy(Specs(hosts), source));
         });
-        return [first, one];
+
+        // The engine in this process, for comparison: its own live release everywhere first.
+        InProcess(_servers.Count, NextVariant(data));
+        var inProcess = counts.ToDictionary(n => n, _ => new List<TimeSpan>());
+        for (var run = 0; run < runs; run++)
+        {
+            foreach (var hosts in Order(counts, run))
+            {
+                inProcess[hosts].Add(InProcess(hosts, NextVariant(data)));
+            }
+        }
+
+        results.Add(one with { Cells = one.Cells.Select(c => c with { InProcess = inProcess[c.Hosts] }).ToArray() });
+        return results;
     }
 
     public void Dispose()
@@ -82,24 +111,56 @@ internal sealed class FleetBench : IDisposable
         _common.Dispose();
     }
 
-    private FleetResult Measure(string name, string description, int runs, Func<int, int, TimeSpan> once)
+    private static IEnumerable<int> Order(IReadOnlyList<int> counts, int run) => run % 2 == 0 ? counts : counts.Reverse();
+
+    private static FleetResult Measure(string name, string description, IReadOnlyList<int> counts, int runs, Func<int, FleetRun> once)
     {
-        var one = new List<TimeSpan>();
-        var many = new List<TimeSpan>();
+        var results = counts.ToDictionary(n => n, _ => new List<FleetRun>());
         for (var run = 0; run < runs; run++)
         {
-            one.Add(once(1, run));
-            many.Add(once(_servers.Count, run));
-            Console.WriteLine($"  Fleet {name,-18} run {run + 1}/{runs}: 1 host {one[^1].TotalSeconds:0.000} s, {_servers.Count} hosts {many[^1].TotalSeconds:0.000} s");
+            foreach (var hosts in Order(counts, run))
+            {
+                var result = once(hosts);
+                results[hosts].Add(result);
+                Console.WriteLine($"  Fleet {name,-18} run {run + 1}/{runs}: {hosts,2} host(s) {result.Wall.TotalSeconds:0.000} s, client CPU {result.Cpu.TotalSeconds:0.00} s, machine {result.MachineCpu.TotalSeconds:0.00} s, links {result.LinkCpu.TotalSeconds:0.00} s (load {Load()})");
+            }
         }
 
-        return new FleetResult(name, description, _servers.Count, one, many);
+        return new FleetResult(name, description, counts.Select(n => new FleetCell(n, results[n], [])).ToArray());
     }
 
-    /// <summary>Empties every server's deploy folder.</summary>
-    private void Reset()
+    /// <summary>The 1-minute load average, to see what else the machine was doing.</summary>
+    public static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+
+    /// <summary>
+    /// Runs <paramref name="deploy"/> and adds the CPU time the whole machine was busy meanwhile
+    /// (/proc/stat: every core, every process) and the CPU time of this process (the links' relays).
+    /// The servers' sessions cannot be counted by process: sshd leaves them to be reaped by init.
+    /// </summary>
+    private static FleetRun Counted(Func<FleetRun> deploy)
     {
-        foreach (var server in _servers)
+        var machineBefore = MachineBusy();
+        var linksBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var run = deploy();
+        return run with { MachineCpu = MachineBusy() - machineBefore, LinkCpu = Process.GetCurrentProcess().TotalProcessorTime - linksBefore };
+    }
+
+    /// <summary>The machine's busy CPU time since boot: the first line of /proc/stat less idle and iowait, in ticks of 1/100 s.</summary>
+    private static TimeSpan MachineBusy()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8)
+            .Select(f => long.Parse(f, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return TimeSpan.FromSeconds((fields.Sum() - fields[3] - fields[4]) / 100.0);
+    }
+
+    private string NextVariant(Dataset data) => data.Variant("fleet-one", 1, staticOnly: true, flavour: _flavour++);
+
+    private string[] Specs(int hosts) => Enumerable.Range(0, hosts).Select(i => $"{_servers[i].User}@127.0.0.1:{_links[i].Port}").ToArray();
+
+    /// <summary>Empties the deploy folder of the first <paramref name="hosts"/> servers.</summary>
+    private void Reset(int hosts)
+    {
+        foreach (var server in _servers.Take(hosts))
         {
             var app = Path.Combine(server.Disk!, "app");
             if (Directory.Exists(app))
@@ -109,17 +170,16 @@ internal sealed class FleetBench : IDisposable
         }
     }
 
-    /// <summary>A whole deploy to the first <paramref name="hosts"/> servers with fresh connections, timed from the first connection to the end of pruning.</summary>
-    private TimeSpan Deploy(int hosts, string source)
+    /// <summary>A whole deploy through the engine in this process to the first <paramref name="hosts"/> servers with fresh connections, timed from the first connection to the end of pruning.</summary>
+    private TimeSpan InProcess(int hosts, string source)
     {
         var clock = Stopwatch.StartNew();
         var targets = Enumerable.Range(0, hosts)
-            .Select(i => new DeployTarget(_servers[i].HostSpec, EngineDeploy.Settings(_servers[i].User, _links[i].Port, _knownHosts, _servers[i].ClientKeyFile)))
+            .Select(i => new DeployTarget(_servers[i].HostSpec, EngineDeploy.Settings(_servers[i].User, _links[i].Port, _knownHosts, _servers[0].ClientKeyFile)))
             .ToArray();
         var settings = EngineDeploy.Deploy(Root, source, hosts: targets, timeout: TimeSpan.FromMinutes(5), lockWait: TimeSpan.FromSeconds(10));
         using var deployment = Deployment.Open(settings, new RecordingLog(), t => EngineDeploy.Connect(t.Ssh!));
         deployment.Run(DateTime.UtcNow, CancellationToken.None);
-
         return clock.Elapsed;
     }
 }

@@ -39,10 +39,11 @@ var largeRuns = int.Parse(Option("large-runs", "3"), CultureInfo.InvariantCultur
 var shape = new LinkShape(2 * oneWayDelay, megabits * 1_000_000);
 List<ScenarioResult> results = [];
 MemoryProbe.Result? memory = null;
+var runFleet = !options.ContainsKey("skip-fleet") && (only.Length == 0 || only.Split(',').Contains("fleet"));
+var app = only != "fleet" || runFleet ? BenchApp.Create(repo, work) : null;
 if (only != "fleet")
 {
-    var app = BenchApp.Create(repo, work);
-    var publish = new PublishContender(server, link.Port, knownHosts, app);
+    var publish = new PublishContender(server, link.Port, knownHosts, app!);
     results = Scenarios.Run(data, new Contenders(publish, engine, rsync, link), runs, firstRuns, largeRuns, only).ToList();
     if (!options.ContainsKey("skip-memory") && (only.Length == 0 || only.Split(',').Contains("large")))
     {
@@ -50,12 +51,21 @@ if (only != "fleet")
     }
 }
 
-var fleetHosts = int.Parse(Option("fleet-hosts", "4"), CultureInfo.InvariantCulture);
+var fleetHosts = Option("fleet-hosts", "1,4,20").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).Order().ToArray();
 IReadOnlyList<FleetResult> fleet = [];
-if (!options.ContainsKey("skip-fleet") && (only.Length == 0 || only.Split(',').Contains("fleet")))
+var fleetConditions = string.Empty;
+if (runFleet)
 {
-    using var bench = new FleetBench(fleetHosts, oneWayDelay, megabits * 1_000_000);
-    fleet = bench.Run(data, runs, firstRuns);
+    var loadBefore = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
+    var started = DateTime.UtcNow;
+    using (var bench = new FleetBench(fleetHosts.Max(), oneWayDelay, megabits * 1_000_000))
+    {
+        fleet = bench.Run(data, app!, fleetHosts, runs, firstRuns);
+    }
+
+    var loadAfter = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
+    fleetConditions = $"Run on {started:yyyy-MM-dd} from {started:HH:mm} to {DateTime.UtcNow:HH:mm} UTC, {machine}. Load average (1, 5, 15 min; /proc/loadavg) before: {loadBefore}; after: {loadAfter}. Other work shared the machine's cores during the run.";
+    Console.WriteLine(fleetConditions);
 }
 
 Console.WriteLine();
@@ -70,6 +80,7 @@ if (results.Count > 0)
 if (fleet.Count > 0)
 {
     Console.WriteLine(FleetReport.Table(fleet));
+    Console.WriteLine(FleetReport.Breakdown(fleet));
 }
 
 if (only.Length == 0)
@@ -77,14 +88,14 @@ if (only.Length == 0)
     var command = "./build/bench.sh" + (runs != 5 || firstRuns != 3 || largeRuns != 3 ? $" --runs {runs} --first-runs {firstRuns} --large-runs {largeRuns}" : string.Empty);
     var markdown = Report.Markdown(command, machine, datasetText, linkText, runs, firstRuns, largeRuns, results, memory, shape);
     // Without a fleet run (--skip-fleet) the fleet section stays as the last run wrote it.
-    var fleetSection = fleet.Count > 0 ? FleetReport.Section(fleet, runs, firstRuns) : ExistingFleetSection(output);
+    var fleetSection = fleet.Count > 0 ? FleetReport.Section(fleet, runs, firstRuns, fleetConditions) : ExistingFleetSection(output);
     File.WriteAllText(output, fleetSection is null ? markdown.TrimEnd() + "\n" : FleetReport.Replace(markdown, fleetSection));
     Console.WriteLine($"Wrote {Path.GetRelativePath(repo, output)}.");
 }
 else if (only == "fleet" && File.Exists(output))
 {
     // Only the fleet section is new: the other tables stay as the last full run wrote them.
-    File.WriteAllText(output, FleetReport.Replace(File.ReadAllText(output), FleetReport.Section(fleet, runs, firstRuns)));
+    File.WriteAllText(output, FleetReport.Replace(File.ReadAllText(output), FleetReport.Section(fleet, runs, firstRuns, fleetConditions)));
     Console.WriteLine($"Updated the fleet section of {Path.GetRelativePath(repo, output)}.");
 }
 

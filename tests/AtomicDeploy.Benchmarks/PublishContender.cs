@@ -93,7 +93,7 @@ internal sealed partial class PublishContender(SshServer server, int port, strin
     }
 
     /// <summary>The lines of MSBuild's performance summary for our own tasks and targets.</summary>
-    private static Dictionary<string, TimeSpan> TaskTimes(string output)
+    internal static Dictionary<string, TimeSpan> TaskTimes(string output)
     {
         var times = new Dictionary<string, TimeSpan>();
         foreach (Match line in PerformanceLine().Matches(output))
@@ -108,7 +108,7 @@ internal sealed partial class PublishContender(SshServer server, int port, strin
         return times;
     }
 
-    private static ProcessResult Check(ProcessResult result) =>
+    internal static ProcessResult Check(ProcessResult result) =>
         result.ExitCode == 0 ? result : throw new InvalidOperationException($"dotnet publish failed ({result.ExitCode}):\n{result.All}");
 
     // The closing line of a deploy, or of one that found nothing changed.
@@ -116,7 +116,7 @@ internal sealed partial class PublishContender(SshServer server, int port, strin
     private static partial Regex SummaryTime();
 
     [GeneratedRegex(@"AtomicDeploy trace: process start to OpenDeployment (-?[0-9]+) ms, settings \(git included\) ([0-9]+) ms, connect ([0-9]+) ms")]
-    private static partial Regex Trace();
+    internal static partial Regex Trace();
 
     // "      123 ms  OpenDeployment      1 calls" in the task and target performance summaries.
     [GeneratedRegex(@"^\s+([0-9]+) ms\s+(\S+)\s+[0-9]+ calls", RegexOptions.Multiline)]

@@ -172,6 +172,9 @@ public sealed class DeployInputs
     /// <summary>How many hosts are worked on at once.</summary>
     public string? Parallelism { get; init; }
 
+    /// <summary><c>AtomicDeployConnectLimit</c>: how many connections may be starting at once.</summary>
+    public string? ConnectLimit { get; init; }
+
     /// <summary>What the deploy is asked to do.</summary>
     public DeployOperation Operation { get; init; } = DeployOperation.Deploy;
 }

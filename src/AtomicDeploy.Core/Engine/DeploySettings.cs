@@ -63,6 +63,12 @@ public sealed record DeploySettings
     /// <summary>How many hosts are worked on at once.</summary>
     public int Parallelism { get; init; } = int.MaxValue;
 
+    /// <summary>How many connections may be starting (TCP, SSH handshake, login) at once (<c>AtomicDeployConnectLimit</c>).</summary>
+    public int ConnectLimit { get; init; } = ConnectStarts.DefaultLimit;
+
+    /// <summary>How long a connection that failed on a passing network error waits before its one retry.</summary>
+    public TimeSpan ConnectRetryDelay { get; init; } = ConnectStarts.DefaultRetryDelay;
+
     /// <summary>The folder to deploy.</summary>
     public DeploySource Source { get; init; } = new(null, new HashSet<string>());
 
@@ -104,6 +110,7 @@ public sealed record DeploySettings
             TimeSpan.FromSeconds(WholeNumber(inputs.LockTimeout, 60, 0, ErrorCodes.TimeoutInvalid, "AtomicDeployLockTimeout")));
         var slots = AppSlotSettings.Parse(inputs, hooks.CommandTimeout);
         var parallelism = WholeNumber(inputs.Parallelism, int.MaxValue, 1, ErrorCodes.ParallelismInvalid, "AtomicDeployParallelism");
+        var connectLimit = WholeNumber(inputs.ConnectLimit, ConnectStarts.DefaultLimit, 1, ErrorCodes.ConnectLimitInvalid, "AtomicDeployConnectLimit");
         var source = ParseSource(inputs);
         var hosts = DeployTargets.Parse(inputs, homeFolder, log, hooks);
         var once = OnceSettings.Parse(inputs, hooks.CommandTimeout, hosts, Environment.GetEnvironmentVariable);
@@ -125,6 +132,7 @@ public sealed record DeploySettings
             Slots = slots,
             Timeouts = timeouts,
             Parallelism = parallelism,
+            ConnectLimit = connectLimit,
             Source = source,
             Context = readGit
                 ? DeployContext.ReadingGit(Environment.UserName, Environment.MachineName, version, () => GitMetadata.TryRead(inputs.ProjectDirectory!, log))

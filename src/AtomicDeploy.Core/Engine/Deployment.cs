@@ -53,7 +53,9 @@ public sealed class Deployment : IDisposable
 
     /// <summary>
     /// Connects to every host (verifying its host key and logging in) through <paramref name="connect"/>,
-    /// at most <see cref="DeploySettings.Parallelism"/> at a time. If any host cannot be reached,
+    /// at most <see cref="DeploySettings.Parallelism"/> at a time, with at most
+    /// <see cref="DeploySettings.ConnectLimit"/> connections starting at once, each tried once more
+    /// after a failure that may pass (<see cref="ConnectStarts"/>). If any host cannot be reached,
     /// every connection is closed and nothing was changed anywhere.
     /// </summary>
     public static Deployment Open(DeploySettings settings, IDeployLog log, Func<DeployTarget, IRemoteShell> connect)
@@ -62,10 +64,12 @@ public sealed class Deployment : IDisposable
         var sink = new DeploymentLog(log);
         var targets = settings.Hosts;
         var opened = new HostDeploy?[targets.Count];
+        using var starts = new ConnectStarts(settings.ConnectLimit, settings.ConnectRetryDelay, targets.Count);
         var failures = HostParallel.Each(Enumerable.Range(0, targets.Count).ToArray(), settings.Parallelism, i =>
         {
             var hostClock = Stopwatch.StartNew();
-            opened[i] = new HostDeploy(targets[i], connect(targets[i]), settings, new HostLog(sink, targets.Count > 1 ? targets[i].Name : null), hostClock);
+            var shell = starts.Connect(targets[i], connect, new HostLog(sink, null));
+            opened[i] = new HostDeploy(targets[i], shell, settings, new HostLog(sink, targets.Count > 1 ? targets[i].Name : null), hostClock);
         });
 
         // The git metadata was read while connecting; wait for it here, so its warning, if any,

@@ -27,7 +27,11 @@ public sealed class RemoteProcess : IDisposable
         _closeInput = closeInput;
         _waitForExit = waitForExit;
         _release = release;
-        _reader = Task.Run(() => Read(output, skipUntil));
+        // A thread of its own, not the thread pool's: the read blocks for the whole deploy, and a
+        // fresh build process has as many pool threads as cores, so the lock holders of a fleet
+        // would take them all and SSH.NET's own continuations would queue behind them (the pool
+        // adds a thread only about every half second).
+        _reader = Task.Factory.StartNew(() => Read(output, skipUntil), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>True once the script's output has ended: the script, or the connection, is gone.</summary>

@@ -87,7 +87,12 @@ public sealed class SshShell : IRemoteShell
         }
 
         var client = new SshClient(info) { KeepAliveInterval = settings.KeepAliveInterval };
-        client.HostKeyReceived += (_, e) => e.CanTrust = check.Trust(e.HostKey);
+        var keySeen = false;
+        client.HostKeyReceived += (_, e) =>
+        {
+            keySeen = true;
+            e.CanTrust = check.Trust(e.HostKey);
+        };
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -125,7 +130,8 @@ public sealed class SshShell : IRemoteShell
         {
             client.Dispose();
             throw new DeployException(ErrorCodes.Unreachable,
-                $"Cannot connect to {settings.Host}{route.Through} within {settings.ConnectTimeout.TotalSeconds:0} s ({e.GetType().Name}: {ServerText.ForLog(e.Message)}). Check the host name, the port and that sshd runs there.", e);
+                $"Cannot connect to {settings.Host}{route.Through} within {settings.ConnectTimeout.TotalSeconds:0} s ({e.GetType().Name}: {ServerText.ForLog(e.Message)}). Check the host name, the port and that sshd runs there.",
+                ConnectFailure.MayPass(e, keySeen) ? ConnectFailure.Passing(e) : e);
         }
     }
 

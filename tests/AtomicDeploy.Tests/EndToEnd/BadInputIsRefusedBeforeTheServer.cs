@@ -32,6 +32,7 @@ public sealed class BadInputIsRefusedBeforeTheServer
             (ErrorCodes.SharedPathInvalid, [.. good, "AtomicDeploySharedPaths=../outside"]),
             (ErrorCodes.HostKeyUnknown, [.. good, $"AtomicDeployKnownHostsFile={empty.Combine("known_hosts")}"]),
             (ErrorCodes.ParallelismInvalid, [.. good, $"AtomicDeployHost=\"{server.HostSpec};{server.User}@localhost:{server.Port}\"", "AtomicDeployParallelism=0"]),
+            (ErrorCodes.ConnectLimitInvalid, [.. good, "AtomicDeployConnectLimit=many"]),
             (ErrorCodes.FleetHostRepeated, [.. good, $"AtomicDeployHost=\"{server.HostSpec};{server.HostSpec}\""]),
             // Two-slot mode: the properties reach the engine's checks through the targets.
             (ErrorCodes.AppPortsNotTwo, [.. good, "AtomicDeployAppPorts=5001", "AtomicDeployAppStartCommand=true", "AtomicDeployAppStopCommand=true"]),

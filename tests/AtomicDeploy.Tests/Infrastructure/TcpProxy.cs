@@ -6,14 +6,19 @@ namespace AtomicDeploy.Tests.Infrastructure;
 /// <summary>
 /// A TCP relay on 127.0.0.1 in front of the test sshd, so a test can cut a live connection the way
 /// a network failure does (both sockets reset at once), or stall it as a black hole does (the
-/// connections stay open, nothing gets through).
+/// connections stay open, nothing gets through). It can also drop the first connections before
+/// anything is relayed (as a busy sshd's MaxStartups does), hold each new one back for a while (a
+/// slow link's handshake), and tells when it accepted each connection.
 /// </summary>
 internal sealed class TcpProxy : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly List<Socket> _sockets = [];
     private readonly int _targetPort;
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private readonly List<TimeSpan> _accepted = [];
     private volatile bool _stalled;
+    private int _toDrop;
 
     public TcpProxy(int targetPort)
     {
@@ -23,6 +28,33 @@ internal sealed class TcpProxy : IDisposable
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>How many of the next connections are closed on arrival, before the server's banner: reset, or closed as a FIN.</summary>
+    public void DropNext(int count, bool reset)
+    {
+        _dropReset = reset;
+        Volatile.Write(ref _toDrop, count);
+    }
+
+    private volatile bool _dropReset;
+
+    /// <summary>How long each connection waits after it arrived before anything is relayed.</summary>
+    public TimeSpan HoldEach { get; set; }
+
+    /// <summary>When each connection arrived, in the proxy's own time (from its start).</summary>
+    public IReadOnlyList<TimeSpan> Accepted
+    {
+        get
+        {
+            lock (_accepted)
+            {
+                return _accepted.ToArray();
+            }
+        }
+    }
+
+    /// <summary>The proxy's own clock, as <see cref="Accepted"/> counts it.</summary>
+    public TimeSpan Now => _clock.Elapsed;
 
     /// <summary>From now on, nothing is relayed either way; the connections stay open until <see cref="Cut"/>.</summary>
     public void Stall() => _stalled = true;
@@ -68,17 +100,39 @@ internal sealed class TcpProxy : IDisposable
                 return;
             }
 
-            var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await server.ConnectAsync(IPAddress.Loopback, _targetPort);
-            lock (_sockets)
+            lock (_accepted)
             {
-                _sockets.Add(client);
-                _sockets.Add(server);
+                _accepted.Add(_clock.Elapsed);
             }
 
-            _ = PumpAsync(client, server);
-            _ = PumpAsync(server, client);
+            if (Interlocked.Decrement(ref _toDrop) >= 0)
+            {
+                client.LingerState = new LingerOption(_dropReset, 0);
+                client.Close();
+                continue;
+            }
+
+            _ = RelayAsync(client);
         }
+    }
+
+    private async Task RelayAsync(Socket client)
+    {
+        if (HoldEach > TimeSpan.Zero)
+        {
+            await Task.Delay(HoldEach);
+        }
+
+        var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await server.ConnectAsync(IPAddress.Loopback, _targetPort);
+        lock (_sockets)
+        {
+            _sockets.Add(client);
+            _sockets.Add(server);
+        }
+
+        _ = PumpAsync(client, server);
+        _ = PumpAsync(server, client);
     }
 
     private async Task PumpAsync(Socket from, Socket to)

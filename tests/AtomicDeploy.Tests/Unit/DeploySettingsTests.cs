@@ -28,6 +28,7 @@ public sealed class DeploySettingsTests
     [DataRow("KeepReleases", "0", ErrorCodes.KeepInvalid)]
     [DataRow("CopyMode", "symlink", ErrorCodes.CopyModeInvalid)]
     [DataRow("Parallelism", "none", ErrorCodes.ParallelismInvalid)]
+    [DataRow("ConnectLimit", "0", ErrorCodes.ConnectLimitInvalid)]
     [DataRow("LockTimeout", "-1", ErrorCodes.TimeoutInvalid)]
     [DataRow("HealthCheckUrl", "/health", ErrorCodes.HealthCheckUrlInvalid)]
     [DataRow("HostKeyPolicy", "Yolo", ErrorCodes.HostKeySettingInvalid)]
@@ -43,6 +44,7 @@ public sealed class DeploySettingsTests
             KeepReleases = property == "KeepReleases" ? value : null,
             CopyMode = property == "CopyMode" ? value : null,
             Parallelism = property == "Parallelism" ? value : null,
+            ConnectLimit = property == "ConnectLimit" ? value : null,
             LockTimeout = property == "LockTimeout" ? value : null,
             HealthCheckUrl = property == "HealthCheckUrl" ? value : null,
             HostKeyPolicy = property == "HostKeyPolicy" ? value : null,
