@@ -30,21 +30,18 @@ public static class LocalPath
     /// under a Windows home, <c>%NAME%</c> is the variable's value from <paramref name="environment"/>
     /// (<c>%USERPROFILE%</c> is the home folder when the variable is unset), and an unknown one stays as written.
     /// </summary>
-    public static string Expand(string path, string home, Func<string, string?> environment)
-    {
-        var windows = IsWindows(home);
-        if (path == "~")
-        {
-            return home;
-        }
+    public static string Expand(string path, string home, Func<string, string?> environment) =>
+        UnderHome(path, home) ?? (IsWindows(home) ? Variables(path, home, environment) : path);
 
-        if (path.StartsWith("~/", StringComparison.Ordinal) || (windows && path.StartsWith(@"~\", StringComparison.Ordinal)))
-        {
-            return Join(home, path[2..]);
-        }
-
-        return windows ? Variables(path, home, environment) : path;
-    }
+    /// <summary>
+    /// <paramref name="path"/> with its leading <c>~</c> as <paramref name="home"/> (<c>~</c>, <c>~/x</c>,
+    /// and under a Windows home <c>~\x</c>), or null when it does not start so: the one rule for the
+    /// properties, the ssh config's file names and its <c>Include</c> lines.
+    /// </summary>
+    public static string? UnderHome(string path, string home) =>
+        path == "~" ? home
+        : path.StartsWith("~/", StringComparison.Ordinal) || (IsWindows(home) && path.StartsWith(@"~\", StringComparison.Ordinal)) ? Join(home, path[2..])
+        : null;
 
     private static string Variables(string path, string home, Func<string, string?> environment)
     {

@@ -10,9 +10,8 @@ internal static class SshConfigInclude
     public static IEnumerable<string> Files(string argument, string sshFolder)
     {
         var home = Path.GetDirectoryName(sshFolder) ?? sshFolder;
-        var path = argument.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(home, argument[2..])
-            : Path.IsPathRooted(argument) ? argument
-            : Path.Combine(sshFolder, argument);
+        var path = LocalPath.UnderHome(argument, home)
+            ?? (Path.IsPathRooted(argument) ? argument : Path.Combine(sshFolder, argument));
         var root = Path.GetPathRoot(path) ?? "/";
         IEnumerable<string> found = [root];
         foreach (var part in path[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))

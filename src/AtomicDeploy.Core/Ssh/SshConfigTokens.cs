@@ -13,10 +13,7 @@ public static class SshConfigTokens
     /// <summary>Expands the tokens of <paramref name="text"/>; an unknown token is a coded error naming <paramref name="where"/>.</summary>
     public static string Expand(string text, string where, string host, string originalHost, string remoteUser, string localUser, int port, string homeFolder)
     {
-        if (text == "~" || text.StartsWith("~/", StringComparison.Ordinal) || (LocalPath.IsWindows(homeFolder) && text.StartsWith(@"~\", StringComparison.Ordinal)))
-        {
-            text = LocalPath.Expand(text, homeFolder, _ => null);
-        }
+        text = LocalPath.UnderHome(text, homeFolder) ?? text;
 
         var result = new StringBuilder();
         for (var i = 0; i < text.Length; i++)
