@@ -13,10 +13,7 @@ public sealed class FleetOperationsThroughMsBuild
     [TestMethod]
     public void List_dry_run_rollback_and_unlock_work_on_every_host_and_a_release_one_host_lacks_changes_none()
     {
-        if (Environment.UserName != "root")
-        {
-            Assert.Inconclusive("A fleet of servers with their own disks needs mount namespaces: run the tests as root (CI does).");
-        }
+        SshFleet.RequireRoot();
 
         using var fleet = new SshFleet(2);
         using var app = new WebApp();

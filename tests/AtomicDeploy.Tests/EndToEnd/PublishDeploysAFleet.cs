@@ -10,10 +10,7 @@ public sealed class PublishDeploysAFleet
     [TestMethod]
     public void Every_host_of_the_property_and_of_the_items_gets_the_same_release_with_one_summary_line_each()
     {
-        if (Environment.UserName != "root")
-        {
-            Assert.Inconclusive("A fleet of servers with their own disks needs mount namespaces: run the tests as root (CI does).");
-        }
+        SshFleet.RequireRoot();
 
         using var fleet = new SshFleet(3);
         using var app = new WebApp();

@@ -13,10 +13,7 @@ public sealed class RolesThroughPublish
     [TestMethod]
     public void Web_and_worker_hosts_run_their_own_roles_after_switch_commands_and_health_checks()
     {
-        if (Environment.UserName != "root")
-        {
-            Assert.Inconclusive("A fleet of servers with their own disks needs mount namespaces: run the tests as root (CI does).");
-        }
+        SshFleet.RequireRoot();
 
         using var fleet = new SshFleet(4);
         using var app = new WebApp();

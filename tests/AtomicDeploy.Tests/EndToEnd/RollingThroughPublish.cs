@@ -16,10 +16,7 @@ public sealed class RollingThroughPublish
     [TestMethod]
     public void Two_batches_switch_in_turn_and_a_failing_second_batch_stops_the_rollout_with_the_first_on_the_new_release()
     {
-        if (Environment.UserName != "root")
-        {
-            Assert.Inconclusive("A fleet of servers with their own disks needs mount namespaces: run the tests as root (CI does).");
-        }
+        SshFleet.RequireRoot();
 
         using var fleet = new SshFleet(4);
         using var app = new WebApp();

@@ -18,10 +18,7 @@ public sealed class RunOnceThroughPublish
     [TestMethod]
     public void The_run_once_command_runs_on_one_host_with_its_variable_and_its_failure_switches_no_host()
     {
-        if (Environment.UserName != "root")
-        {
-            Assert.Inconclusive("A fleet of servers with their own disks needs mount namespaces: run the tests as root (CI does).");
-        }
+        SshFleet.RequireRoot();
 
         using var fleet = new SshFleet(3);
         using var app = new WebApp();

@@ -23,11 +23,7 @@ public sealed class TwoSlotFleet
         {
             var settings = Start(common, hosts);
             using var work = new TempFolder();
-            string Deploy(string release, SwitchHookSettings? hooks = null, RecordingLog? log = null)
-            {
-                using var deployment = Deployment.Open(settings with { Source = new DeploySource(SlotApp.Release(work, release), new HashSet<string>()), Hooks = hooks ?? SwitchHookSettings.None }, log ?? new RecordingLog(), t => EngineDeploy.Connect(t.Ssh!));
-                return deployment.Run(DateTime.UtcNow, CancellationToken.None);
-            }
+            string Deploy(string release, SwitchHookSettings? hooks = null, RecordingLog? log = null) => DeploySlotApp(settings, work, release, hooks, log);
 
             Deploy("v0");
             var clients = hosts.Select(h => new LoadClients(new Uri($"http://127.0.0.1:{h.ProxyBridge}/"), 2, TimeSpan.FromMinutes(3))).ToArray();
@@ -102,11 +98,7 @@ public sealed class TwoSlotFleet
         {
             var settings = Start(common, hosts) with { Rollout = RolloutSettings.Parse("rolling", null, new RecordingLog()) };
             using var work = new TempFolder();
-            string Deploy(string release, SwitchHookSettings? hooks = null, RecordingLog? log = null)
-            {
-                using var deployment = Deployment.Open(settings with { Source = new DeploySource(SlotApp.Release(work, release), new HashSet<string>()), Hooks = hooks ?? SwitchHookSettings.None }, log ?? new RecordingLog(), t => EngineDeploy.Connect(t.Ssh!));
-                return deployment.Run(DateTime.UtcNow, CancellationToken.None);
-            }
+            string Deploy(string release, SwitchHookSettings? hooks = null, RecordingLog? log = null) => DeploySlotApp(settings, work, release, hooks, log);
 
             Deploy("v0");
             var clients = hosts.Select(h => new LoadClients(new Uri($"http://127.0.0.1:{h.ProxyBridge}/"), 2, TimeSpan.FromMinutes(3))).ToArray();
@@ -172,6 +164,13 @@ public sealed class TwoSlotFleet
     }
 
     /// <summary>Starts two hosts with their proxies into <paramref name="hosts"/>; returns the settings of a two-slot deploy to both.</summary>
+    /// <summary>A whole deploy of the slot app's <paramref name="release"/> to every host, with <paramref name="hooks"/>.</summary>
+    private static string DeploySlotApp(DeploySettings settings, TempFolder work, string release, SwitchHookSettings? hooks, RecordingLog? log)
+    {
+        using var deployment = Deployment.Open(settings with { Source = new DeploySource(SlotApp.Release(work, release), new HashSet<string>()), Hooks = hooks ?? SwitchHookSettings.None }, log ?? new RecordingLog(), t => EngineDeploy.Connect(t.Ssh!));
+        return deployment.Run(DateTime.UtcNow, CancellationToken.None);
+    }
+
     private static DeploySettings Start(TempFolder common, List<Host> hosts)
     {
         var ports = new[] { Loopback.FreePort(), Loopback.FreePort() };

@@ -15,6 +15,15 @@ internal sealed class SshFleet : IDisposable
     private readonly TempFolder _client = new("atomicdeploy-fleet-client-");
     private readonly List<SshServer> _servers = [];
 
+    /// <summary>Ends the calling test as inconclusive unless it runs as root: a fleet of servers with their own disks needs mount namespaces.</summary>
+    public static void RequireRoot()
+    {
+        if (Environment.UserName != "root")
+        {
+            Assert.Inconclusive("A fleet of servers with their own disks needs mount namespaces: run the tests as root (CI does).");
+        }
+    }
+
     public SshFleet(int count)
     {
         try
