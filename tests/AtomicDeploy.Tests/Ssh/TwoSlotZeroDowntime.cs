@@ -83,7 +83,8 @@ public sealed class TwoSlotZeroDowntime
             clients.WaitFor("good", 50, TimeSpan.FromSeconds(20));
             var log = new RecordingLog();
 
-            var failure = Assert.ThrowsExactly<DeployException>(() => Deploy(server, root, Slots(ports, proxy) with { StartTimeout = TimeSpan.FromSeconds(4) }, SlotApp.Release(work, broken), log));
+            // Long enough for the broken app to start cold beside the load and answer (its 500 is what is checked).
+            var failure = Assert.ThrowsExactly<DeployException>(() => Deploy(server, root, Slots(ports, proxy) with { StartTimeout = TimeSpan.FromSeconds(15) }, SlotApp.Release(work, broken), log));
             clients.WaitFor("good", 200, TimeSpan.FromSeconds(20));
             clients.Stop();
 
