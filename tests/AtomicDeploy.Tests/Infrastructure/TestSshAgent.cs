@@ -18,7 +18,9 @@ internal sealed class TestSshAgent : IDisposable
         }
 
         _process = Process.Start(start)!;
-        Wait.Until(() => File.Exists(Socket) || _process.HasExited, TimeSpan.FromSeconds(10), "ssh-agent to make its socket");
+        // The socket file exists from bind(), before the agent listens: wait until it answers
+        // (ssh-add -l: 0 keys listed, 1 none held; 2 is no agent there yet).
+        Wait.Until(() => _process.HasExited || (File.Exists(Socket) && ProcessRunner.Run("ssh-add", ["-l"], environment: new Dictionary<string, string?> { ["SSH_AUTH_SOCK"] = Socket }).ExitCode is 0 or 1), TimeSpan.FromSeconds(10), "ssh-agent to answer on its socket");
         if (_process.HasExited)
         {
             throw new InvalidOperationException($"ssh-agent ended: {_process.StandardError.ReadToEnd()}");
