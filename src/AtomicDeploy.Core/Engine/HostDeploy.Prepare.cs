@@ -17,6 +17,7 @@ public sealed partial class HostDeploy
     {
         var pending = PendingRelease.Mark(_settings.Root, proposed, (Record("failed", ErrorCodes.Interrupted) with { Release = proposed }).ToJsonLine());
         var holder = "\n" + _lock!.OwnerLine(_lockOwner);
+        _unconfirmed = proposed;
         var output = Run("read the deploy folder", RemoteScripts.ReadState(_settings.Root, _settings.CopyMode, keptFiles: true) + holder + RemoteScripts.CreateReleaseIfNewest(proposed, _settings.CopyMode, pending), null, cancellationToken).Output;
         var created = CreatedAs(output);
         if (created is not null)
@@ -48,6 +49,7 @@ public sealed partial class HostDeploy
     internal void Create(string release, CancellationToken cancellationToken)
     {
         var pending = PendingRelease.Mark(_settings.Root, release, (Record("failed", ErrorCodes.Interrupted) with { Release = release }).ToJsonLine());
+        _unconfirmed = release;
         if (Release is { } made)
         {
             Run("rename the release", RemoteScripts.RenameRelease(_settings.Root, made, release, pending), null, cancellationToken);
@@ -60,6 +62,13 @@ public sealed partial class HostDeploy
         Run("create the release", pending + RemoteScripts.CreateRelease(_settings.Root, release, copyFrom, _settings.CopyMode), null, cancellationToken);
         Prepared(copyFrom);
     }
+
+    /// <summary>
+    /// The name of a release a script of this step may have created, until the step knows it did:
+    /// a cancel or a lost answer cuts the script's output off, and the abort then removes that release
+    /// if it carries this deploy's pending mark.
+    /// </summary>
+    private string? _unconfirmed;
 
     /// <summary>Takes the deploy lock (its channel stays open for the whole deploy).</summary>
     internal void TakeLock(CancellationToken cancellationToken)

@@ -155,10 +155,16 @@ public sealed partial class HostDeploy : IDisposable
             if (!Switched && !SwitchUnknown && Outcome is null)
             {
                 var clear = Release is null ? string.Empty : PendingRelease.Clear(_settings.Root, Release);
-                Shell.Run(RemoteScripts.Abort(_settings.Root, Release, Record("failed", reason.Code).ToJsonLine()) + clear, null, _settings.Timeouts.Command, CancellationToken.None);
-                if (Release is not null)
+                // A release a cut-off script may have made is only looked for while this deploy still
+                // holds the lock: then its pending mark can be no other deploy's.
+                var unconfirmed = _unconfirmed != Release && _lock.IsHeld ? _unconfirmed : null;
+                var live = PreviousRelease ?? _lock.LiveHistory.Live?.Name;
+                var failed = Record("failed", reason.Code) with { Previous = live };
+                var output = Shell.Run(RemoteScripts.Abort(_settings.Root, Release, failed.ToJsonLine(), unconfirmed, (failed with { Release = unconfirmed }).ToJsonLine()) + clear, null, _settings.Timeouts.Command, CancellationToken.None).Output;
+                var removed = unconfirmed is not null && output.Contains(RemoteScripts.RemovedUnconfirmedMarker + unconfirmed + "\n", StringComparison.Ordinal) ? unconfirmed : Release;
+                if (removed is not null)
                 {
-                    Log.Info($"AtomicDeploy: the half-made release {Release} was removed; {(PreviousRelease is null ? "nothing was live" : $"releases/{PreviousRelease} stays live")}.");
+                    Log.Info($"AtomicDeploy: the half-made release {removed} was removed; {(live is null ? "nothing was live" : $"releases/{live} stays live")}.");
                 }
             }
         }

@@ -254,11 +254,19 @@ public static class RemoteScripts
         rm -f -- {Quote(".atomicdeploy/pending/" + from)}
         """;
 
+    /// <summary>Line <see cref="Abort"/> prints when it removed the release a cut-off script was creating.</summary>
+    public const string RemovedUnconfirmedMarker = "atomicdeploy-removed-unconfirmed ";
+
     /// <summary>
     /// Undoes a deploy that failed before its switch: removes the half-made release (unless
-    /// <c>current</c> points at it) and records the failure.
+    /// <c>current</c> points at it) and records the failure. <paramref name="unconfirmed"/> names a
+    /// release a script was creating when the failure cut its answer off (a cancel during the state
+    /// query): it is removed only if it carries the pending mark (<see cref="PendingRelease"/>), so
+    /// only if that script did create it (the caller asks only while it holds the lock; a mark stays
+    /// while anything of the release is left, for the next deploy); then the failure is recorded as
+    /// <paramref name="unconfirmedLine"/> (naming it) and <see cref="RemovedUnconfirmedMarker"/> printed.
     /// </summary>
-    public static string Abort(string root, string? release, string historyLine)
+    public static string Abort(string root, string? release, string historyLine, string? unconfirmed = null, string? unconfirmedLine = null)
     {
         var script = new StringBuilder("set -u\n").Append(CultureInfo.InvariantCulture, $"cd -- {Quote(root)} || exit 0\n");
         if (release is not null)
@@ -271,7 +279,23 @@ public static class RemoteScripts
                 """);
         }
 
-        return script.Append(ScriptFragments.AppendHistory(historyLine)).ToString();
+        if (unconfirmed is null)
+        {
+            return script.Append(ScriptFragments.AppendHistory(historyLine)).ToString();
+        }
+
+        var marker = Quote(".atomicdeploy/pending/" + unconfirmed);
+        return script.Append(CultureInfo.InvariantCulture, $"""
+            if [ -f {marker} ] && [ "$(readlink current 2>/dev/null)" != {Quote("releases/" + unconfirmed)} ]; then
+            {ScriptFragments.RemoveRelease(ScriptFragments.Release(unconfirmed))}
+              [ -e {Quote("releases/" + unconfirmed)} ] || rm -f -- {marker}
+              {ScriptFragments.AppendHistory(unconfirmedLine ?? historyLine).TrimEnd()}
+              printf '%s%s\n' '{RemovedUnconfirmedMarker}' {Quote(unconfirmed)}
+            else
+              {ScriptFragments.AppendHistory(historyLine).TrimEnd()}
+            fi
+
+            """).ToString();
     }
 
     /// <summary>
