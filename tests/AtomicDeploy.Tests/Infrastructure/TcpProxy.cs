@@ -8,7 +8,8 @@ namespace AtomicDeploy.Tests.Infrastructure;
 /// a network failure does (both sockets reset at once), or stall it as a black hole does (the
 /// connections stay open, nothing gets through). It can also drop the first connections before
 /// anything is relayed (as a busy sshd's MaxStartups does), hold each new one back for a while (a
-/// slow link's handshake), and tells when it accepted each connection.
+/// slow link's handshake), hold back what is sent for a while without losing it (a link that
+/// pauses), and tells when it accepted each connection.
 /// </summary>
 internal sealed class TcpProxy : IDisposable
 {
@@ -18,6 +19,7 @@ internal sealed class TcpProxy : IDisposable
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private readonly List<TimeSpan> _accepted = [];
     private volatile bool _stalled;
+    private TaskCompletionSource? _paused;
     private int _toDrop;
 
     public TcpProxy(int targetPort)
@@ -59,9 +61,19 @@ internal sealed class TcpProxy : IDisposable
     /// <summary>From now on, nothing is relayed either way; the connections stay open until <see cref="Cut"/>.</summary>
     public void Stall() => _stalled = true;
 
+    /// <summary>
+    /// From now on, until <see cref="Resume"/>, nothing more is relayed either way, but nothing is
+    /// lost: the proxy stops reading, so the sender's writes wait as on a link that pauses.
+    /// </summary>
+    public void Pause() => Interlocked.CompareExchange(ref _paused, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
+
+    /// <summary>Relays again, first what was held back.</summary>
+    public void Resume() => Interlocked.Exchange(ref _paused, null)?.TrySetResult();
+
     /// <summary>Resets every connection relayed so far.</summary>
     public void Cut()
     {
+        Resume();
         lock (_sockets)
         {
             foreach (var socket in _sockets)
@@ -147,6 +159,11 @@ internal sealed class TcpProxy : IDisposable
                     continue;
                 }
 
+                if (Volatile.Read(ref _paused) is { } paused)
+                {
+                    await paused.Task;
+                }
+
                 await to.SendAsync(buffer.AsMemory(0, read));
             }
 
@@ -154,7 +171,15 @@ internal sealed class TcpProxy : IDisposable
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            // Cut: the other pump sees it too.
+            // A reset on one side (a killed client, or Cut) ends the other side too, as the network would.
+            try
+            {
+                to.LingerState = new LingerOption(true, 0);
+                to.Close();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
         }
     }
 }

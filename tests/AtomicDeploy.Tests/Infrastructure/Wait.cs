@@ -30,15 +30,42 @@ internal static class Wait
         }
     }
 
-    /// <summary>The size of the file a deploy is writing into a release that is not live, or 0 while there is none.</summary>
-    public static long PartialUpload(string root, string relative) =>
-        Directory.Exists(Path.Combine(root, "releases"))
-            ? Directory.GetDirectories(Path.Combine(root, "releases"))
-                .Where(release => new RemoteTree(root).CurrentLink != "releases/" + Path.GetFileName(release))
-                .Select(release => new FileInfo(Path.Combine(release, relative)))
-                .Where(file => file.Exists)
-                .Select(file => file.Length)
-                .DefaultIfEmpty(0)
-                .Max()
-            : 0;
+    /// <summary>
+    /// The size of the file a deploy is writing into a release that is not live, or 0 while there is
+    /// none. A release made as a hard-link copy of the live one holds the live file from the start:
+    /// a file that begins as the live release's copy does is not the upload.
+    /// </summary>
+    public static long PartialUpload(string root, string relative)
+    {
+        var releases = Path.Combine(root, "releases");
+        if (!Directory.Exists(releases))
+        {
+            return 0;
+        }
+
+        var current = new RemoteTree(root).CurrentLink;
+        var live = Start(Path.Combine(root, "current", relative));
+        return Directory.GetDirectories(releases)
+            .Where(release => current != "releases/" + Path.GetFileName(release))
+            .Select(release => new FileInfo(Path.Combine(release, relative)))
+            .Where(file => file.Exists && Start(file.FullName) is { } start && (live is null || !start.AsSpan().SequenceEqual(live)))
+            .Select(file => file.Length)
+            .DefaultIfEmpty(0)
+            .Max();
+    }
+
+    /// <summary>The first 4 KB of a file (fewer if it is shorter), or null if it is not there.</summary>
+    private static byte[]? Start(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            var buffer = new byte[4096];
+            return buffer[..file.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false)];
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
 }
