@@ -29,6 +29,9 @@ public sealed class SshShell : IRemoteShell
     /// <inheritdoc />
     public string Name { get; }
 
+    /// <summary>The cipher the client encrypts with, as negotiated with the server.</summary>
+    internal string Cipher => _client.ConnectionInfo.CurrentClientEncryption ?? string.Empty;
+
     /// <summary>Connects, verifies the host key and authenticates, or throws a coded error.</summary>
     public static SshShell Connect(SshSettings settings, Func<string, string?> environment, string homeFolder, CancellationToken cancellationToken)
     {
@@ -68,8 +71,30 @@ public sealed class SshShell : IRemoteShell
         }
     }
 
-    private static ConnectionInfo NewConnectionInfo(SshSettings settings, SshCredentials credentials, JumpRoute route) =>
-        new(route.Address, route.Port, settings.Host.User, credentials.Methods.ToArray()) { Timeout = settings.ConnectTimeout };
+    private static ConnectionInfo NewConnectionInfo(SshSettings settings, SshCredentials credentials, JumpRoute route)
+    {
+        var info = new ConnectionInfo(route.Address, route.Port, settings.Host.User, credentials.Methods.ToArray()) { Timeout = settings.ConnectTimeout };
+        PreferAesGcm(info);
+        return info;
+    }
+
+    /// <summary>
+    /// Offers the AES-GCM ciphers first, before SSH.NET's own first choice, AES-CTR with a separate
+    /// MAC: GCM authenticates as it encrypts, on the processor's AES instructions, and costs the
+    /// client about half the CPU time per byte sent (every byte of an upload, once per host). Every
+    /// other cipher is still offered, in SSH.NET's order, for servers without GCM.
+    /// </summary>
+    internal static void PreferAesGcm(ConnectionInfo info)
+    {
+        var ciphers = info.Encryptions.ToArray();
+        info.Encryptions.Clear();
+        foreach (var (name, cipher) in ciphers.Where(c => IsAesGcm(c.Key)).Concat(ciphers.Where(c => !IsAesGcm(c.Key))))
+        {
+            info.Encryptions.Add(name, cipher);
+        }
+
+        static bool IsAesGcm(string name) => name.StartsWith("aes", StringComparison.Ordinal) && name.EndsWith("-gcm@openssh.com", StringComparison.Ordinal);
+    }
 
     /// <summary>The server has no key of the types offered in this attempt (it never showed a key).</summary>
     private static bool HostKeyTypeMissing(DeployException e) =>
