@@ -32,6 +32,35 @@ public sealed class PackageLayout
     }
 
     [TestMethod]
+    public void Packed_on_linux_x64_every_managed_assembly_carries_ReadyToRun_code_beside_its_IL()
+    {
+        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64)
+        {
+            Assert.Inconclusive("The package is precompiled only when packed on linux-x64.");
+        }
+
+        using var package = PackageFeed.OpenPackage();
+        var managed = package.Entries.Where(e => e.FullName.StartsWith("tasks/net8.0/", StringComparison.Ordinal) && !e.FullName.Contains("/runtimes/", StringComparison.Ordinal) && e.FullName.EndsWith(".dll", StringComparison.Ordinal)).ToArray();
+
+        CollectionAssert.IsSubsetOf(new[] { "AtomicDeploy.Tasks.dll", "AtomicDeploy.Core.dll", "Renci.SshNet.dll", "BouncyCastle.Cryptography.dll" }, managed.Select(e => e.Name).ToArray());
+        foreach (var entry in managed)
+        {
+            using var copy = new MemoryStream();
+            using (var stream = entry.Open())
+            {
+                stream.CopyTo(copy);
+            }
+
+            copy.Position = 0;
+            using var pe = new System.Reflection.PortableExecutable.PEReader(copy);
+            var cor = pe.PEHeaders.CorHeader!;
+            Assert.IsGreaterThan(0, cor.ManagedNativeHeaderDirectory.Size, $"{entry.Name} has a ReadyToRun header");
+            var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+            Assert.IsTrue(metadata.MethodDefinitions.Any(m => metadata.GetMethodDefinition(m).RelativeVirtualAddress != 0), $"{entry.Name} keeps its IL for other platforms");
+        }
+    }
+
+    [TestMethod]
     public void The_package_names_its_licence_readme_repository_and_description()
     {
         using var package = PackageFeed.OpenPackage();
