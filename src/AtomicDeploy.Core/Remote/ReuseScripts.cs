@@ -18,8 +18,11 @@ public static class ReuseScripts
     /// <summary>
     /// Shell lines, run in the deploy folder after the archive was unpacked, that place every file of
     /// the list (<c>hash TAB mode TAB how TAB source TAB path</c> lines) into the release: a hard link
-    /// (<c>ln</c>) when how is <c>ln</c>, or, in copy mode or for a source of another mode, a copy
-    /// (<c>cp</c>) given the listed mode (a hard link would change the source's mode too). A source is used only when it
+    /// when how is <c>ln</c>, or, in copy mode or for a source of another mode, a copy
+    /// (<c>cp</c>) given the listed mode (a hard link would change the source's mode too). The hard
+    /// links are made after the checks, all by one process (<c>perl</c>, on every Debian and Ubuntu;
+    /// else one <c>ln</c> each): a process start per file was most of the time of 500 renamed files,
+    /// and a link that failed is caught by the verification that follows. A source is used only when it
     /// is <c>releases/NAME/...</c> of another release with no <c>.</c> or <c>..</c> step, no symlink
     /// on the way (the release folder and <c>releases</c> itself included) and a regular file at the
     /// end; then what was placed must have the listed SHA-256 (<c>sha256sum</c>; none without the
@@ -37,9 +40,9 @@ public static class ReuseScripts
               new={{Quote("releases/" + release)}}
               list={{list}}
               tab=$(printf '\t')
-              : > "$list.hashes"; : > "$list.modes"
+              : > "$list.hashes"; : > "$list.modes"; : > "$list.pairs"
               place() {
-                if [ "$how" = ln ] && [ {{links}} = yes ]; then ln -- "$1" "$2"; else cp -- "$1" "$2" && chmod "$mode" -- "$2"; fi
+                if [ "$how" = ln ] && [ {{links}} = yes ]; then printf '%s\t%s\n' "$1" "$2" >> "$list.pairs"; else cp -- "$1" "$2" && chmod "$mode" -- "$2"; fi
               }
               while IFS="$tab" read -r hash mode how src path; do
                 ok=yes
@@ -60,6 +63,13 @@ public static class ReuseScripts
                   printf '{{NotReusedMarker}}%s\n' "$path"
                 fi
               done < "$list"
+              if [ -s "$list.pairs" ]; then
+                if command -v perl >/dev/null 2>&1; then
+                  perl -ne 'chomp; my ($s, $d) = split /\t/, $_, 2; link $s, $d;' -- "$list.pairs"
+                else
+                  while IFS="$tab" read -r s d; do ln -- "$s" "$d" 2>/dev/null; done < "$list.pairs"
+                fi
+              fi
               sed 's/^[^ ]*  //' "$list.hashes" | xargs -d '\n' -r sha256sum -- 2>/dev/null | LC_ALL=C sort > "$list.seen" || true
               sed 's/^[^ ]* //' "$list.modes" | xargs -d '\n' -r stat -c '%a %n' -- 2>/dev/null | LC_ALL=C sort > "$list.seenmodes" || true
               { LC_ALL=C sort "$list.hashes" | LC_ALL=C comm -23 - "$list.seen" | sed 's/^[^ ]*  //'
@@ -68,7 +78,7 @@ public static class ReuseScripts
                 rm -f -- "$p"
                 printf '{{NotReusedMarker}}%s\n' "${p#"$new"/}"
               done < "$list.bad"
-              rm -f -- "$list" "$list.hashes" "$list.modes" "$list.seen" "$list.seenmodes" "$list.bad"
+              rm -f -- "$list" "$list.hashes" "$list.modes" "$list.pairs" "$list.seen" "$list.seenmodes" "$list.bad"
             fi
 
             """;
