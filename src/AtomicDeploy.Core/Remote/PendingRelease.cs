@@ -11,16 +11,19 @@ namespace AtomicDeploy.Core.Remote;
 /// </summary>
 public static class PendingRelease
 {
+    /// <summary>The mark of <paramref name="release"/>, relative to the deploy folder.</summary>
+    public static string MarkerPath(string release) => ".atomicdeploy/pending/" + release;
+
     /// <summary>Marks <paramref name="release"/> as unfinished (run before the release is created).</summary>
     public static string Mark(string root, string release, string failureLine) => $"""
         mkdir -p -- {Quote(root)}/.atomicdeploy/pending
-        printf '%s\n' {Quote(failureLine)} | cat > {Quote(root + "/.atomicdeploy/pending/" + release)}
+        printf '%s\n' {Quote(failureLine)} | cat > {Quote(root + "/" + MarkerPath(release))}
 
         """;
 
     /// <summary>Marks <paramref name="release"/> as finished (run once <c>current</c> points at it, or once it is removed).</summary>
     public static string Clear(string root, string release) =>
-        $"\nrm -f -- {Quote(root + "/.atomicdeploy/pending/" + release)}\n";
+        $"\nrm -f -- {Quote(root + "/" + MarkerPath(release))}\n";
 
     /// <summary>
     /// Shell lines, run in the deploy folder under the lock: remove each marked release that

@@ -251,7 +251,7 @@ public static class RemoteScripts
         if [ -e {Quote("releases/" + to)} ]; then echo 'release {to} already exists' >&2; exit 1; fi
         {markPending}
         mv -T -- {Quote("releases/" + from)} {Quote("releases/" + to)}
-        rm -f -- {Quote(".atomicdeploy/pending/" + from)}
+        rm -f -- {Quote(PendingRelease.MarkerPath(from))}
         """;
 
     /// <summary>Line <see cref="Abort"/> prints when it removed the release a cut-off script was creating.</summary>
@@ -284,7 +284,7 @@ public static class RemoteScripts
             return script.Append(ScriptFragments.AppendHistory(historyLine)).ToString();
         }
 
-        var marker = Quote(".atomicdeploy/pending/" + unconfirmed);
+        var marker = Quote(PendingRelease.MarkerPath(unconfirmed));
         return script.Append(CultureInfo.InvariantCulture, $"""
             if [ -f {marker} ] && [ "$(readlink current 2>/dev/null)" != {Quote("releases/" + unconfirmed)} ]; then
             {ScriptFragments.RemoveRelease(ScriptFragments.Release(unconfirmed))}

@@ -36,7 +36,7 @@ public static class UnchangedScripts
         if [ "$(readlink current 2>/dev/null || true)" != {Quote("releases/" + release)} ]; then
         {ScriptFragments.RemoveRelease(ScriptFragments.Release(release))}
         fi
-        rm -f -- {Quote(".atomicdeploy/pending/" + release)}
+        rm -f -- {Quote(PendingRelease.MarkerPath(release))}
 
         """;
 }
