@@ -4,12 +4,13 @@ using Microsoft.Build.Framework;
 namespace AtomicDeploy.Tasks;
 
 /// <summary>
-/// Step 1: takes the deploy lock on every host (after the downgrade guard), and creates the new
-/// release, under one name, as a copy of each host's live one.
+/// Step 1: takes the deploy lock on every host (after the downgrade guard), reads the publish
+/// folder, and creates the new release, under one name, as a copy of each host's live one; when
+/// nothing changed on any host, it makes none and the later steps do nothing.
 /// </summary>
 public sealed class PrepareRelease : DeploymentTask
 {
-    /// <summary>The new release's name, the same on every host.</summary>
+    /// <summary>The new release's name, the same on every host; when nothing changed, the live release (empty if the hosts' differ).</summary>
     [Output]
     public string ReleaseName { get; private set; } = string.Empty;
 

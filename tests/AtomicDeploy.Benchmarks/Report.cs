@@ -164,7 +164,7 @@ internal static class Report
         per task (its performance summary, `-clp:PerformanceSummary`; medians), OpenDeployment split
         by the line the tasks print with `ATOMICDEPLOY_TRACE=1` (the settings, git metadata included,
         and the connection; the rest of it is loading the task assembly and its dependencies, and
-        JIT). The publish folder is scanned in UploadChanged.
+        JIT). The publish folder is scanned in PrepareRelease.
 
         {ColdStart(results).TrimEnd()}
 

@@ -122,6 +122,16 @@ public sealed class Deployment : IDisposable
             }
         }
 
+        // The publish folder is read now, against the live manifest the lock's channel brought: when
+        // nothing changed on any host, no release is made (a large tree's copy and removal cost seconds).
+        _next = ReadSource(cancellationToken);
+        if (UnchangedDeploy.LeaveAsIs(this, _next, cancellationToken))
+        {
+            Release = Hosts.Select(h => h.Release).Distinct().Count() == 1 ? Hosts[0].Release : null;
+            Stage = DeployStage.Unchanged;
+            return Release ?? string.Empty;
+        }
+
         var proposed = ReleaseName.Next(utcNow, []);
         var created = new System.Collections.Concurrent.ConcurrentDictionary<HostDeploy, bool>();
         Each(h => created[h] = h.Propose(proposed, cancellationToken));
@@ -139,12 +149,30 @@ public sealed class Deployment : IDisposable
     }
 
     /// <summary>
-    /// Step 2: hashes the publish folder once, then diffs per host; hosts with the same changes share
-    /// one compressed stream (files read and compressed once), the others get their own.
+    /// Step 2: diffs the publish folder (read once, in step 1) per host; hosts with the same changes
+    /// share one compressed stream (files read and compressed once), the others get their own.
     /// </summary>
     public void Upload(CancellationToken cancellationToken)
     {
+        if (Stage == DeployStage.Unchanged)
+        {
+            return;
+        }
+
         Expect(DeployStage.Prepared, "UploadChanged");
+        var source = Settings.Source.Folder!;
+        // A new file of a size the hosts' kept releases hold is hashed now, so it can be taken from there.
+        var next = PublishFolderScanner.HashFilesOfSizes(source, _next!, Hosts.SelectMany(h => h.KeptSizes).ToHashSet(), cancellationToken);
+        Fail(UploadStreams.Run(Hosts, Settings.Parallelism, source, next, Log, cancellationToken), NoneSwitched);
+        Stage = DeployStage.Uploaded;
+    }
+
+    /// <summary>
+    /// Reads the publish folder into the new release's manifest: a file with the path, size and time
+    /// of the live manifest's entry (the lock's channel brought it) is not read again.
+    /// </summary>
+    private ReleaseManifest ReadSource(CancellationToken cancellationToken)
+    {
         var source = Settings.Source.Folder ?? throw new DeployException(ErrorCodes.SourceMissing, "No folder to deploy was given: set AtomicDeploySourceDir, or publish first.");
         foreach (var path in Settings.Source.Stale.Where(p => File.Exists(Path.Combine(source, p))).Order(StringComparer.Ordinal))
         {
@@ -152,22 +180,16 @@ public sealed class Deployment : IDisposable
         }
 
         // One host's manifest is enough as a hint: a file whose size and time match an entry is not read again.
-        var hint = Hosts.Select(h => h.LiveManifest).FirstOrDefault(m => m.Entries.Count > 0);
-        var keptSizes = Hosts.SelectMany(h => h.KeptSizes).ToHashSet();
+        var live = Hosts.Select(h => h.RecordedLiveManifest ?? ReleaseManifest.Empty).ToArray();
+        var hint = live.FirstOrDefault(m => m.Entries.Count > 0);
         var modes = Settings.Source.Modes;
-        var next = modes.KeepLiveModes(PublishFolderScanner.Scan(source, Settings.Source.Include, hint, Log, cancellationToken, modes, keptSizes), Hosts.Select(h => h.LiveManifest).ToArray());
+        var next = modes.KeepLiveModes(PublishFolderScanner.Scan(source, Settings.Source.Include, hint, Log, cancellationToken, modes), live);
         DatabaseFiles.Warn(next.Entries.Where(e => !e.IsDirectory).Select(e => e.Path), Settings.Shared, Log);
-        if (UnchangedDeploy.LeaveAsIs(this, next, cancellationToken))
-        {
-            // The release made for this deploy is gone; what is live is what the build deployed.
-            Release = Hosts.Select(h => h.Release).Distinct().Count() == 1 ? Hosts[0].Release : null;
-            Stage = DeployStage.Unchanged;
-            return;
-        }
-
-        Fail(UploadStreams.Run(Hosts, Settings.Parallelism, source, next, Log, cancellationToken), NoneSwitched);
-        Stage = DeployStage.Uploaded;
+        return next;
     }
+
+    /// <summary>What the publish folder holds, read in step 1.</summary>
+    private ReleaseManifest? _next;
 
     /// <summary>Step 3: creates the declared shared paths, then links <c>shared/</c> into the release on every host.</summary>
     public void LinkShared(CancellationToken cancellationToken)

@@ -5,6 +5,9 @@ namespace AtomicDeploy.Core.Engine;
 /// <summary>Step 1 on one host: the lock, the state query, and the new release under the deployment's name.</summary>
 public sealed partial class HostDeploy
 {
+    /// <summary>The live release's manifest as recorded, as the lock's channel read it (null: none, or not readable).</summary>
+    internal Manifest.ReleaseManifest? RecordedLiveManifest => _lock?.LiveManifest;
+
     /// <summary>The live release and its history lines, as the lock's channel read them.</summary>
     internal History.ReleaseHistory LiveHistory => (_lock ?? throw new InvalidOperationException("Take the lock first.")).LiveHistory;
 
@@ -18,7 +21,9 @@ public sealed partial class HostDeploy
         var pending = PendingRelease.Mark(_settings.Root, proposed, (Record("failed", ErrorCodes.Interrupted) with { Release = proposed }).ToJsonLine());
         var holder = "\n" + _lock!.OwnerLine(_lockOwner);
         _unconfirmed = proposed;
-        var output = Run("read the deploy folder", RemoteScripts.ReadState(_settings.Root, _settings.CopyMode, keptFiles: true) + holder + RemoteScripts.CreateReleaseIfNewest(proposed, _settings.CopyMode, pending), null, cancellationToken).Output;
+        // The lock's channel brought the live manifest: the state query leaves it out.
+        var known = _lock.LiveManifest;
+        var output = Run("read the deploy folder", RemoteScripts.ReadState(_settings.Root, _settings.CopyMode, keptFiles: true, manifestKnown: known is not null) + holder + RemoteScripts.CreateReleaseIfNewest(proposed, _settings.CopyMode, pending), null, cancellationToken).Output;
         var created = CreatedAs(output);
         if (created is not null)
         {
@@ -27,7 +32,7 @@ public sealed partial class HostDeploy
             output = output[..output.LastIndexOf(RemoteScripts.CreatedMarker, StringComparison.Ordinal)];
         }
 
-        var remote = RemoteState.Parse(output, Where);
+        var remote = RemoteState.Parse(output, Where, known);
         _state = HostState.From(remote, Where, Log, _settings.Shared);
         ReportAppWrites(remote, cancellationToken);
         if (created == "copy" && _state.Live is null)
@@ -74,7 +79,7 @@ public sealed partial class HostDeploy
     internal void TakeLock(CancellationToken cancellationToken)
     {
         // The state query names this deploy as the holder, after the downgrade guard let it through.
-        _lock = DeployLock.Take(Shell, _settings.Root, _lockOwner, _settings.Timeouts.LockWait, Log, cancellationToken, ownerLater: true);
+        _lock = DeployLock.Take(Shell, _settings.Root, _lockOwner, _settings.Timeouts.LockWait, Log, cancellationToken, ownerLater: true, liveManifest: true);
         foreach (var leftover in _lock.Leftovers)
         {
             Log.Warning(ErrorCodes.LeftoverRemoved, $"The deploy of release {leftover} to {Where} was interrupted before its switch; its half-made release was removed and the failure recorded in the history.");

@@ -8,43 +8,58 @@ namespace AtomicDeploy.Core.Engine;
 public sealed partial class HostDeploy
 {
     /// <summary>
-    /// Whether the new release would be the live one again: no file or folder to add, change or
-    /// remove, and the same shared links (the declared shared paths are created if missing, as the
-    /// link step would). False on a first deploy.
+    /// Whether <paramref name="next"/> may be the live release again, from what the lock's channel
+    /// read alone: there is a live release with a manifest, and no file or folder to add, change or
+    /// remove against it. Asks the server nothing.
+    /// </summary>
+    internal bool MayBeUnchanged(ReleaseManifest next) =>
+        _lock?.LiveHistory.Live?.Name is not null && _lock.LiveManifest is { } recorded && ManifestDiff.Compute(recorded, next).IsEmpty;
+
+    /// <summary>
+    /// Whether the new release would be the live one again, asked of the server without changing
+    /// anything (<see cref="UnchangedScripts.Check"/>, one round trip): what the live release really
+    /// holds matches <paramref name="next"/>, every declared shared path is in place, and a copy of it
+    /// would get the same shared links. Call only when <see cref="MayBeUnchanged"/>.
     /// </summary>
     internal bool IsUnchanged(ReleaseManifest next, CancellationToken cancellationToken)
     {
-        var diff = PlanUpload(next);
-        if (PreviousRelease is not { } live || Release is null || diff.ToSend.Count > 0 || diff.ToDelete.Count > 0)
+        var live = _lock!.LiveHistory.Live!.Name;
+        var output = Run("compare with the live release", UnchangedScripts.Check(_settings.Root, live, _settings.Shared), null, cancellationToken).Output;
+        var parts = output.Split(UnchangedScripts.PartMarker + "\0");
+        if (parts.Length != 3 || parts[0].Split('\0').Contains(UnchangedScripts.DeclaredMissing))
         {
             return false;
         }
 
-        var output = Run("compare the shared links", UnchangedScripts.ListLinks(_settings.Root, Release, live, _settings.Shared), null, cancellationToken).Output;
-        var records = output.Split('\0');
-        var marker = Array.LastIndexOf(records, UnchangedScripts.LiveLinksMarker);
-        if (marker < 0)
+        var manifest = LiveReleaseCheck.Effective(_lock.LiveManifest!, parts[0], out var repaired, _settings.Shared.Covers);
+        if (repaired > 0 || !ManifestDiff.Compute(manifest, next).IsEmpty)
         {
             return false;
         }
 
-        var wanted = SharedListing.Parse(string.Join('\0', records[..marker])).Plan().Links.Select(l => (l.Path, l.Target)).ToHashSet();
+        var wanted = SharedListing.Parse(parts[1]).Plan().Links.Select(l => (l.Path, l.Target)).ToHashSet();
+        var records = parts[2].Split('\0');
         var liveLinks = new HashSet<(string Path, string Target)>();
-        for (var i = marker + 1; i + 1 < records.Length; i += 2)
+        for (var i = 0; i + 1 < records.Length; i += 2)
         {
             liveLinks.Add((records[i], records[i + 1]));
         }
 
-        return wanted.SetEquals(liveLinks);
+        if (!wanted.SetEquals(liveLinks))
+        {
+            return false;
+        }
+
+        _state = new HostState([live], live, manifest, KeptContent.None);
+        return true;
     }
 
     /// <summary>
-    /// Removes the new release again (no history line) and releases the lock: the host is left as it
-    /// was, with its live release reported as this deploy's.
+    /// Leaves the host as it was (no release was made, no history line is written) and releases the
+    /// lock, with its live release reported as this deploy's.
     /// </summary>
-    internal void LeaveUnchanged(ReleaseManifest next, CancellationToken cancellationToken)
+    internal void LeaveUnchanged(ReleaseManifest next)
     {
-        Run("remove the unneeded release", UnchangedScripts.Discard(_settings.Root, Release!), null, cancellationToken);
         Diff = PlanUpload(next);
         Release = PreviousRelease;
         ReleaseLock();

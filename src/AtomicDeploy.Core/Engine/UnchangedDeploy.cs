@@ -5,23 +5,27 @@ namespace AtomicDeploy.Core.Engine;
 
 /// <summary>
 /// A deploy in which nothing changed on any host (no file added, changed or removed, the same shared
-/// links) leaves every server as it is: the release the prepare step made is removed again, no
-/// history line is written, nothing is pruned, and the locks are released. With
+/// links) leaves every server as it is: no release is made, no history line is written, nothing is
+/// pruned, and the locks are released. With
 /// <see cref="DeploySettings.Force"/> it deploys anyway; with <see cref="DeploySettings.RestartUnchanged"/>
 /// and a switch command or health check configured, it deploys the identical release so they run.
 /// </summary>
 internal static class UnchangedDeploy
 {
-    /// <summary>Whether every host was left as it is (then the upload, link, switch and prune steps do nothing).</summary>
+    /// <summary>
+    /// Whether every host was left as it is (then no release is made, and the upload, link, switch and
+    /// prune steps do nothing). Asks the servers only when the publish folder matches every live
+    /// manifest the locks' channels brought (one read-only round trip each).
+    /// </summary>
     public static bool LeaveAsIs(Deployment deployment, ReleaseManifest next, CancellationToken cancellationToken)
     {
         var settings = deployment.Settings;
-        if (settings.Force)
+        if (settings.Force || deployment.Hosts.Any(h => !h.MayBeUnchanged(next)))
         {
             return false;
         }
 
-        var unchanged = deployment.Each(h => h.IsUnchanged(next, cancellationToken), "No host was switched; the half-made release is removed on every host.");
+        var unchanged = deployment.Each(h => h.IsUnchanged(next, cancellationToken), "Nothing was changed on any host.");
         if (unchanged.Values.Any(same => !same))
         {
             return false;
@@ -33,7 +37,11 @@ internal static class UnchangedDeploy
             return false;
         }
 
-        deployment.Each(h => h.LeaveUnchanged(next, cancellationToken), "Nothing was changed on any host; where the new release could not be removed, the next deploy removes it.");
+        foreach (var host in deployment.Hosts)
+        {
+            host.LeaveUnchanged(next);
+        }
+
         return true;
     }
 

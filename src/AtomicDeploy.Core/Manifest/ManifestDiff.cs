@@ -53,6 +53,9 @@ public sealed class ManifestDiff
             .OrderBy(p => p, StringComparer.Ordinal)
             .ToArray();
 
+    /// <summary>Whether nothing is to be added, changed or removed.</summary>
+    public bool IsEmpty => Added.Count == 0 && Changed.Count == 0 && ModeChanged.Count == 0 && Removed.Count == 0;
+
     /// <summary>Bytes of file content to send.</summary>
     public long BytesToSend => ToSend.Sum(e => e.Size);
 

@@ -76,6 +76,41 @@ public static class PublishFolderScanner
         return new ReleaseManifest(directories.Concat(hashed));
     }
 
+    /// <summary>
+    /// <paramref name="manifest"/> with the hash of each file left <see cref="ManifestEntry.HashedWhileSending"/>
+    /// whose size is one of <paramref name="sizes"/> computed from <paramref name="root"/>: the files
+    /// an upload may take from the server's kept releases instead of sending them.
+    /// </summary>
+    public static ReleaseManifest HashFilesOfSizes(string root, ReleaseManifest manifest, IReadOnlySet<long> sizes, CancellationToken cancellationToken)
+    {
+        var toHash = manifest.Entries.Where(e => !e.IsDirectory && e.Sha256 == ManifestEntry.HashedWhileSending && sizes.Contains(e.Size)).ToArray();
+        if (toHash.Length == 0)
+        {
+            return manifest;
+        }
+
+        var hashes = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            Parallel.ForEach(toHash, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, entry =>
+            {
+                using var stream = new FileStream(Path.Combine(root, entry.Path), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+                // A file that changed size since the scan is sent and hashed by that read, as before.
+                if (stream.Length == entry.Size)
+                {
+                    hashes[entry.Path] = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+                }
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is IOException or UnauthorizedAccessException))
+        {
+            var first = e.InnerExceptions[0];
+            throw new DeployException(ErrorCodes.SourceMissing, $"A file of the publish folder cannot be read ({first.GetType().Name}: {first.Message}). Check the folder, or publish again.", first);
+        }
+
+        return manifest.WithHashes(hashes);
+    }
+
     /// <summary>Adds the entry of a file that needs no reading now, and says whether it did.</summary>
     private static bool KnownWithoutReading(string path, FileInfo info, ReleaseManifest live, IReadOnlySet<long>? keptSizes, ConcurrentBag<ManifestEntry> entries, FileModes modes)
     {

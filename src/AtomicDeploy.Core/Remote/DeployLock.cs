@@ -1,5 +1,6 @@
 using System.Globalization;
 using AtomicDeploy.Core.History;
+using AtomicDeploy.Core.Manifest;
 using AtomicDeploy.Core.Planning;
 using static AtomicDeploy.Core.Remote.ShellQuote;
 
@@ -20,11 +21,12 @@ public sealed class DeployLock : IDisposable
 
     private readonly RemoteProcess _holder;
 
-    private DeployLock(RemoteProcess holder, IReadOnlyList<string> leftovers, ReleaseHistory liveHistory)
+    private DeployLock(RemoteProcess holder, IReadOnlyList<string> leftovers, ReleaseHistory liveHistory, ReleaseManifest? liveManifest)
     {
         _holder = holder;
         Leftovers = leftovers;
         LiveHistory = liveHistory;
+        LiveManifest = liveManifest;
     }
 
     /// <summary>Half-made releases of interrupted deploys that were removed on taking the lock.</summary>
@@ -35,6 +37,13 @@ public sealed class DeployLock : IDisposable
     /// so the downgrade guard asks no question of its own.
     /// </summary>
     public ReleaseHistory LiveHistory { get; }
+
+    /// <summary>
+    /// The live release's manifest as recorded (not checked against what the release holds), read
+    /// on the lock's channel when asked for; null when not asked, when there is no live release or
+    /// manifest, or when it is not one line of a manifest.
+    /// </summary>
+    public ReleaseManifest? LiveManifest { get; }
 
     /// <summary>The process id of the command holding the lock on the server (the unlock target stops it).</summary>
     public string ServerPid { get; private init; } = string.Empty;
@@ -52,15 +61,17 @@ public sealed class DeployLock : IDisposable
 
     /// <summary>
     /// Takes the lock of <paramref name="root"/>, waiting at most <paramref name="wait"/> for a deploy
-    /// that holds it (saying who it is), then removes what interrupted deploys left.
+    /// that holds it (saying who it is), then removes what interrupted deploys left. With
+    /// <paramref name="liveManifest"/>, it also reads the live release's manifest (<see cref="LiveManifest"/>).
     /// </summary>
-    public static DeployLock Take(IRemoteShell shell, string root, string owner, TimeSpan wait, IDeployLog log, CancellationToken cancellationToken, bool ownerLater = false)
+    public static DeployLock Take(IRemoteShell shell, string root, string owner, TimeSpan wait, IDeployLog log, CancellationToken cancellationToken, bool ownerLater = false, bool liveManifest = false)
     {
-        var holder = shell.Start(Script(root, ownerLater ? null : owner, (int)Math.Ceiling(wait.TotalSeconds)));
+        var holder = shell.Start(Script(root, ownerLater ? null : owner, (int)Math.Ceiling(wait.TotalSeconds), liveManifest));
         try
         {
             var leftovers = new List<string>();
             string? live = null;
+            string? manifest = null;
             var history = new List<string>();
             var lineWait = wait + TimeSpan.FromSeconds(30);
             while (holder.ReadLine(lineWait, cancellationToken) is { } line)
@@ -86,8 +97,11 @@ public sealed class DeployLock : IDisposable
                     case "history":
                         history.Add(rest);
                         break;
+                    case "manifest":
+                        manifest = rest;
+                        break;
                     case "locked":
-                        return new DeployLock(holder, leftovers, LiveOnly(live, history)) { ServerPid = rest };
+                        return new DeployLock(holder, leftovers, LiveOnly(live, history), live is null ? null : ParseOrNull(manifest)) { ServerPid = rest };
                 }
             }
 
@@ -118,14 +132,15 @@ public sealed class DeployLock : IDisposable
     /// <c>legacy OWNER</c> before exiting when it cannot take the lock, <c>leftover NAME</c> for each
     /// half-made release it removes, <c>live NAME</c> and the history lines naming the live release
     /// (the downgrade guard's question, answered under the lock), then <c>locked PID</c>, and holds
-    /// the lock until its input ends. Without <paramref name="owner"/> a later script names the
+    /// the lock until its input ends. With <paramref name="liveManifest"/> it prints <c>manifest</c> and
+    /// the live release's manifest (one JSON line) after the history. Without <paramref name="owner"/> a later script names the
     /// holder (<see cref="OwnerLine(string)"/>), so a deploy refused before it changes anything
     /// leaves the lock file as it was.
     /// The shell holds the lock and its output; <c>cat</c> only waits for the end of the input, so
     /// stopping the shell (<c>AtomicDeployUnlock</c>) frees the lock and ends the output at once.
     /// The release markers it reads are written by <see cref="PendingRelease"/>.
     /// </summary>
-    public static string Script(string root, string? owner, int waitSeconds) => "set -eu\numask 022\n" + $$"""
+    public static string Script(string root, string? owner, int waitSeconds, bool liveManifest = false) => "set -eu\numask 022\n" + $$"""
         mkdir -p -- {{Quote(root)}}/.atomicdeploy
         cd -- {{Quote(root)}}
         legacy() {
@@ -151,6 +166,7 @@ public sealed class DeployLock : IDisposable
         if [ "releases/$name" = "$live" ] && [ -d "$live" ]; then
           printf 'live %s\n' "$name"
           if [ -f .atomicdeploy/log.jsonl ]; then grep -F -- "\"$name\"" .atomicdeploy/log.jsonl | sed 's/^/history /' || true; fi
+          {{(liveManifest ? "if [ -f \".atomicdeploy/manifests/$name.json\" ]; then printf 'manifest '; cat \".atomicdeploy/manifests/$name.json\"; printf '\\n'; fi" : ":")}}
         fi
         {{PendingRelease.CleanUp}}
         printf 'locked %s\n' "$$"
@@ -177,6 +193,19 @@ public sealed class DeployLock : IDisposable
 
     private static ReleaseHistory LiveOnly(string? live, IReadOnlyList<string> history) =>
         ReleaseHistory.From(new RemoteState(live is null ? string.Empty : "releases/" + live, live, live is null ? [] : [live], null, string.Empty), history);
+
+    private static ReleaseManifest? ParseOrNull(string? json)
+    {
+        try
+        {
+            return json is null ? null : ReleaseManifest.Parse(json);
+        }
+        catch (DeployException)
+        {
+            // Not one line of a manifest (edited by hand, or not ours): the state query reads it again.
+            return null;
+        }
+    }
 
     private static (string Word, string Text) Split(string line)
     {

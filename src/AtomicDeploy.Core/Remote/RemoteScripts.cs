@@ -26,11 +26,17 @@ public static class RemoteScripts
         """;
 
     /// <summary>Shell lines, after <see cref="StateHead"/>, that print the live release's manifest and what it really holds.</summary>
-    internal static string LiveManifest => """
+    internal static string LiveManifest => LiveManifestLines(known: false);
+
+    /// <summary>
+    /// <see cref="LiveManifest"/>, but with <paramref name="known"/> the manifest itself is left out
+    /// (<see cref="RemoteState.KnownManifest"/> in its place): the lock's channel brought it already.
+    /// </summary>
+    private static string LiveManifestLines(bool known) => $$"""
         name=${live#releases/}
         if [ "releases/$name" = "$live" ] && [ -f ".atomicdeploy/manifests/$name.json" ] && [ -d "$live" ]; then
           printf 'manifest\n'
-          cat ".atomicdeploy/manifests/$name.json"
+          {{(known ? $"printf '%s' '{RemoteState.KnownManifest}'" : "cat \".atomicdeploy/manifests/$name.json\"")}}
           printf '\nlisting\n'
           find "$live/" -mindepth 1 ! -type l -printf '%y %s %m %P\0'
         fi
@@ -67,14 +73,15 @@ public static class RemoteScripts
     /// <summary>
     /// Creates the layout if missing and prints the state (run under the <see cref="DeployLock"/>): the <c>current</c> link, the releases, the live release's manifest (one JSON line) and
     /// what the live release really holds (kind, size, mode and path of each entry, NUL-terminated);
-    /// with <paramref name="keptFiles"/>, then what <see cref="KeptFiles"/> prints.
+    /// with <paramref name="keptFiles"/>, then what <see cref="KeptFiles"/> prints. With
+    /// <paramref name="manifestKnown"/> the manifest is left out (the lock's channel brought it).
     /// </summary>
-    public static string ReadState(string root, CopyMode mode = CopyMode.HardLink, bool keptFiles = false) => Preamble + $$"""
+    public static string ReadState(string root, CopyMode mode = CopyMode.HardLink, bool keptFiles = false, bool manifestKnown = false) => Preamble + $$"""
         mkdir -p -- {{Quote(root)}}/releases {{Quote(root)}}/shared {{Quote(root)}}/.atomicdeploy/manifests
         cd -- {{Quote(root)}}
         {{StateHead}}
         {{ScriptFragments.ForeignContent("\"$live\"", mode)}}
-        {{LiveManifest}}
+        {{LiveManifestLines(manifestKnown)}}
         {{(keptFiles ? KeptFiles : string.Empty)}}
         """;
 

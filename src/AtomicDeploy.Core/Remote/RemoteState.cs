@@ -14,6 +14,9 @@ public sealed record RemoteState(string CurrentLink, string? LiveRelease, IReadO
     /// <summary>Marker of the part <see cref="RemoteScripts.KeptFiles"/> prints, at the end of the state.</summary>
     public const string KeptMarker = "\natomicdeploy-kept\n";
 
+    /// <summary>What the state prints in place of the live release's manifest when the caller has it already.</summary>
+    public const string KnownManifest = "(known)";
+
     private const string Header = "atomicdeploy-state 1\n";
     private const string ManifestMarker = "\nmanifest\n";
     private const string ListingMarker = "\nlisting\n";
@@ -24,13 +27,16 @@ public sealed record RemoteState(string CurrentLink, string? LiveRelease, IReadO
     /// </summary>
     public IReadOnlyList<KeptFile>? KeptElsewhere { get; init; }
 
-    /// <summary>Parses the script's output; <paramref name="where"/> names the target in messages.</summary>
-    public static RemoteState Parse(string output, string where)
+    /// <summary>
+    /// Parses the script's output; <paramref name="where"/> names the target in messages;
+    /// <paramref name="known"/> is the live manifest when the script left it out (<see cref="KnownManifest"/>).
+    /// </summary>
+    public static RemoteState Parse(string output, string where, ReleaseManifest? known = null)
     {
         var keptAt = output.LastIndexOf(KeptMarker, StringComparison.Ordinal);
         if (keptAt >= 0)
         {
-            return Parse(output[..keptAt], where) with { KeptElsewhere = KeptFileLines.Parse(output[(keptAt + KeptMarker.Length)..]) };
+            return Parse(output[..keptAt], where, known) with { KeptElsewhere = KeptFileLines.Parse(output[(keptAt + KeptMarker.Length)..]) };
         }
 
         var start = output.StartsWith(Header, StringComparison.Ordinal) ? 0 : output.IndexOf("\n" + Header, StringComparison.Ordinal) + 1;
@@ -69,11 +75,12 @@ public sealed record RemoteState(string CurrentLink, string? LiveRelease, IReadO
 
         var body = output[(manifestAt + ManifestMarker.Length)..];
         var listingAt = body.IndexOf(ListingMarker, StringComparison.Ordinal);
+        var json = listingAt < 0 ? body : body[..listingAt];
         return new RemoteState(
             link,
             live,
             releases,
-            ReleaseManifest.Parse(listingAt < 0 ? body : body[..listingAt]),
+            json == KnownManifest && known is not null ? known : ReleaseManifest.Parse(json),
             listingAt < 0 ? string.Empty : body[(listingAt + ListingMarker.Length)..]);
     }
 }

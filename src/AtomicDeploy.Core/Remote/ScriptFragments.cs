@@ -89,18 +89,20 @@ public static class ScriptFragments
     /// when the release has a real folder of the same name, so a large <c>shared/uploads</c> is never listed.
     /// Each folder needs a shell of its own (whether to enter it depends on the answer); everything
     /// else is listed in batches, so a folder of 10,000 files costs a few shells, not 10,000.
+    /// With <paramref name="linksAbsent"/>, a symlink in the release counts as absent: the listing a
+    /// copy of that release would give, as the copy leaves its links out (<see cref="CopyRelease"/>).
     /// </summary>
-    public static string ListSharedFrontier(string releaseFolder) => $$"""
+    public static string ListSharedFrontier(string releaseFolder, bool linksAbsent = false) => $$"""
         find shared -mindepth 1 \( -type d -exec sh -c '
           p=$2
           r="$1/${p#shared/}"
-          t=-; if [ -n "$1" ]; then if [ -L "$r" ]; then t=f; elif [ -d "$r" ]; then t=d; elif [ -e "$r" ]; then t=f; fi; fi
+          t=-; if [ -n "$1" ]; then if [ -L "$r" ]; then t={{(linksAbsent ? "-" : "f")}}; elif [ -d "$r" ]; then t=d; elif [ -e "$r" ]; then t=f; fi; fi
           printf "d%s%s\0" "$t" "${p#shared/}"
           [ "$t" = d ]' sh {{releaseFolder}} {} \; -o -type d -prune -o -exec sh -c '
           rel=$1; shift
           for p; do
             r="$rel/${p#shared/}"
-            t=-; if [ -n "$rel" ]; then if [ -L "$r" ]; then t=f; elif [ -d "$r" ]; then t=d; elif [ -e "$r" ]; then t=f; fi; fi
+            t=-; if [ -n "$rel" ]; then if [ -L "$r" ]; then t={{(linksAbsent ? "-" : "f")}}; elif [ -d "$r" ]; then t=d; elif [ -e "$r" ]; then t=f; fi; fi
             printf "f%s%s\0" "$t" "${p#shared/}"
           done' sh {{releaseFolder}} {} + \)
 

@@ -1,42 +1,54 @@
 using System.Globalization;
+using System.Text;
 using AtomicDeploy.Core.Planning;
 using static AtomicDeploy.Core.Remote.ShellQuote;
 
 namespace AtomicDeploy.Core.Remote;
 
 /// <summary>
-/// The scripts of a deploy in which nothing changed: one that tells whether the new release would get
-/// the same shared links as the live one, and one that removes the new release again so the deploy
-/// folder is left as it was before the deploy.
+/// The script that tells, without changing anything, whether a deploy whose files match the live
+/// release's manifest would make a release equal to the live one: what the live release really
+/// holds, the shared links a copy of it would get, and the links it has. Only then is no release made.
 /// </summary>
 public static class UnchangedScripts
 {
-    /// <summary>Separates the shared listing from the live release's links in the output of <see cref="ListLinks"/>.</summary>
-    public const string LiveLinksMarker = "atomicdeploy-live-links";
+    /// <summary>Separates the parts of <see cref="Check"/>'s output (a NUL-terminated record of its own).</summary>
+    public const string PartMarker = "atomicdeploy-part";
+
+    /// <summary>Printed first (a NUL-terminated record) when a declared shared path is not yet as a deploy would leave it.</summary>
+    public const string DeclaredMissing = "atomicdeploy-declared-missing";
 
     /// <summary>
-    /// Prints what <see cref="RemoteScripts.ListShared"/> prints for <paramref name="release"/>, then
-    /// <see cref="LiveLinksMarker"/>, then each symlink of the live release as its path and target, all
-    /// NUL-terminated: the links the new release would get, and the links the live one has.
+    /// Run under the lock; changes nothing. Prints, NUL-terminated: <see cref="DeclaredMissing"/> if a
+    /// declared shared path is missing from <c>shared/</c>, goes through a symlink there, or is not a
+    /// link in the live release (a deploy would create, refuse or seed it); then what
+    /// <see cref="RemoteScripts.ReadState"/> lists of the live release (kind, size, mode, path);
+    /// then <see cref="PartMarker"/> and what <see cref="ScriptFragments.ListSharedFrontier"/> prints
+    /// for a copy of the live release (its links left out); then <see cref="PartMarker"/> and each
+    /// symlink of the live release as its path and target.
     /// </summary>
-    public static string ListLinks(string root, string release, string live, SharedPathList shared) =>
-        RemoteScripts.ListShared(root, release, shared) + string.Create(CultureInfo.InvariantCulture, $"""
-            printf '\0%s\0' {LiveLinksMarker}
-            find {Quote("releases/" + live)} -type l -printf '%P\0%l\0'
+    public static string Check(string root, string live, SharedPathList shared)
+    {
+        var release = Quote("releases/" + live);
+        var script = new StringBuilder("set -eu\n").Append(CultureInfo.InvariantCulture, $"cd -- {Quote(root)}\ntop=$(pwd -P)\n");
+        script.Append(CultureInfo.InvariantCulture, $"if [ ! -d shared ] || [ -L shared ]; then printf '%s\\0' {DeclaredMissing}; exit 0; fi\n");
+        foreach (var (path, kind) in shared.Folders.Select(f => (f, "d")).Concat(shared.Files.Select(f => (f, "f"))))
+        {
+            var inShared = Quote("shared/" + path);
+            var parent = Quote(path.Contains('/', StringComparison.Ordinal) ? "shared/" + path[..path.LastIndexOf('/')] : "shared");
+            script.Append(CultureInfo.InvariantCulture, $"""
+                if [ -{kind} {inShared} ] && [ ! -L {inShared} ] && [ -L {Quote("releases/" + live + "/" + path)} ] && [ "$(cd -P -- {parent} 2>/dev/null && pwd)" = "$top"/{parent} ]; then :; else printf '%s\0' {DeclaredMissing}; fi
 
-            """);
+                """);
+        }
 
-    /// <summary>
-    /// Removes <paramref name="release"/>, just made by this deploy and never live, with its pending
-    /// mark, and writes no history line: the deploy folder is as it was before the deploy.
-    /// </summary>
-    public static string Discard(string root, string release) => $"""
-        set -eu
-        cd -- {Quote(root)}
-        if [ "$(readlink current 2>/dev/null || true)" != {Quote("releases/" + release)} ]; then
-        {ScriptFragments.RemoveRelease(ScriptFragments.Release(release))}
-        fi
-        rm -f -- {Quote(PendingRelease.MarkerPath(release))}
+        return script.Append(CultureInfo.InvariantCulture, $"""
+            find {release}/ -mindepth 1 ! -type l -printf '%y %s %m %P\0'
+            printf '%s\0' {PartMarker}
+            {ScriptFragments.ListSharedFrontier(release, linksAbsent: true).TrimEnd()}
+            printf '%s\0' {PartMarker}
+            find {release} -type l -printf '%P\0%l\0'
 
-        """;
+            """).ToString();
+    }
 }

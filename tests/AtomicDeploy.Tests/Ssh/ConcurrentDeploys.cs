@@ -54,6 +54,8 @@ public sealed class ConcurrentDeploys
         var root = server.NewDeployFolder();
         using var source = Site("alpha");
         var live = EngineDeploy.Deploy(server, root, source.Path);
+        // A change, so the holder makes a release and keeps the lock (a deploy with nothing to do lets it go at once).
+        source.Write("app.dll", "alpha 2");
         using var holder = Open(server, root, source.Path, TimeSpan.FromSeconds(10));
         holder.Prepare(DateTime.UtcNow, CancellationToken.None);
         var before = RemoteTree.Snapshot(Path.Combine(root, "releases"));
@@ -77,6 +79,7 @@ public sealed class ConcurrentDeploys
         var root = server.NewDeployFolder();
         using var source = Site("alpha");
         var live = EngineDeploy.Deploy(server, root, source.Path);
+        source.Write("app.dll", "alpha 2");
         using var hung = Open(server, root, source.Path, TimeSpan.FromSeconds(10));
         hung.Prepare(DateTime.UtcNow, CancellationToken.None);
         Assert.IsTrue(hung.Hosts[0].HoldsLock);

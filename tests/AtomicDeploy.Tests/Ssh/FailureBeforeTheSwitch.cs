@@ -120,6 +120,7 @@ public sealed class FailureBeforeTheSwitch
         var root = server.NewDeployFolder();
         using var source = new SourceFolder().Write("app.dll", "v1");
         var live = EngineDeploy.Deploy(server, root, source.Path);
+        source.Write("app.dll", "v2");
         using var session = EngineDeploy.Open(EngineDeploy.Connect(EngineDeploy.Settings(server)), EngineDeploy.Deploy(root, source.Path, timeout: TimeSpan.FromSeconds(30)), new RecordingLog());
         session.Prepare(DateTime.UtcNow, CancellationToken.None);
 

@@ -63,22 +63,4 @@ public sealed class ScriptsOfADeploy
         Assert.HasCount(2, new RemoteTree(root).Releases);
         Assert.AreEqual($"releases/{last}", new RemoteTree(root).CurrentLink);
     }
-
-    /// <summary>An open shell that records every script it runs, in order.</summary>
-    private sealed class CountingShell(IRemoteShell inner) : IRemoteShell
-    {
-        public List<string> Scripts { get; } = [];
-
-        public string Name => inner.Name;
-
-        public ShellResult Run(string script, Action<Stream>? writeInput, TimeSpan timeout, CancellationToken cancellationToken)
-        {
-            Scripts.Add(script);
-            return inner.Run(script, writeInput, timeout, cancellationToken);
-        }
-
-        public RemoteProcess Start(string script) => inner.Start(script);
-
-        public void Dispose() => inner.Dispose();
-    }
 }

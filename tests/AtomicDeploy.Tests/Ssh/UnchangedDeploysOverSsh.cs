@@ -30,6 +30,71 @@ public sealed class UnchangedDeploysOverSsh
     }
 
     [TestMethod]
+    public void An_unchanged_deploy_makes_no_release_it_asks_one_read_only_question_after_the_lock()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1").Write("wwwroot/index.html", "<h1>one</h1>");
+        var live = EngineDeploy.Deploy(server, root, source.Path, shared: ["logs/"]);
+        using var counting = new CountingShell(EngineDeploy.Connect(EngineDeploy.Settings(server)));
+
+        var release = EngineDeploy.Deploy(counting, root, source.Path, shared: ["logs/"]);
+
+        Assert.AreEqual(live, release);
+        Assert.HasCount(1, counting.Scripts, string.Join("\n-----\n", counting.Scripts));
+        StringAssert.Contains(counting.Scripts[0], Core.Remote.UnchangedScripts.PartMarker);
+        Assert.IsFalse(counting.Scripts[0].Contains("cp ", StringComparison.Ordinal) || counting.Scripts[0].Contains("mkdir", StringComparison.Ordinal) || counting.Scripts[0].Contains("rm ", StringComparison.Ordinal), counting.Scripts[0]);
+    }
+
+    [TestMethod]
+    public void A_declared_shared_path_gone_from_shared_is_a_change_and_the_deploy_makes_it_again()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        var live = EngineDeploy.Deploy(server, root, source.Path, shared: ["logs/"]);
+        Directory.Delete(Path.Combine(root, "shared", "logs"));
+
+        var release = Deploy(server, root, source.Path, new RecordingLog(), shared: ["logs/"]);
+
+        Assert.AreNotEqual(live, release);
+        Assert.IsTrue(Directory.Exists(Path.Combine(root, "shared", "logs")));
+        Assert.AreEqual("../../shared/logs", new FileInfo(new RemoteTree(root).ReleasePath(release, "logs")).LinkTarget);
+    }
+
+    [TestMethod]
+    public void A_file_removed_from_the_live_release_by_hand_is_a_change_and_the_deploy_brings_it_back()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1").Write("wwwroot/index.html", "<h1>one</h1>");
+        var live = EngineDeploy.Deploy(server, root, source.Path);
+        File.Delete(new RemoteTree(root).ReleasePath(live, "wwwroot/index.html"));
+
+        var release = Deploy(server, root, source.Path, new RecordingLog());
+
+        Assert.AreNotEqual(live, release);
+        Assert.AreEqual("<h1>one</h1>", File.ReadAllText(new RemoteTree(root).ReleasePath(release, "wwwroot/index.html")));
+    }
+
+    [TestMethod]
+    public void A_shared_link_removed_from_the_live_release_by_hand_is_a_change()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        EngineDeploy.Deploy(server, root, source.Path);
+        Directory.CreateDirectory(Path.Combine(root, "shared", "uploads"));
+        var live = Deploy(server, root, source.Path, new RecordingLog());
+        File.Delete(new RemoteTree(root).ReleasePath(live, "uploads"));
+
+        var release = Deploy(server, root, source.Path, new RecordingLog());
+
+        Assert.AreNotEqual(live, release);
+        Assert.AreEqual("../../shared/uploads", new FileInfo(new RemoteTree(root).ReleasePath(release, "uploads")).LinkTarget);
+    }
+
+    [TestMethod]
     public void A_new_shared_entry_is_a_change_so_the_deploy_goes_ahead()
     {
         var server = SharedServer.Instance;

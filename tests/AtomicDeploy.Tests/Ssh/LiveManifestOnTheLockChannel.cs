@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace AtomicDeploy.Tests.Ssh;
+
+/// <summary>
+/// Issue 18: the lock's channel brings the live manifest, so the publish folder is read before the
+/// state query and that query leaves the manifest out. A manifest the channel cannot carry (edited
+/// by hand onto several lines) is read by the state query as before.
+/// </summary>
+[TestClass]
+public sealed class LiveManifestOnTheLockChannel
+{
+    [TestMethod]
+    public void A_manifest_edited_onto_several_lines_is_read_by_the_state_query_and_the_deploy_sends_only_the_change()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1").Write("wwwroot/a.css", "a").Write("wwwroot/b.css", "b");
+        var live = EngineDeploy.Deploy(server, root, source.Path);
+        var manifest = Path.Combine(root, ".atomicdeploy", "manifests", live + ".json");
+        File.WriteAllText(manifest, JsonNode.Parse(File.ReadAllText(manifest))!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        source.Write("wwwroot/b.css", "b2");
+        var log = new RecordingLog();
+
+        var release = EngineDeploy.Deploy(server, root, source.Path, log);
+
+        var tree = new RemoteTree(root);
+        Assert.AreEqual($"releases/{release}", tree.CurrentLink);
+        Assert.AreEqual("b2", tree.CurrentFile("wwwroot/b.css"));
+        Assert.AreEqual("a", tree.CurrentFile("wwwroot/a.css"));
+        Assert.IsTrue(log.Lines.Any(l => l.Contains("0 added and 1 changed", StringComparison.Ordinal)), string.Join('\n', log.Lines));
+    }
+
+    [TestMethod]
+    public void The_state_query_of_a_deploy_leaves_out_the_manifest_the_lock_brought()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        EngineDeploy.Deploy(server, root, source.Path);
+        source.Write("app.dll", "v2");
+        using var counting = new CountingShell(EngineDeploy.Connect(EngineDeploy.Settings(server)));
+
+        EngineDeploy.Deploy(counting, root, source.Path);
+
+        var query = counting.Scripts[0];
+        StringAssert.Contains(query, Core.Remote.RemoteState.KnownManifest);
+        Assert.IsFalse(query.Contains("cat \".atomicdeploy/manifests/$name.json\"", StringComparison.Ordinal), query);
+    }
+}
