@@ -21,10 +21,18 @@ internal sealed class BenchApp
     /// <summary>The project file every publish builds from.</summary>
     public string Project => Path.Combine(_folder, "BenchWeb.csproj");
 
+    /// <summary>
+    /// A publish folder of its own, outside the project folder: the Web SDK takes the project
+    /// folder's JSON and config files as content, so a publish folder inside it would be published
+    /// again by the next publish (its files turned up in the "no change" deploys as added files, and
+    /// 50,000 files there slowed every later publish of the app).
+    /// </summary>
+    public string PublishFolder(string name) => Path.Combine(Path.GetDirectoryName(_folder)!, "publish", name) + "/";
+
     /// <summary>The NuGet package folder of the benchmark (the tasks' package is restored fresh every run).</summary>
     public string Packages { get; }
 
-    public string Temp => Path.Combine(_folder, "tmp");
+    public string Temp => Path.Combine(Path.GetDirectoryName(_folder)!, "tmp");
 
     /// <summary>Packs the package, writes the project, restores and builds it once.</summary>
     public static BenchApp Create(string repo, string work)

@@ -24,7 +24,7 @@ internal sealed record FleetRun(TimeSpan Wall, TimeSpan Cpu, IReadOnlyDictionary
 /// </summary>
 internal sealed class FleetPublish(BenchApp app, string root, string knownHosts, string keyFile)
 {
-    private readonly string _out = Path.Combine(Path.GetDirectoryName(app.Project)!, "publish-fleet") + "/";
+    private readonly string _out = app.PublishFolder("fleet");
 
     /// <summary>Publishes <paramref name="source"/>'s assets without deploying (untimed), so the first timed run copies no more than the others.</summary>
     public void Warm(string source) =>

@@ -13,8 +13,8 @@ namespace AtomicDeploy.Benchmarks;
 /// </summary>
 internal sealed partial class PublishContender(SshServer server, int port, string knownHosts, BenchApp app) : Contender(server, port, knownHosts)
 {
-    private readonly string _deployOut = Path.Combine(Path.GetDirectoryName(app.Project)!, "publish-deploy") + "/";
-    private readonly string _aloneOut = Path.Combine(Path.GetDirectoryName(app.Project)!, "publish-alone") + "/";
+    private readonly string _deployOut = app.PublishFolder("deploy");
+    private readonly string _aloneOut = app.PublishFolder("alone");
     private int _runs;
 
     public override string Name => "AtomicDeploy via dotnet publish";
