@@ -10,7 +10,7 @@ namespace AtomicDeploy.Tasks;
 /// </summary>
 public sealed class PrepareRelease : DeploymentTask
 {
-    /// <summary>The new release's name, the same on every host; when nothing changed, the live release (empty if the hosts' differ).</summary>
+    /// <summary>The new release's name, the same on every host; empty when nothing changed (no release was made).</summary>
     [Output]
     public string ReleaseName { get; private set; } = string.Empty;
 

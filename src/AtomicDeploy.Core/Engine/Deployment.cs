@@ -94,7 +94,9 @@ public sealed class Deployment : IDisposable
     public void LogTo(IDeployLog log) => _sink.Target = log;
 
     /// <summary>
-    /// Step 1: takes every lock, checks the downgrade guard (on what the lock's channel read), reads every host and creates the release
+    /// Step 1: takes every lock, checks the downgrade guard (on what the lock's channel read), reads the
+    /// publish folder and, unless nothing changed on any host (<see cref="UnchangedDeploy"/>: then it
+    /// returns an empty name and the later steps do nothing), reads every host and creates the release
     /// under one name, later than every release on every host. Every host proposes the clock's name in
     /// its state query (one round trip); only when one refuses is a later name chosen for all.
     /// </summary>
@@ -129,7 +131,7 @@ public sealed class Deployment : IDisposable
         {
             Release = Hosts.Select(h => h.Release).Distinct().Count() == 1 ? Hosts[0].Release : null;
             Stage = DeployStage.Unchanged;
-            return Release ?? string.Empty;
+            return string.Empty;
         }
 
         var proposed = ReleaseName.Next(utcNow, []);
@@ -241,17 +243,17 @@ public sealed class Deployment : IDisposable
         CiSummary.Write(this, null);
     }
 
-    /// <summary>Every step in order (tests and the benchmark); on failure the deployment is aborted, as the tasks do.</summary>
+    /// <summary>Every step in order (tests and the benchmark), returning <see cref="Release"/>; on failure the deployment is aborted, as the tasks do.</summary>
     public string Run(DateTime utcNow, CancellationToken cancellationToken)
     {
         try
         {
-            var release = Prepare(utcNow, cancellationToken);
+            Prepare(utcNow, cancellationToken);
             Upload(cancellationToken);
             LinkShared(cancellationToken);
             Switch(cancellationToken);
             Prune(cancellationToken);
-            return release;
+            return Release ?? string.Empty;
         }
         catch (DeployException e)
         {

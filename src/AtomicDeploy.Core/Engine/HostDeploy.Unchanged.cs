@@ -24,23 +24,26 @@ public sealed partial class HostDeploy
     internal bool IsUnchanged(ReleaseManifest next, CancellationToken cancellationToken)
     {
         var live = _lock!.LiveHistory.Live!.Name;
-        var output = Run("compare with the live release", UnchangedScripts.Check(_settings.Root, live, _settings.Shared), null, cancellationToken).Output;
-        var parts = output.Split(UnchangedScripts.PartMarker + "\0");
-        if (parts.Length != 3 || parts[0].Split('\0').Contains(UnchangedScripts.DeclaredMissing))
+        var script = UnchangedScripts.Check(_settings.Root, live, _settings.Shared, _lock.OwnerLine(_lockOwner));
+        var records = Run("compare with the live release", script, null, cancellationToken).Output.Split('\0');
+        // The listings' records never equal a marker (each starts with its kinds), so the first two are the parts' ends.
+        var first = Array.IndexOf(records, UnchangedScripts.PartMarker);
+        var second = first < 0 ? -1 : Array.IndexOf(records, UnchangedScripts.PartMarker, first + 1);
+        if (second < 0 || records.Contains(UnchangedScripts.Changed))
         {
             return false;
         }
 
-        var manifest = LiveReleaseCheck.Effective(_lock.LiveManifest!, parts[0], out var repaired, _settings.Shared.Covers);
+        var listing = string.Concat(records[..first].Select(r => r + "\0"));
+        var manifest = LiveReleaseCheck.Effective(_lock.LiveManifest!, listing, out var repaired, _settings.Shared.Covers);
         if (repaired > 0 || !ManifestDiff.Compute(manifest, next).IsEmpty)
         {
             return false;
         }
 
-        var wanted = SharedListing.Parse(parts[1]).Plan().Links.Select(l => (l.Path, l.Target)).ToHashSet();
-        var records = parts[2].Split('\0');
+        var wanted = SharedListing.Parse(string.Join('\0', records[(first + 1)..second])).Plan().Links.Select(l => (l.Path, l.Target)).ToHashSet();
         var liveLinks = new HashSet<(string Path, string Target)>();
-        for (var i = 0; i + 1 < records.Length; i += 2)
+        for (var i = second + 1; i + 1 < records.Length; i += 2)
         {
             liveLinks.Add((records[i], records[i + 1]));
         }

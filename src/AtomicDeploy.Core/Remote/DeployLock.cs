@@ -41,7 +41,7 @@ public sealed class DeployLock : IDisposable
     /// <summary>
     /// The live release's manifest as recorded (not checked against what the release holds), read
     /// on the lock's channel when asked for; null when not asked, when there is no live release or
-    /// manifest, or when it is not one line of a manifest.
+    /// manifest, or when it is not a manifest.
     /// </summary>
     public ReleaseManifest? LiveManifest { get; }
 
@@ -133,7 +133,8 @@ public sealed class DeployLock : IDisposable
     /// half-made release it removes, <c>live NAME</c> and the history lines naming the live release
     /// (the downgrade guard's question, answered under the lock), then <c>locked PID</c>, and holds
     /// the lock until its input ends. With <paramref name="liveManifest"/> it prints <c>manifest</c> and
-    /// the live release's manifest (one JSON line) after the history. Without <paramref name="owner"/> a later script names the
+    /// the live release's manifest after the history, on one line (line breaks are only whitespace
+    /// in JSON: a string cannot hold one). Without <paramref name="owner"/> a later script names the
     /// holder (<see cref="OwnerLine(string)"/>), so a deploy refused before it changes anything
     /// leaves the lock file as it was.
     /// The shell holds the lock and its output; <c>cat</c> only waits for the end of the input, so
@@ -166,7 +167,7 @@ public sealed class DeployLock : IDisposable
         if [ "releases/$name" = "$live" ] && [ -d "$live" ]; then
           printf 'live %s\n' "$name"
           if [ -f .atomicdeploy/log.jsonl ]; then grep -F -- "\"$name\"" .atomicdeploy/log.jsonl | sed 's/^/history /' || true; fi
-          {{(liveManifest ? "if [ -f \".atomicdeploy/manifests/$name.json\" ]; then printf 'manifest '; cat \".atomicdeploy/manifests/$name.json\"; printf '\\n'; fi" : ":")}}
+          {{(liveManifest ? "if [ -f \".atomicdeploy/manifests/$name.json\" ]; then printf 'manifest '; tr -d '\\r\\n' < \".atomicdeploy/manifests/$name.json\"; printf '\\n'; fi" : ":")}}
         fi
         {{PendingRelease.CleanUp}}
         printf 'locked %s\n' "$$"
@@ -202,7 +203,7 @@ public sealed class DeployLock : IDisposable
         }
         catch (DeployException)
         {
-            // Not one line of a manifest (edited by hand, or not ours): the state query reads it again.
+            // Not a manifest (damaged, or not ours): the state query reads it again and says what is wrong.
             return null;
         }
     }

@@ -103,7 +103,15 @@ public static class ReleaseArchive
                     ModificationTime = entry.Modified is { } ticks ? new DateTime(ticks, DateTimeKind.Utc) : File.GetLastWriteTimeUtc(file),
                     DataStream = content,
                 });
-                hashes[entry.Path] = content.Hash();
+                // A file whose hash the scan took (unchanged size and time) must still have that content:
+                // changed since, in place and at the same size, it would be recorded with the old hash.
+                var hash = content.Hash();
+                if (entry.Sha256 != ManifestEntry.HashedWhileSending && entry.Sha256 != hash)
+                {
+                    throw Changed(entry.Path, null);
+                }
+
+                hashes[entry.Path] = hash;
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
             {

@@ -67,7 +67,7 @@ internal static class EngineDeploy
         stepDone ??= _ => { };
         try
         {
-            var release = deployment.Prepare(DateTime.UtcNow, CancellationToken.None);
+            deployment.Prepare(DateTime.UtcNow, CancellationToken.None);
             stepDone("PrepareRelease");
             deployment.Upload(CancellationToken.None);
             stepDone("UploadChanged");
@@ -77,7 +77,8 @@ internal static class EngineDeploy
             stepDone("SwitchCurrent");
             deployment.Prune(CancellationToken.None);
             stepDone("PruneReleases");
-            return release;
+            // The new release, or when nothing changed the live one.
+            return deployment.Release!;
         }
         catch (DeployException e)
         {

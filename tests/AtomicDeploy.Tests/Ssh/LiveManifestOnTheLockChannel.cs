@@ -5,14 +5,14 @@ namespace AtomicDeploy.Tests.Ssh;
 
 /// <summary>
 /// Issue 18: the lock's channel brings the live manifest, so the publish folder is read before the
-/// state query and that query leaves the manifest out. A manifest the channel cannot carry (edited
-/// by hand onto several lines) is read by the state query as before.
+/// state query and that query leaves the manifest out. A manifest edited by hand onto several lines
+/// still comes whole; one that is not a manifest is read, and refused, by the state query as before.
 /// </summary>
 [TestClass]
 public sealed class LiveManifestOnTheLockChannel
 {
     [TestMethod]
-    public void A_manifest_edited_onto_several_lines_is_read_by_the_state_query_and_the_deploy_sends_only_the_change()
+    public void A_manifest_edited_onto_several_lines_still_serves_and_the_deploy_sends_only_the_change()
     {
         var server = SharedServer.Instance;
         var root = server.NewDeployFolder();
@@ -30,6 +30,23 @@ public sealed class LiveManifestOnTheLockChannel
         Assert.AreEqual("b2", tree.CurrentFile("wwwroot/b.css"));
         Assert.AreEqual("a", tree.CurrentFile("wwwroot/a.css"));
         Assert.IsTrue(log.Lines.Any(l => l.Contains("0 added and 1 changed", StringComparison.Ordinal)), string.Join('\n', log.Lines));
+    }
+
+    [TestMethod]
+    public void With_a_manifest_edited_onto_several_lines_nothing_changed_is_still_seen()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        var live = EngineDeploy.Deploy(server, root, source.Path);
+        var manifest = Path.Combine(root, ".atomicdeploy", "manifests", live + ".json");
+        File.WriteAllText(manifest, JsonNode.Parse(File.ReadAllText(manifest))!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }).Replace("\n", "\r\n", StringComparison.Ordinal));
+        var log = new RecordingLog();
+
+        var release = EngineDeploy.Deploy(server, root, source.Path, log);
+
+        Assert.AreEqual(live, release);
+        Assert.IsTrue(log.Lines.Any(l => l.StartsWith($"AtomicDeploy: nothing changed since release {live}", StringComparison.Ordinal)), string.Join('\n', log.Lines));
     }
 
     [TestMethod]

@@ -95,6 +95,39 @@ public sealed class UnchangedDeploysOverSsh
     }
 
     [TestMethod]
+    public void A_declared_path_inside_a_folder_linked_whole_is_in_place_so_nothing_changed()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        // The publish has no wwwroot: the whole of shared/wwwroot is linked, and wwwroot/uploads is reached through that link.
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        string[] shared = ["wwwroot/uploads/", "data/", "data/app.db"];
+        var live = Deploy(server, root, source.Path, new RecordingLog(), shared: shared);
+        var log = new RecordingLog();
+
+        var release = Deploy(server, root, source.Path, log, shared: shared);
+
+        Assert.AreEqual("../../shared/wwwroot", new FileInfo(new RemoteTree(root).ReleasePath(live, "wwwroot")).LinkTarget);
+        Assert.AreEqual(live, release, string.Join('\n', log.Lines));
+    }
+
+    [TestMethod]
+    public void A_shared_folder_that_is_a_link_with_nothing_declared_is_no_change()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        EngineDeploy.Deploy(server, root, source.Path);
+        server.RunAsUser($"cd '{root}' && mv shared shared-volume && ln -s shared-volume shared");
+        var live = Deploy(server, root, source.Path, new RecordingLog(), force: true);
+        var log = new RecordingLog();
+
+        var release = Deploy(server, root, source.Path, log);
+
+        Assert.AreEqual(live, release, string.Join('\n', log.Lines));
+    }
+
+    [TestMethod]
     public void A_new_shared_entry_is_a_change_so_the_deploy_goes_ahead()
     {
         var server = SharedServer.Instance;

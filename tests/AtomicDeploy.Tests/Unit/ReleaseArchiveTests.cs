@@ -56,6 +56,22 @@ public sealed class ReleaseArchiveTests
     }
 
     [TestMethod]
+    public void A_file_rewritten_at_the_same_size_after_the_scan_fails_with_AD0003_instead_of_keeping_the_scanned_hash()
+    {
+        using var source = new TempFolder();
+        File.WriteAllText(source.Combine("app.dll"), "one");
+        var next = PublishFolderScanner.Scan(source.Path, null, new RecordingLog(), CancellationToken.None);
+        File.WriteAllText(source.Combine("app.dll"), "two");
+        using var output = new MemoryStream();
+
+        var failure = Assert.ThrowsExactly<DeployException>(() =>
+            ReleaseArchive.Write(output, source.Path, "20261127121500", ManifestDiff.Compute(ReleaseManifest.Empty, next), next, new RecordingLog(), CancellationToken.None));
+
+        Assert.AreEqual(ErrorCodes.SourceMissing, failure.Code);
+        StringAssert.Contains(failure.Message, "app.dll");
+    }
+
+    [TestMethod]
     public void A_long_upload_reports_files_bytes_and_rate_as_it_goes()
     {
         using var source = new TempFolder();
