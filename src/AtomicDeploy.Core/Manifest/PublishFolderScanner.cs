@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 
 namespace AtomicDeploy.Core.Manifest;
 
@@ -94,11 +93,11 @@ public static class PublishFolderScanner
         {
             Parallel.ForEach(toHash, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, entry =>
             {
-                using var stream = new FileStream(Path.Combine(root, entry.Path), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+                using var stream = FileHash.OpenSequential(Path.Combine(root, entry.Path));
                 // A file that changed size since the scan is sent and hashed by that read, as before.
                 if (stream.Length == entry.Size)
                 {
-                    hashes[entry.Path] = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+                    hashes[entry.Path] = FileHash.Sha256(stream);
                 }
             });
         }
@@ -141,8 +140,8 @@ public static class PublishFolderScanner
             new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
             file =>
             {
-                using var stream = new FileStream(file.Info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-                var hash = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+                using var stream = FileHash.OpenSequential(file.Info.FullName);
+                var hash = FileHash.Sha256(stream);
                 hashed.Add(new ManifestEntry(file.Path, false, stream.Length, hash, modes.Of(file.Info, file.Path)) { Modified = file.Info.LastWriteTimeUtc.Ticks });
             });
 

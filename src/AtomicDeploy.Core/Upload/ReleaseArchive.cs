@@ -91,7 +91,7 @@ public static class ReleaseArchive
             var file = Path.Combine(sourceDir, entry.Path);
             try
             {
-                using var content = new HashingReadStream(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
+                using var content = new HashingReadStream(FileHash.OpenSequential(file));
                 if (content.Length != entry.Size)
                 {
                     throw Changed(entry.Path, null);
