@@ -6,7 +6,7 @@
 # the tables (goals met / not met, round trips next to the link's floor, the cold-start breakdown)
 # and writes docs/benchmarks.md. Options (passed on): --runs N (default 5), --first-runs N (default
 # 3), --large-runs N (default 3, the 50,000-file scenario), --only
-# first,none,one,small,renamed,previous,large,fleet (a quick look; writes no file; --only fleet
+# first,none,one,small,renamed,previous,large,memory,fleet (a quick look; writes no file; --only fleet
 # rewrites just the Fleet section), --skip-fleet (keeps the Fleet section as it is), --fleet-hosts
 # 1,4,20 (the default: the host counts of the fleet section, each deploy a fresh dotnet publish,
 # the largest count of sshd servers started, each behind its own link), --skip-memory, --steps, --delay-ms 25, --mbit 100. The dataset and the app are cached

@@ -45,7 +45,7 @@ if (only != "fleet")
 {
     var publish = new PublishContender(server, link.Port, knownHosts, app!);
     results = Scenarios.Run(data, new Contenders(publish, engine, rsync, link), runs, firstRuns, largeRuns, only).ToList();
-    if (!options.ContainsKey("skip-memory") && (only.Length == 0 || only.Split(',').Contains("large")))
+    if (!options.ContainsKey("skip-memory") && (only.Length == 0 || only.Split(',').Intersect(["large", "memory"]).Any()))
     {
         memory = MemoryProbe.MeasureNoChange(server, data.Large(Scenarios.LargeFiles));
     }
@@ -75,6 +75,10 @@ if (results.Count > 0)
     Console.WriteLine(Report.Verdicts(results, memory));
     Console.WriteLine(Report.RoundTrips(results, shape));
     Console.WriteLine(Report.ColdStart(results));
+}
+else if (memory is not null)
+{
+    Console.WriteLine(Report.Verdicts(results, memory));
 }
 
 if (fleet.Count > 0)

@@ -25,25 +25,27 @@ public sealed partial class HostDeploy
     {
         var live = _lock!.LiveHistory.Live!.Name;
         var script = UnchangedScripts.Check(_settings.Root, live, _settings.Shared, _lock.OwnerLine(_lockOwner));
-        var records = Run("compare with the live release", script, null, cancellationToken).Output.Split('\0');
+        var output = Run("compare with the live release", script, null, cancellationToken).Output;
         // The listings' records never equal a marker (each starts with its kinds), so the first two are the parts' ends.
-        var first = Array.IndexOf(records, UnchangedScripts.PartMarker);
-        var second = first < 0 ? -1 : Array.IndexOf(records, UnchangedScripts.PartMarker, first + 1);
-        if (second < 0 || records.Contains(UnchangedScripts.Changed))
+        var first = RecordAt(output, UnchangedScripts.PartMarker, 0);
+        var second = first < 0 ? -1 : RecordAt(output, UnchangedScripts.PartMarker, first + 1);
+        if (second < 0 || RecordAt(output, UnchangedScripts.Changed, 0) >= 0)
         {
             return false;
         }
 
-        var listing = string.Concat(records[..first].Select(r => r + "\0"));
+        var listing = output.AsSpan(0, first);
         var manifest = LiveReleaseCheck.Effective(_lock.LiveManifest!, listing, out var repaired, _settings.Shared.Covers);
         if (repaired > 0 || !ManifestDiff.Compute(manifest, next).IsEmpty)
         {
             return false;
         }
 
-        var wanted = SharedListing.Parse(string.Join('\0', records[(first + 1)..second])).Plan().Links.Select(l => (l.Path, l.Target)).ToHashSet();
+        var partEnd = UnchangedScripts.PartMarker.Length + 1;
+        var wanted = SharedListing.Parse(output[(first + partEnd)..second]).Plan().Links.Select(l => (l.Path, l.Target)).ToHashSet();
+        var records = output[(second + partEnd)..].Split('\0');
         var liveLinks = new HashSet<(string Path, string Target)>();
-        for (var i = second + 1; i + 1 < records.Length; i += 2)
+        for (var i = 0; i + 1 < records.Length; i += 2)
         {
             liveLinks.Add((records[i], records[i + 1]));
         }
@@ -55,6 +57,20 @@ public sealed partial class HostDeploy
 
         _state = new HostState([live], live, manifest, KeptContent.None);
         return true;
+    }
+
+    /// <summary>Where the NUL-terminated record <paramref name="record"/> starts in <paramref name="output"/> at or after <paramref name="from"/>, or -1.</summary>
+    private static int RecordAt(string output, string record, int from)
+    {
+        for (var at = output.IndexOf(record + "\0", from, StringComparison.Ordinal); at >= 0; at = output.IndexOf(record + "\0", at + 1, StringComparison.Ordinal))
+        {
+            if (at == 0 || output[at - 1] == '\0')
+            {
+                return at;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AtomicDeploy.Core.Planning;
@@ -52,18 +53,50 @@ public sealed class ReleaseManifest
     /// Reads a manifest written by <see cref="ToJson"/>. A manifest comes from the server, so every
     /// path is checked: one that is absolute or climbs out with <c>..</c> makes the whole manifest invalid.
     /// </summary>
-    public static ReleaseManifest Parse(string json)
+    public static ReleaseManifest Parse(string json) => Parse(json.AsSpan());
+
+    /// <inheritdoc cref="Parse(string)"/>
+    public static ReleaseManifest Parse(ReadOnlySpan<char> json)
     {
-        Document? document;
         try
         {
-            document = JsonSerializer.Deserialize<Document>(json, JsonOptions);
+            return FromDocument(JsonSerializer.Deserialize<Document>(json, JsonOptions));
         }
         catch (JsonException e)
         {
             throw Invalid($"it is not valid JSON ({e.Message})");
         }
+    }
 
+    /// <summary>
+    /// As <see cref="Parse(string)"/>, for a manifest gzip-compressed and base64-encoded (as the lock's
+    /// channel brings it): read as it is decompressed, never whole as text.
+    /// </summary>
+    public static ReleaseManifest ParseCompressed(ReadOnlySpan<char> base64)
+    {
+        var bytes = new byte[(base64.Length / 4 * 3) + 3];
+        if (!Convert.TryFromBase64Chars(base64, bytes, out var length))
+        {
+            throw Invalid("it is not valid base64");
+        }
+
+        try
+        {
+            using var json = new GZipStream(new MemoryStream(bytes, 0, length, writable: false), CompressionMode.Decompress);
+            return FromDocument(JsonSerializer.Deserialize<Document>(json, JsonOptions));
+        }
+        catch (JsonException e)
+        {
+            throw Invalid($"it is not valid JSON ({e.Message})");
+        }
+        catch (InvalidDataException e)
+        {
+            throw Invalid($"it is not valid gzip ({e.Message})");
+        }
+    }
+
+    private static ReleaseManifest FromDocument(Document? document)
+    {
         if (document?.Entries is null || document.Format != 1)
         {
             throw Invalid("it has no entries or an unknown format");

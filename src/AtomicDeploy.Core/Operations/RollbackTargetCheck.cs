@@ -25,7 +25,7 @@ public static class RollbackTargetCheck
         }
 
         var recorded = ReleaseManifest.Parse(output[ManifestMarker.Length..listingAt]);
-        var onDisk = LiveReleaseCheck.Listing(output[(listingAt + ListingMarker.Length)..]);
+        var onDisk = LiveReleaseCheck.Listing(output.AsSpan(listingAt + ListingMarker.Length));
         var wrong = recorded.Entries
             .Where(e => !onDisk.TryGetValue(e.Path, out var found) || found.IsDirectory != e.IsDirectory || (!e.IsDirectory && found.Size != e.Size))
             .Select(e => e.Path)

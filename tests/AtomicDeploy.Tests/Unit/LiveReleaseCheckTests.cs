@@ -59,4 +59,22 @@ public sealed class LiveReleaseCheckTests
         Assert.AreEqual(0, repaired);
         Assert.IsEmpty(effective.Entries);
     }
+
+    [TestMethod]
+    public void A_path_with_spaces_is_read_whole_and_a_record_with_a_mode_that_is_not_octal_is_skipped()
+    {
+        var effective = LiveReleaseCheck.Effective(ReleaseManifest.Empty, "f 3 644 my app  v2.dll\0f 1 648 bad.dll\0f x 644 bad2.dll\0f 1 644\0", out var repaired);
+
+        var entry = Assert.ContainsSingle(effective.Entries);
+        Assert.AreEqual(("my app  v2.dll", 3L, 420), (entry.Path, entry.Size, entry.Mode));
+        Assert.AreEqual(1, repaired);
+    }
+
+    [TestMethod]
+    public void An_intact_release_keeps_the_recorded_manifest_itself()
+    {
+        var effective = LiveReleaseCheck.Effective(Recorded, "f 3 644 app.dll\0f 5 644 lib.dll\0f 7 755 run.sh\0d 4096 755 wwwroot\0", out _);
+
+        Assert.AreSame(Recorded, effective);
+    }
 }
