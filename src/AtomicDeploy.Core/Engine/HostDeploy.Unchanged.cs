@@ -62,7 +62,8 @@ public sealed partial class HostDeploy
     /// <summary>Where the NUL-terminated record <paramref name="record"/> starts in <paramref name="output"/> at or after <paramref name="from"/>, or -1.</summary>
     private static int RecordAt(string output, string record, int from)
     {
-        for (var at = output.IndexOf(record + "\0", from, StringComparison.Ordinal); at >= 0; at = output.IndexOf(record + "\0", at + 1, StringComparison.Ordinal))
+        var terminated = record + "\0";
+        for (var at = output.IndexOf(terminated, from, StringComparison.Ordinal); at >= 0; at = output.IndexOf(terminated, at + 1, StringComparison.Ordinal))
         {
             if (at == 0 || output[at - 1] == '\0')
             {
