@@ -1,4 +1,5 @@
 using System.Globalization;
+using AtomicDeploy.Core.Planning;
 
 namespace AtomicDeploy.Core.Manifest;
 
@@ -22,12 +23,12 @@ public static class LiveReleaseCheck
     /// </summary>
     public static ReleaseManifest Effective(ReleaseManifest recorded, ReadOnlySpan<char> listing, out int repaired, Func<string, bool>? isShared = null)
     {
-        var onDisk = Listing(listing);
-        var entries = new List<ManifestEntry>();
+        var onDisk = new ListingIndex(listing);
+        var entries = new List<ManifestEntry>(recorded.Entries.Count);
         repaired = 0;
         foreach (var entry in recorded.Entries)
         {
-            if (!onDisk.TryGetValue(entry.Path, out var found))
+            if (onDisk.Take(listing, entry.Path) is not { } found)
             {
                 if (isShared?.Invoke(entry.Path) == true)
                 {
@@ -44,10 +45,10 @@ public static class LiveReleaseCheck
             entries.Add(intact ? entry : new ManifestEntry(entry.Path, found.IsDirectory, found.IsDirectory ? 0 : found.Size, Unverified, found.Mode));
         }
 
-        foreach (var (path, found) in onDisk.Where(f => !recorded.ByPath.ContainsKey(f.Key)))
+        foreach (var found in onDisk.NotTaken())
         {
             repaired++;
-            entries.Add(new ManifestEntry(path, found.IsDirectory, found.IsDirectory ? 0 : found.Size, Unverified, found.Mode));
+            entries.Add(new ManifestEntry(listing.Slice(found.Start, found.Length).ToString(), found.IsDirectory, found.IsDirectory ? 0 : found.Size, Unverified, found.Mode));
         }
 
         // A release that holds what its manifest says (the usual case) keeps the manifest as it is.
@@ -58,24 +59,108 @@ public static class LiveReleaseCheck
     internal static Dictionary<string, (bool IsDirectory, long Size, int Mode)> Listing(ReadOnlySpan<char> listing)
     {
         var onDisk = new Dictionary<string, (bool IsDirectory, long Size, int Mode)>(StringComparer.Ordinal);
-        // Read in place: a 50,000-file release's listing is 2 MB, and only each path becomes a string.
-        var rest = listing;
-        while (!rest.IsEmpty)
+        foreach (var found in new ListingIndex(listing).NotTaken())
         {
-            var end = rest.IndexOf('\0');
-            var record = end < 0 ? rest : rest[..end];
-            rest = end < 0 ? [] : rest[(end + 1)..];
-            if (Fields(record) is { } found && Planning.DeployPath.TryNormaliseRelative(found.Path, out var path) && path == found.Path)
-            {
-                onDisk[path] = (found.IsDirectory, found.Size, found.Mode);
-            }
+            onDisk[listing.Slice(found.Start, found.Length).ToString()] = (found.IsDirectory, found.Size, found.Mode);
         }
 
         return onDisk;
     }
 
-    /// <summary>A record's four fields (<c>%y %s %m %P</c>; the path may hold spaces), or null when it is malformed.</summary>
-    private static (bool IsDirectory, long Size, int Mode, string Path)? Fields(ReadOnlySpan<char> record)
+    /// <summary>
+    /// A listing's well-formed records, found by path where they lie in the listing: a 50,000-file
+    /// release's listing is 2 MB, and a string and a dictionary entry for each of its paths were
+    /// most of what the check of an unchanged deploy allocated. A path listed twice counts once, as
+    /// its last record.
+    /// </summary>
+    private sealed class ListingIndex
+    {
+        private readonly List<Record> _records;
+        private readonly int[] _buckets;
+        private readonly int[] _next;
+        private readonly bool[] _taken;
+
+        public ListingIndex(ReadOnlySpan<char> listing)
+        {
+            _records = new List<Record>(listing.Count('\0') + 1);
+            var offset = 0;
+            while (offset < listing.Length)
+            {
+                var end = listing[offset..].IndexOf('\0');
+                var length = end < 0 ? listing.Length - offset : end;
+                if (Fields(listing.Slice(offset, length), offset) is { } found && DeployPath.IsPlainRelative(listing.Slice(found.Start, found.Length)))
+                {
+                    _records.Add(found);
+                }
+
+                offset += length + 1;
+            }
+
+            _buckets = new int[Math.Max(1, _records.Count)];
+            _next = new int[_records.Count];
+            _taken = new bool[_records.Count];
+            Array.Fill(_buckets, -1);
+            for (var i = 0; i < _records.Count; i++)
+            {
+                var path = listing.Slice(_records[i].Start, _records[i].Length);
+                var bucket = Bucket(path);
+                if (Find(listing, path, bucket) is var same and >= 0)
+                {
+                    // Listed twice: the last record stands, and the path is one entry.
+                    _taken[same] = true;
+                }
+
+                _next[i] = _buckets[bucket];
+                _buckets[bucket] = i;
+            }
+        }
+
+        /// <summary>The record of <paramref name="path"/>, marked as taken, or null when the listing does not hold it.</summary>
+        public Record? Take(ReadOnlySpan<char> listing, string path)
+        {
+            var at = Find(listing, path, Bucket(path));
+            if (at < 0)
+            {
+                return null;
+            }
+
+            _taken[at] = true;
+            return _records[at];
+        }
+
+        /// <summary>The records no <see cref="Take"/> asked for, in listing order.</summary>
+        public IEnumerable<Record> NotTaken()
+        {
+            for (var i = 0; i < _records.Count; i++)
+            {
+                if (!_taken[i])
+                {
+                    yield return _records[i];
+                }
+            }
+        }
+
+        private int Bucket(ReadOnlySpan<char> path) => (int)((uint)string.GetHashCode(path) % (uint)_buckets.Length);
+
+        private int Find(ReadOnlySpan<char> listing, ReadOnlySpan<char> path, int bucket)
+        {
+            for (var i = _buckets[bucket]; i >= 0; i = _next[i])
+            {
+                if (!_taken[i] && listing.Slice(_records[i].Start, _records[i].Length).SequenceEqual(path))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+    }
+
+    /// <summary>A well-formed record: whether a folder, its size and mode, and where its path lies in the listing.</summary>
+    private readonly record struct Record(bool IsDirectory, long Size, int Mode, int Start, int Length);
+
+    /// <summary>A record's four fields (<c>%y %s %m %P</c>; the path may hold spaces), or null when it is malformed; <paramref name="offset"/> is where the record starts in the listing.</summary>
+    private static Record? Fields(ReadOnlySpan<char> record, int offset)
     {
         var rest = record;
         if (!NextField(ref rest, out var type) || !NextField(ref rest, out var sizeText) || !NextField(ref rest, out var modeText)
@@ -84,7 +169,7 @@ public static class LiveReleaseCheck
             return null;
         }
 
-        return (type.SequenceEqual("d"), size, mode, rest.ToString());
+        return new Record(type.SequenceEqual("d"), size, mode, offset + record.Length - rest.Length, rest.Length);
     }
 
     private static bool NextField(ref ReadOnlySpan<char> rest, out ReadOnlySpan<char> field)

@@ -37,34 +37,20 @@ public static class PublishFolderScanner
                 $"The folder to deploy, '{root}', does not exist. Run the publish first, or point AtomicDeploySourceDir at the publish output.");
         }
 
-        var directories = new List<ManifestEntry>();
-        var files = new List<(string Path, FileInfo Info)>();
-        Walk(new DirectoryInfo(root), string.Empty, directories, files, modes, log);
-        if (include is not null)
+        var walk = new WalkState(include, live, keptSizes, modes, log);
+        walk.Walk(new DirectoryInfo(root), string.Empty);
+        // Folders are stale like files: dotnet publish makes a folder only to put a file in it, so a
+        // folder with no deployed file under it (emptied, or holding only stale files) was left by an
+        // earlier publish. Deployed, it would block a shared folder of the same name from being linked.
+        foreach (var folder in walk.NotDeployed.Order(StringComparer.Ordinal))
         {
-            // Folders are stale like files: dotnet publish makes a folder only to put a file in
-            // it, so a folder with no deployed file under it (emptied, or holding only stale
-            // files) was left by an earlier publish. Deployed, it would block a shared folder of
-            // the same name from being linked.
-            files = files.Where(f => include(f.Path, f.Info)).ToList();
-            var holders = files.SelectMany(f => Ancestors(f.Path)).ToHashSet(StringComparer.Ordinal);
-            foreach (var folder in directories.Where(d => !holders.Contains(d.Path) && (ParentOf(d.Path).Length == 0 || holders.Contains(ParentOf(d.Path)))))
-            {
-                log.Detail($"  not deployed: {folder.Path}/ (no file of this publish is in it)");
-            }
-
-            directories = directories.Where(d => holders.Contains(d.Path)).ToList();
+            log.Detail($"  not deployed: {folder}/ (no file of this publish is in it)");
         }
 
         var hashed = new ConcurrentBag<ManifestEntry>();
-        if (live is not null)
-        {
-            files = files.Where(file => !KnownWithoutReading(file.Path, file.Info, live, keptSizes, hashed, modes)).ToList();
-        }
-
         try
         {
-            Hash(files, hashed, modes, cancellationToken);
+            Hash(root, walk.ToRead, hashed, cancellationToken);
         }
         catch (AggregateException e) when (e.InnerExceptions.All(i => i is IOException or UnauthorizedAccessException))
         {
@@ -72,7 +58,7 @@ public static class PublishFolderScanner
             throw new DeployException(ErrorCodes.SourceMissing, $"A file of the publish folder cannot be read ({first.GetType().Name}: {first.Message}). Check the folder, or publish again.", first);
         }
 
-        return new ReleaseManifest(directories.Concat(hashed));
+        return new ReleaseManifest(walk.Entries.Concat(hashed));
     }
 
     /// <summary>
@@ -110,85 +96,139 @@ public static class PublishFolderScanner
         return manifest.WithHashes(hashes);
     }
 
-    /// <summary>Adds the entry of a file that needs no reading now, and says whether it did.</summary>
-    private static bool KnownWithoutReading(string path, FileInfo info, ReleaseManifest live, IReadOnlySet<long>? keptSizes, ConcurrentBag<ManifestEntry> entries, FileModes modes)
-    {
-        var modified = info.LastWriteTimeUtc.Ticks;
-        if (!live.ByPath.TryGetValue(path, out var old) || old.IsDirectory || old.Size != info.Length)
-        {
-            if (keptSizes?.Contains(info.Length) == true)
-            {
-                return false;
-            }
-
-            entries.Add(new ManifestEntry(path, false, info.Length, ManifestEntry.HashedWhileSending, modes.Of(info, path)) { Modified = modified });
-            return true;
-        }
-
-        if (old.Modified == modified && old.Sha256.Length == 64)
-        {
-            entries.Add(new ManifestEntry(path, false, info.Length, old.Sha256, modes.Of(info, path)) { Modified = modified });
-            return true;
-        }
-
-        return false;
-    }
-
-    private static void Hash(List<(string Path, FileInfo Info)> files, ConcurrentBag<ManifestEntry> hashed, FileModes modes, CancellationToken cancellationToken) =>
+    private static void Hash(string root, List<Found> files, ConcurrentBag<ManifestEntry> hashed, CancellationToken cancellationToken) =>
         Parallel.ForEach(
             files,
             new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
             file =>
             {
-                using var stream = FileHash.OpenSequential(file.Info.FullName);
+                using var stream = FileHash.OpenSequential(file.Target ?? Path.Combine(root, file.Path));
                 var hash = FileHash.Sha256(stream);
-                hashed.Add(new ManifestEntry(file.Path, false, stream.Length, hash, modes.Of(file.Info, file.Path)) { Modified = file.Info.LastWriteTimeUtc.Ticks });
+                hashed.Add(new ManifestEntry(file.Path, false, stream.Length, hash, file.Mode) { Modified = file.Modified });
             });
 
-    private static void Walk(DirectoryInfo directory, string prefix, List<ManifestEntry> directories, List<(string, FileInfo)> files, FileModes modes, IDeployLog log)
+    /// <summary>
+    /// One walk of the publish folder. A file is kept only as what the deploy needs of it, never as
+    /// its <see cref="FileInfo"/> (tens of thousands of those, each with its full path, were most of
+    /// a large scan's memory), and a file that needs no reading becomes its entry as it is found.
+    /// </summary>
+    private sealed class WalkState(Func<string, FileInfo, bool>? include, ReleaseManifest? live, IReadOnlySet<long>? keptSizes, FileModes modes, IDeployLog log)
     {
-        FileSystemInfo[] entries;
-        try
-        {
-            entries = directory.GetFileSystemInfos();
-        }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            throw new DeployException(ErrorCodes.SourceMissing, $"The folder '{(prefix.Length == 0 ? directory.FullName : prefix.TrimEnd('/'))}' of the publish output cannot be read ({e.GetType().Name}). Check its permissions, or publish again.", e);
-        }
+        /// <summary>The folders, and the files whose hash is known without reading them.</summary>
+        public List<ManifestEntry> Entries { get; } = [];
 
-        if (entries.Any(PublishFolderCheck.NameLost))
-        {
-            PublishFolderCheck.RefuseNamesNotUtf8(directory.FullName, prefix);
-        }
+        /// <summary>The files to read for their hash.</summary>
+        public List<Found> ToRead { get; } = [];
 
-        foreach (var entry in entries)
+        /// <summary>The highest folders that hold no file of the publish (with <c>include</c> only): not deployed.</summary>
+        public List<string> NotDeployed { get; } = [];
+
+        /// <summary>Walks <paramref name="directory"/> (at <paramref name="prefix"/> in the release); true when a file under it is deployed.</summary>
+        public bool Walk(DirectoryInfo directory, string prefix)
         {
-            var path = prefix + entry.Name;
-            if (entry is DirectoryInfo subdirectory)
+            FileSystemInfo[] entries;
+            try
             {
-                if (subdirectory.LinkTarget is not null)
+                entries = directory.GetFileSystemInfos();
+            }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+            {
+                throw new DeployException(ErrorCodes.SourceMissing, $"The folder '{(prefix.Length == 0 ? directory.FullName : prefix.TrimEnd('/'))}' of the publish output cannot be read ({e.GetType().Name}). Check its permissions, or publish again.", e);
+            }
+
+            if (entries.Any(PublishFolderCheck.NameLost))
+            {
+                PublishFolderCheck.RefuseNamesNotUtf8(directory.FullName, prefix);
+            }
+
+            var holds = false;
+            var empty = new List<string>();
+            foreach (var entry in entries)
+            {
+                var path = prefix + entry.Name;
+                if (entry is DirectoryInfo subdirectory)
                 {
-                    log.Warning(ErrorCodes.SourceEntrySkipped, $"'{path}' in the publish folder is a symlink to a folder and is not deployed. Copy the folder into the publish output instead.");
-                    continue;
+                    if (subdirectory.LinkTarget is not null)
+                    {
+                        log.Warning(ErrorCodes.SourceEntrySkipped, $"'{path}' in the publish folder is a symlink to a folder and is not deployed. Copy the folder into the publish output instead.");
+                        continue;
+                    }
+
+                    // Without include (not a publish output) every folder is deployed, empty or not.
+                    if (Walk(subdirectory, path + "/") || include is null)
+                    {
+                        Entries.Add(new ManifestEntry(path, true, 0, string.Empty, modes.Of(subdirectory, path)));
+                        holds = true;
+                    }
+                    else
+                    {
+                        empty.Add(path);
+                    }
+                }
+                else if (entry is FileInfo file)
+                {
+                    var target = file.LinkTarget is null ? file : ResolveOrNull(file);
+                    if (target is null || !target.Exists)
+                    {
+                        log.Warning(ErrorCodes.SourceEntrySkipped, $"'{path}' in the publish folder is a broken symlink (or a loop of them) and is not deployed.");
+                        continue;
+                    }
+
+                    if (include is null || include(path, target))
+                    {
+                        Add(new Found(path, ReferenceEquals(target, file) ? null : target.FullName, target.Length, target.LastWriteTimeUtc.Ticks, modes.Of(target, path)));
+                        holds = true;
+                    }
+                }
+            }
+
+            // A folder holding nothing is reported where its parent is deployed (or is the root).
+            if (holds || prefix.Length == 0)
+            {
+                NotDeployed.AddRange(empty);
+            }
+
+            return holds;
+        }
+
+        /// <summary>
+        /// A file with the live entry's path, size and time takes its hash unread; a new or resized
+        /// one is hashed while it is sent (unless a kept release may hold its content); the others
+        /// are read now. A file with a live entry takes that entry's path string: the live manifest
+        /// is held for the whole deploy, so a second copy of every path would only add to its memory.
+        /// </summary>
+        private void Add(Found file)
+        {
+            if (live is null)
+            {
+                ToRead.Add(file);
+                return;
+            }
+
+            if (!live.ByPath.TryGetValue(file.Path, out var old) || old.IsDirectory || old.Size != file.Length)
+            {
+                if (keptSizes?.Contains(file.Length) == true)
+                {
+                    ToRead.Add(file);
+                    return;
                 }
 
-                directories.Add(new ManifestEntry(path, true, 0, string.Empty, modes.Of(subdirectory, path)));
-                Walk(subdirectory, path + "/", directories, files, modes, log);
+                Entries.Add(new ManifestEntry(old?.Path ?? file.Path, false, file.Length, ManifestEntry.HashedWhileSending, file.Mode) { Modified = file.Modified });
+                return;
             }
-            else if (entry is FileInfo file)
-            {
-                var target = file.LinkTarget is null ? file : ResolveOrNull(file);
-                if (target is null || !target.Exists)
-                {
-                    log.Warning(ErrorCodes.SourceEntrySkipped, $"'{path}' in the publish folder is a broken symlink (or a loop of them) and is not deployed.");
-                    continue;
-                }
 
-                files.Add((path, target));
+            if (old.Modified == file.Modified && old.Sha256.Length == 64)
+            {
+                Entries.Add(new ManifestEntry(old.Path, false, file.Length, old.Sha256, file.Mode) { Modified = file.Modified });
+                return;
             }
+
+            ToRead.Add(file with { Path = old.Path });
         }
     }
+
+    /// <summary>A file of the publish folder: its path in the release, the file a symlink there resolves to (null: the file itself), and its status when found.</summary>
+    private readonly record struct Found(string Path, string? Target, long Length, long Modified, int Mode);
 
     private static FileInfo? ResolveOrNull(FileInfo link)
     {
@@ -200,16 +240,6 @@ public static class PublishFolderScanner
         {
             // A symlink loop: reported as a broken link.
             return null;
-        }
-    }
-
-    private static string ParentOf(string path) => path.LastIndexOf('/') is var slash and > 0 ? path[..slash] : string.Empty;
-
-    private static IEnumerable<string> Ancestors(string path)
-    {
-        for (var slash = path.LastIndexOf('/'); slash > 0; slash = path.LastIndexOf('/', slash - 1))
-        {
-            yield return path[..slash];
         }
     }
 }

@@ -19,9 +19,14 @@ public sealed class ReleaseManifest
 
     /// <summary>Creates a manifest; entries are kept sorted by path (ordinal), which puts every folder before its content.</summary>
     public ReleaseManifest(IEnumerable<ManifestEntry> entries)
+        : this(Sorted(entries))
     {
-        Entries = entries.OrderBy(e => e.Path, StringComparer.Ordinal).ToArray();
-        ByPath = Entries.ToDictionary(e => e.Path, StringComparer.Ordinal);
+    }
+
+    private ReleaseManifest(ManifestEntry[] sorted)
+    {
+        Entries = sorted;
+        ByPath = sorted.ToDictionary(e => e.Path, StringComparer.Ordinal);
     }
 
     /// <summary>The manifest of an empty release.</summary>
@@ -46,7 +51,7 @@ public sealed class ReleaseManifest
     /// <summary>Serialises the manifest.</summary>
     public byte[] ToJson(string release) =>
         JsonSerializer.SerializeToUtf8Bytes(
-            new Document(1, release, Entries.Select(e => new Item(e.Path, e.IsDirectory ? "d" : "f", e.IsDirectory ? null : e.Size, e.IsDirectory ? null : e.Sha256, e.Mode, e.Modified)).ToArray()),
+            new Document(1, release, Entries.Select(e => new Item { Path = e.Path, Type = e.IsDirectory ? "d" : "f", Size = e.IsDirectory ? null : e.Size, Sha256 = e.IsDirectory ? null : e.Sha256, Mode = e.Mode, Modified = e.Modified }).ToArray()),
             JsonOptions);
 
     /// <summary>
@@ -124,12 +129,24 @@ public sealed class ReleaseManifest
             entries.Add(new ManifestEntry(path, isDirectory, item.Size ?? 0, item.Sha256 ?? string.Empty, item.Mode) { Modified = item.Modified });
         }
 
-        if (entries.Select(e => e.Path).Distinct(StringComparer.Ordinal).Count() != entries.Count)
+        var sorted = Sorted(entries);
+        for (var i = 1; i < sorted.Length; i++)
         {
-            throw Invalid("it lists a path twice");
+            if (string.Equals(sorted[i - 1].Path, sorted[i].Path, StringComparison.Ordinal))
+            {
+                throw Invalid("it lists a path twice");
+            }
         }
 
-        return new ReleaseManifest(entries);
+        return new ReleaseManifest(sorted);
+    }
+
+    /// <summary>The entries in path order (ordinal), sorted in place in one array: a manifest may have tens of thousands.</summary>
+    private static ManifestEntry[] Sorted(IEnumerable<ManifestEntry> entries)
+    {
+        var sorted = entries.ToArray();
+        Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return sorted;
     }
 
     private static DeployException Invalid(string why) =>
@@ -137,5 +154,23 @@ public sealed class ReleaseManifest
 
     private sealed record Document(int Format, string Release, Item[] Entries);
 
-    private sealed record Item(string Path, string Type, long? Size, string? Sha256, int Mode, long? Modified = null);
+    /// <summary>
+    /// One entry as JSON. A class with setters, not a positional record: the serializer reads a record
+    /// through its constructor, keeping every argument (boxed) until the object ends, for each of a
+    /// large manifest's tens of thousands of entries.
+    /// </summary>
+    private sealed class Item
+    {
+        public string? Path { get; init; }
+
+        public string? Type { get; init; }
+
+        public long? Size { get; init; }
+
+        public string? Sha256 { get; init; }
+
+        public int Mode { get; init; }
+
+        public long? Modified { get; init; }
+    }
 }

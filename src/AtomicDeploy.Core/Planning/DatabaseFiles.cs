@@ -34,7 +34,8 @@ public static class DatabaseFiles
     /// <summary>Whether the file's name ends like a database or one of SQLite's companion files (case-insensitive).</summary>
     public static bool LooksLikeDatabase(string path)
     {
-        var name = path[(path.LastIndexOf('/') + 1)..];
+        // Every published file comes through here: read in place.
+        var name = path.AsSpan(path.LastIndexOf('/') + 1);
         foreach (var companion in Companions)
         {
             if (name.EndsWith(companion, StringComparison.OrdinalIgnoreCase))
@@ -44,7 +45,15 @@ public static class DatabaseFiles
             }
         }
 
-        return Extensions.Any(extension => name.Length > extension.Length && name.EndsWith(extension, StringComparison.OrdinalIgnoreCase));
+        foreach (var extension in Extensions)
+        {
+            if (name.Length > extension.Length && name.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Logs the coded warning for each database file of <paramref name="publishedFiles"/> outside <paramref name="sharedPaths"/>.</summary>

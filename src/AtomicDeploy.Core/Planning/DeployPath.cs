@@ -60,15 +60,47 @@ public static class DeployPath
             return false;
         }
 
-        var trimmed = path.TrimEnd('/');
-        var segments = trimmed.Split('/');
-        if (trimmed.Length == 0 || segments.Any(s => s is "" or "." or ".."))
+        var trimmed = path.AsSpan().TrimEnd('/');
+        if (!HasPlainSegments(trimmed))
         {
             return false;
         }
 
-        normalised = trimmed;
+        normalised = trimmed.Length == path.Length ? path : trimmed.ToString();
         return true;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is what <see cref="TryNormaliseRelative"/> accepts and leaves
+    /// as it is (no trailing slash), read in place: every path of a listing from the server is checked.
+    /// </summary>
+    public static bool IsPlainRelative(ReadOnlySpan<char> path) =>
+        !path.IsEmpty && path[0] != '/' && path[^1] != '/' && !path.Contains('\0') && HasPlainSegments(path);
+
+    /// <summary>Whether <paramref name="path"/> is not empty and has no empty, <c>.</c> or <c>..</c> segment.</summary>
+    private static bool HasPlainSegments(ReadOnlySpan<char> path)
+    {
+        if (path.IsEmpty)
+        {
+            return false;
+        }
+
+        var rest = path;
+        while (true)
+        {
+            var slash = rest.IndexOf('/');
+            if ((slash < 0 ? rest : rest[..slash]) is "" or "." or "..")
+            {
+                return false;
+            }
+
+            if (slash < 0)
+            {
+                return true;
+            }
+
+            rest = rest[(slash + 1)..];
+        }
     }
 
     private static DeployException Unsafe(string path, string why) =>

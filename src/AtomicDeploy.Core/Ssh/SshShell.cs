@@ -205,9 +205,7 @@ public sealed class SshShell : IRemoteShell
             }
 
             execution.GetAwaiter().GetResult();
-            var output = command.Result;
-            var marker = output.IndexOf(OutputMarker, StringComparison.Ordinal);
-            return ScriptRefusal.ThrowIfRefused(new ShellResult(command.ExitStatus ?? -1, marker < 0 ? output : output[(marker + OutputMarker.Length)..], command.Error));
+            return ScriptRefusal.ThrowIfRefused(new ShellResult(command.ExitStatus ?? -1, OutputAfterMarker(command.OutputStream), command.Error));
         }
         catch (OperationCanceledException e) when (!timedOut || cancellationToken.IsCancellationRequested)
         {
@@ -266,6 +264,23 @@ public sealed class SshShell : IRemoteShell
         forward.Start();
         return forward;
     }
+
+    /// <summary>
+    /// What an ended command printed after the marker, decoded once. <c>SshCommand.Result</c> copies
+    /// an output four times (its reader's builder and string, its own builder and string) and cutting
+    /// the marker off made a fifth: for a 50,000-file release's listing (2 MB) that was over 20 MB of
+    /// short-lived strings, at the deploy's peak of memory.
+    /// </summary>
+    private static string OutputAfterMarker(Stream output)
+    {
+        var bytes = new byte[output.Length];
+        var read = output.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        var text = bytes.AsSpan(0, read);
+        var marker = text.IndexOf(OutputMarkerBytes);
+        return Encoding.UTF8.GetString(marker < 0 ? text : text[(marker + OutputMarkerBytes.Length)..]);
+    }
+
+    private static ReadOnlySpan<byte> OutputMarkerBytes => "<<atomicdeploy-output>>"u8;
 
     /// <summary>SSH.NET sends the end of the input only after some data: one newline, which the script ignores.</summary>
     private static void CloseInput(Stream input)

@@ -78,6 +78,7 @@ public sealed class DeployPathTests
     {
         Assert.IsTrue(DeployPath.TryNormaliseRelative(path, out var normalised));
         Assert.AreEqual(expected, normalised);
+        Assert.AreEqual(path == expected, DeployPath.IsPlainRelative(path), "a path from the server is plain only as it is, without a trailing slash");
     }
 
     [TestMethod]
@@ -98,5 +99,6 @@ public sealed class DeployPathTests
     {
         Assert.IsFalse(DeployPath.TryNormaliseRelative(path, out var normalised));
         Assert.AreEqual(string.Empty, normalised);
+        Assert.IsFalse(DeployPath.IsPlainRelative(path));
     }
 }

@@ -77,4 +77,32 @@ public sealed class LiveReleaseCheckTests
 
         Assert.AreSame(Recorded, effective);
     }
+
+    [TestMethod]
+    public void A_path_listed_twice_is_one_entry_as_its_last_record()
+    {
+        var listing = "f 3 644 app.dll\0f 5 644 lib.dll\0f 7 755 run.sh\0d 4096 755 wwwroot\0f 9 644 app.dll\0f 1 644 extra\0f 2 644 extra\0";
+
+        var effective = LiveReleaseCheck.Effective(Recorded, listing, out var repaired);
+
+        Assert.AreEqual(2, repaired, "app.dll as last listed (another size), and extra");
+        Assert.AreEqual(9L, effective.ByPath["app.dll"].Size);
+        Assert.AreEqual(2L, effective.ByPath["extra"].Size);
+        Assert.AreEqual(5, effective.Entries.Count);
+    }
+
+    [TestMethod]
+    public void Every_entry_of_a_large_listing_is_found_in_any_order()
+    {
+        var entries = Enumerable.Range(0, 5000).Select(i => new ManifestEntry($"wwwroot/s{i % 17}/f{i}.js", false, i, Hash, 420)).ToList();
+        var recorded = new ReleaseManifest(entries);
+        var listing = string.Concat(entries.AsEnumerable().Reverse().Select(e => $"f {e.Size} 644 {e.Path}\0"));
+
+        Assert.AreSame(recorded, LiveReleaseCheck.Effective(recorded, listing, out var repaired));
+        Assert.AreEqual(0, repaired);
+
+        var changed = LiveReleaseCheck.Effective(recorded, listing.Replace("f 4321 644 ", "f 1 644 ", StringComparison.Ordinal), out repaired);
+        Assert.AreEqual(1, repaired);
+        Assert.AreEqual(1L, changed.ByPath["wwwroot/s3/f4321.js"].Size);
+    }
 }

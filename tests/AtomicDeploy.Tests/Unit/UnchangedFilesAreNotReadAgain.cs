@@ -27,6 +27,7 @@ public sealed class UnchangedFilesAreNotReadAgain
         var next = PublishFolderScanner.Scan(source.Path, null, live, new RecordingLog(), CancellationToken.None);
 
         Assert.AreEqual(OtherHash, next.ByPath["app.dll"].Sha256, "the hash comes from the live manifest, so the file was not read");
+        Assert.AreSame(live.ByPath["app.dll"].Path, next.ByPath["app.dll"].Path, "the path is the live manifest's string: a large tree's paths are held once");
         Assert.AreEqual(0, ManifestDiff.Compute(live, next).ToSend.Count);
     }
 
