@@ -139,8 +139,8 @@ public sealed partial class HostDeploy : IDisposable
     }
 
     /// <summary>
-    /// Before the switch, removes the half-made release and records the failure; in any case releases
-    /// the lock. Never throws: the original failure is what the user needs.
+    /// Before the switch, removes the half-made release and records the failure (once a release was
+    /// proposed); in any case releases the lock. Never throws: the original failure is what the user needs.
     /// </summary>
     internal void Abort(DeployException reason)
     {
@@ -152,7 +152,10 @@ public sealed partial class HostDeploy : IDisposable
         try
         {
             // A host switched back already recorded its failure and keeps the failed release for inspection.
-            if (!Switched && !SwitchUnknown && Outcome is null)
+            // Before a release was proposed nothing was made on this host (the publish folder's read,
+            // the unchanged check, another host's lock failed): the lock just goes and the history
+            // records no deploy, as the errors of that step say ("Nothing was changed on any host").
+            if (!Switched && !SwitchUnknown && Outcome is null && (Release is not null || _unconfirmed is not null))
             {
                 var clear = Release is null ? string.Empty : PendingRelease.Clear(_settings.Root, Release);
                 // A release a cut-off script may have made is only looked for while this deploy still

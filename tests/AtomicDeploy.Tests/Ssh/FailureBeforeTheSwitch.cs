@@ -37,6 +37,27 @@ public sealed class FailureBeforeTheSwitch
     }
 
     [TestMethod]
+    public void A_failure_before_a_release_is_proposed_leaves_the_server_as_it_was_history_included()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        var live = EngineDeploy.Deploy(server, root, source.Path);
+        var history = new RemoteTree(root).HistoryLines;
+        var before = RemoteTree.Snapshot(Path.Combine(root, "releases"));
+
+        // The publish folder is read after the lock is taken (against the live manifest its channel brought).
+        var failure = Assert.ThrowsExactly<DeployException>(() => EngineDeploy.Deploy(server, root, source.Path + "-gone"));
+
+        var tree = new RemoteTree(root);
+        Assert.AreEqual(ErrorCodes.SourceMissing, failure.Code, failure.Message);
+        CollectionAssert.AreEqual(history, tree.HistoryLines, "nothing was deployed, so the history records nothing");
+        CollectionAssert.AreEqual(before, RemoteTree.Snapshot(Path.Combine(root, "releases")));
+        Assert.AreEqual($"releases/{live}", tree.CurrentLink);
+        Assert.IsFalse(Directory.Exists(Path.Combine(root, ".atomicdeploy", "lock")));
+    }
+
+    [TestMethod]
     public void An_upload_refused_at_its_first_file_fails_cleanly_and_the_same_connection_cleans_up()
     {
         var server = SharedServer.Instance;
