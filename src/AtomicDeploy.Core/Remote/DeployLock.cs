@@ -108,7 +108,7 @@ public sealed class DeployLock : IDisposable
                         history.Add(rest);
                         break;
                     case "locked":
-                        return new DeployLock(holder, leftovers, LiveOnly(live, history), live is null ? null : ParseOrNull(manifest)) { ServerPid = rest };
+                        return new DeployLock(holder, leftovers, LiveOnly(live, history), live is null ? null : ParseOrNull(manifest, log, shell.Name)) { ServerPid = rest };
                 }
             }
 
@@ -218,7 +218,7 @@ public sealed class DeployLock : IDisposable
     private static ReleaseHistory LiveOnly(string? live, IReadOnlyList<string> history) =>
         ReleaseHistory.From(new RemoteState(live is null ? string.Empty : "releases/" + live, live, live is null ? [] : [live], null, string.Empty), history);
 
-    private static ReleaseManifest? ParseOrNull(string? line)
+    private static ReleaseManifest? ParseOrNull(string? line, IDeployLog log, string host)
     {
         try
         {
@@ -226,9 +226,10 @@ public sealed class DeployLock : IDisposable
                 : line.StartsWith(CompressedManifestWord, StringComparison.Ordinal) ? ReleaseManifest.ParseCompressed(line.AsSpan(CompressedManifestWord.Length))
                 : ReleaseManifest.Parse(line.AsSpan(ManifestWord.Length));
         }
-        catch (DeployException)
+        catch (DeployException e)
         {
             // Not a manifest (damaged, or not ours): the state query reads it again and says what is wrong.
+            log.Detail($"  {host}: the live manifest the lock's channel brought is not used ({e.Code}); the state query reads it again.");
             return null;
         }
     }

@@ -6,7 +6,8 @@ namespace AtomicDeploy.Tests.Ssh;
 /// <summary>
 /// Issue 18: the lock's channel brings the live manifest, so the publish folder is read before the
 /// state query and that query leaves the manifest out. A manifest edited by hand onto several lines
-/// still comes whole; one that is not a manifest is read, and refused, by the state query as before.
+/// still comes whole; one that is not a manifest is read, and refused, by the state query as before
+/// (the detail log says the lock's copy was not used).
 /// </summary>
 [TestClass]
 public sealed class LiveManifestOnTheLockChannel
@@ -47,6 +48,25 @@ public sealed class LiveManifestOnTheLockChannel
 
         Assert.AreEqual(live, release);
         Assert.IsTrue(log.Lines.Any(l => l.StartsWith($"AtomicDeploy: nothing changed since release {live}", StringComparison.Ordinal)), string.Join('\n', log.Lines));
+    }
+
+    [TestMethod]
+    public void A_manifest_that_is_not_one_is_refused_by_the_state_query_and_the_log_says_the_lock_did_not_use_it()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        var live = EngineDeploy.Deploy(server, root, source.Path);
+        File.WriteAllText(Path.Combine(root, ".atomicdeploy", "manifests", live + ".json"), "{\"format\":1,\"release\":\"x\",\"entries\":[{\"path\":\"../escape\",\"type\":\"f\",\"size\":1,\"sha256\":\"a\",\"mode\":420}]}");
+        source.Write("app.dll", "v2");
+        var log = new RecordingLog();
+
+        var failure = Assert.ThrowsExactly<Core.DeployException>(() => EngineDeploy.Deploy(server, root, source.Path, log));
+
+        Assert.AreEqual(Core.ErrorCodes.RemoteStateInvalid, failure.Code, failure.Message);
+        StringAssert.Contains(failure.Message, "'../escape' is not a plain relative path");
+        Assert.IsTrue(log.Lines.Any(l => l.Contains($"the live manifest the lock's channel brought is not used ({Core.ErrorCodes.RemoteStateInvalid})", StringComparison.Ordinal)), string.Join('\n', log.Lines));
+        Assert.AreEqual($"releases/{live}", new RemoteTree(root).CurrentLink);
     }
 
     [TestMethod]
