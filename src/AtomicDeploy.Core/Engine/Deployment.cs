@@ -264,8 +264,8 @@ public sealed class Deployment : IDisposable
 
     /// <summary>
     /// Cleans up every host after a failure: before the switch each host's half-made release is removed
-    /// and recorded as failed (with its own failure, or AD0702); after it, only the locks are released.
-    /// Never throws.
+    /// and recorded as failed (with its own failure, or AD0702; a host where no release was proposed yet
+    /// only releases its lock); after it, only the locks are released. Never throws.
     /// </summary>
     public void Abort(DeployException reason)
     {

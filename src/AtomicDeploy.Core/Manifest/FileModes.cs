@@ -71,6 +71,9 @@ public sealed class FileModes
         return (entry.Mode & 0x40) != 0 && (kept & 0x40) == 0 ? null : kept;
     }
 
+    /// <summary>Whether <see cref="Of"/> reads a file's first bytes (Windows), not only what its status says.</summary>
+    internal bool ReadsContent => _fromContent;
+
     /// <summary>The mode of <paramref name="entry"/>, at <paramref name="path"/> in the publish folder.</summary>
     public int Of(FileSystemInfo entry, string path)
     {

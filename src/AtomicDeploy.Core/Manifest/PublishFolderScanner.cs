@@ -50,7 +50,7 @@ public static class PublishFolderScanner
         var hashed = new ConcurrentBag<ManifestEntry>();
         try
         {
-            Hash(root, walk.ToRead, hashed, cancellationToken);
+            Hash(root, walk.ToRead, hashed, modes, cancellationToken);
         }
         catch (AggregateException e) when (e.InnerExceptions.All(i => i is IOException or UnauthorizedAccessException))
         {
@@ -96,15 +96,17 @@ public static class PublishFolderScanner
         return manifest.WithHashes(hashes);
     }
 
-    private static void Hash(string root, List<Found> files, ConcurrentBag<ManifestEntry> hashed, CancellationToken cancellationToken) =>
+    private static void Hash(string root, List<Found> files, ConcurrentBag<ManifestEntry> hashed, FileModes modes, CancellationToken cancellationToken) =>
         Parallel.ForEach(
             files,
             new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
             file =>
             {
-                using var stream = FileHash.OpenSequential(file.Target ?? Path.Combine(root, file.Path));
+                var source = file.Target ?? Path.Combine(root, file.Path);
+                using var stream = FileHash.OpenSequential(source);
                 var hash = FileHash.Sha256(stream);
-                hashed.Add(new ManifestEntry(file.Path, false, stream.Length, hash, file.Mode) { Modified = file.Modified });
+                var mode = file.Mode != Found.ModeFromContent ? file.Mode : modes.Of(new FileInfo(source), file.Path);
+                hashed.Add(new ManifestEntry(file.Path, false, stream.Length, hash, mode) { Modified = file.Modified });
             });
 
     /// <summary>
@@ -123,7 +125,10 @@ public static class PublishFolderScanner
         /// <summary>The highest folders that hold no file of the publish (with <c>include</c> only): not deployed.</summary>
         public List<string> NotDeployed { get; } = [];
 
-        /// <summary>Walks <paramref name="directory"/> (at <paramref name="prefix"/> in the release); true when a file under it is deployed.</summary>
+        /// <summary>
+        /// Walks <paramref name="directory"/> (at <paramref name="prefix"/> in the release); true when a
+        /// file under it is deployed (with <c>include</c>: without it, every folder is deployed anyway).
+        /// </summary>
         public bool Walk(DirectoryInfo directory, string prefix)
         {
             FileSystemInfo[] entries;
@@ -176,7 +181,9 @@ public static class PublishFolderScanner
 
                     if (include is null || include(path, target))
                     {
-                        Add(new Found(path, ReferenceEquals(target, file) ? null : target.FullName, target.Length, target.LastWriteTimeUtc.Ticks, modes.Of(target, path)));
+                        // Where the mode comes from a file's first bytes (Windows), a file to hash gets it in the parallel read.
+                        var mode = modes.ReadsContent ? Found.ModeFromContent : modes.Of(target, path);
+                        Add(new Found(path, ReferenceEquals(target, file) ? null : target.FullName, target.Length, target.LastWriteTimeUtc.Ticks, mode), target);
                         holds = true;
                     }
                 }
@@ -197,7 +204,7 @@ public static class PublishFolderScanner
         /// are read now. A file with a live entry takes that entry's path string: the live manifest
         /// is held for the whole deploy, so a second copy of every path would only add to its memory.
         /// </summary>
-        private void Add(Found file)
+        private void Add(Found file, FileInfo target)
         {
             if (live is null)
             {
@@ -213,22 +220,28 @@ public static class PublishFolderScanner
                     return;
                 }
 
-                Entries.Add(new ManifestEntry(old?.Path ?? file.Path, false, file.Length, ManifestEntry.HashedWhileSending, file.Mode) { Modified = file.Modified });
+                Entries.Add(new ManifestEntry(old?.Path ?? file.Path, false, file.Length, ManifestEntry.HashedWhileSending, ModeOf(file, target)) { Modified = file.Modified });
                 return;
             }
 
             if (old.Modified == file.Modified && old.Sha256.Length == 64)
             {
-                Entries.Add(new ManifestEntry(old.Path, false, file.Length, old.Sha256, file.Mode) { Modified = file.Modified });
+                Entries.Add(new ManifestEntry(old.Path, false, file.Length, old.Sha256, ModeOf(file, target)) { Modified = file.Modified });
                 return;
             }
 
             ToRead.Add(file with { Path = old.Path });
         }
+
+        private int ModeOf(Found file, FileInfo target) => file.Mode != Found.ModeFromContent ? file.Mode : modes.Of(target, file.Path);
     }
 
     /// <summary>A file of the publish folder: its path in the release, the file a symlink there resolves to (null: the file itself), and its status when found.</summary>
-    private readonly record struct Found(string Path, string? Target, long Length, long Modified, int Mode);
+    private readonly record struct Found(string Path, string? Target, long Length, long Modified, int Mode)
+    {
+        /// <summary>The <see cref="Mode"/> of a file whose mode is read from its content when it is needed.</summary>
+        public const int ModeFromContent = -1;
+    }
 
     private static FileInfo? ResolveOrNull(FileInfo link)
     {
