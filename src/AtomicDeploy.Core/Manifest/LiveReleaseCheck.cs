@@ -67,6 +67,21 @@ public static class LiveReleaseCheck
         return onDisk;
     }
 
+    /// <summary>The paths a listing shows as symlinks (<c>%y</c> is <c>l</c>): in a release, the links to <c>shared/</c>.</summary>
+    internal static HashSet<string> Links(ReadOnlySpan<char> listing)
+    {
+        var links = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var found in new ListingIndex(listing).NotTaken())
+        {
+            if (found.IsLink)
+            {
+                links.Add(listing.Slice(found.Start, found.Length).ToString());
+            }
+        }
+
+        return links;
+    }
+
     /// <summary>
     /// A listing's well-formed records, found by path where they lie in the listing: a 50,000-file
     /// release's listing is 2 MB, and a string and a dictionary entry for each of its paths were
@@ -156,8 +171,8 @@ public static class LiveReleaseCheck
         }
     }
 
-    /// <summary>A well-formed record: whether a folder, its size and mode, and where its path lies in the listing.</summary>
-    private readonly record struct Record(bool IsDirectory, long Size, int Mode, int Start, int Length);
+    /// <summary>A well-formed record: whether a folder (or a symlink), its size and mode, and where its path lies in the listing.</summary>
+    private readonly record struct Record(bool IsDirectory, long Size, int Mode, int Start, int Length, bool IsLink = false);
 
     /// <summary>A record's four fields (<c>%y %s %m %P</c>; the path may hold spaces), or null when it is malformed; <paramref name="offset"/> is where the record starts in the listing.</summary>
     private static Record? Fields(ReadOnlySpan<char> record, int offset)
@@ -169,7 +184,7 @@ public static class LiveReleaseCheck
             return null;
         }
 
-        return new Record(type.SequenceEqual("d"), size, mode, offset + record.Length - rest.Length, rest.Length);
+        return new Record(type.SequenceEqual("d"), size, mode, offset + record.Length - rest.Length, rest.Length, type.SequenceEqual("l"));
     }
 
     private static bool NextField(ref ReadOnlySpan<char> rest, out ReadOnlySpan<char> field)

@@ -8,6 +8,8 @@ namespace AtomicDeploy.Core.Operations;
 /// Refuses to make live a release that does not hold what its manifest lists: a release a failed
 /// delete (or a hand) gutted would serve errors. Cheap: the manifest against one listing of the
 /// folder, as the deploy checks the live release; files the app added are not a reason to refuse.
+/// What the release reaches through a symlink (a shared path: the publish's copy was seeded into
+/// <c>shared/</c> and the release links there) is not its own to hold.
 /// </summary>
 public static class RollbackTargetCheck
 {
@@ -25,8 +27,11 @@ public static class RollbackTargetCheck
         }
 
         var recorded = ReleaseManifest.Parse(output[ManifestMarker.Length..listingAt]);
-        var onDisk = LiveReleaseCheck.Listing(output.AsSpan(listingAt + ListingMarker.Length));
+        var listing = output.AsSpan(listingAt + ListingMarker.Length);
+        var onDisk = LiveReleaseCheck.Listing(listing);
+        var links = LiveReleaseCheck.Links(listing);
         var wrong = recorded.Entries
+            .Where(e => !ThroughLink(e.Path, links))
             .Where(e => !onDisk.TryGetValue(e.Path, out var found) || found.IsDirectory != e.IsDirectory || (!e.IsDirectory && found.Size != e.Size))
             .Select(e => e.Path)
             .ToArray();
@@ -34,6 +39,20 @@ public static class RollbackTargetCheck
         {
             throw Damaged(host, release, $"{wrong.Length} of the {recorded.Entries.Count} entries its manifest lists are missing or changed, e.g. {ServerText.OneLine(string.Join(", ", wrong.Take(5)))}");
         }
+    }
+
+    /// <summary>Whether <paramref name="path"/> is one of <paramref name="links"/> or lies under one.</summary>
+    private static bool ThroughLink(string path, HashSet<string> links)
+    {
+        for (var end = path.Length; end > 0; end = path.LastIndexOf('/', end - 1))
+        {
+            if (links.Contains(path[..end]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static DeployException Damaged(HostDeploy host, string release, string why) =>

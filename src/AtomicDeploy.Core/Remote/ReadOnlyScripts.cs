@@ -52,6 +52,6 @@ public static class ReadOnlyScripts
         printf 'manifest\n'
         cat -- "$m"
         printf '\nlisting\n'
-        find "$r/" -mindepth 1 ! -type l -printf '%y %s %m %P\0'
+        find "$r/" -mindepth 1 -printf '%y %s %m %P\0'
         """;
 }

@@ -47,6 +47,30 @@ public sealed class RollbackOverSsh
     }
 
     [TestMethod]
+    public void A_release_that_published_files_into_its_shared_folders_is_rolled_back_to_and_serves_the_users_data()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        // As an app ships a header file in data/ and a logo in wwwroot/uploads/, both declared shared: the
+        // first deploy seeds them into shared/, and every release links those folders there.
+        using var source = new SourceFolder().Write("app.dll", "v1").Write("data/notes.txt", "# notes\n").Write("wwwroot/uploads/logo.txt", "logo");
+        string[] shared = ["data/", "wwwroot/uploads/"];
+        var first = EngineDeploy.Deploy(server, root, source.Path, shared: shared);
+        source.Write("app.dll", "v2");
+        var second = EngineDeploy.Deploy(server, root, source.Path, shared: shared);
+        server.RunAsUser($"echo 'a user wrote this' >> '{root}/shared/data/notes.txt'");
+
+        var live = CheckedDeploy.Rollback(server, root);
+
+        var tree = new RemoteTree(root);
+        Assert.AreEqual(first, live);
+        Assert.AreEqual($"releases/{first}", tree.CurrentLink);
+        Assert.AreEqual("v1", tree.CurrentFile("app.dll"));
+        StringAssert.Contains(tree.CurrentFile("data/notes.txt"), "a user wrote this", "the release reaches the users' data through its link");
+        Assert.AreEqual(second, CheckedDeploy.Rollback(server, root, second));
+    }
+
+    [TestMethod]
     public void An_unknown_release_or_nothing_older_is_refused_and_the_server_is_unchanged()
     {
         var server = SharedServer.Instance;
