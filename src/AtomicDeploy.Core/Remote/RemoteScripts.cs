@@ -272,6 +272,7 @@ public static class RemoteScripts
     /// only if that script did create it (the caller asks only while it holds the lock; a mark stays
     /// while anything of the release is left, for the next deploy); then the failure is recorded as
     /// <paramref name="unconfirmedLine"/> (naming it) and <see cref="RemovedUnconfirmedMarker"/> printed.
+    /// With no <paramref name="release"/> and no such release found, nothing was made, so nothing is recorded.
     /// </summary>
     public static string Abort(string root, string? release, string historyLine, string? unconfirmed = null, string? unconfirmedLine = null)
     {
@@ -299,7 +300,7 @@ public static class RemoteScripts
               {ScriptFragments.AppendHistory(unconfirmedLine ?? historyLine).TrimEnd()}
               printf '%s%s\n' '{RemovedUnconfirmedMarker}' {Quote(unconfirmed)}
             else
-              {ScriptFragments.AppendHistory(historyLine).TrimEnd()}
+              {(release is null ? ":" : ScriptFragments.AppendHistory(historyLine).TrimEnd())}
             fi
 
             """).ToString();

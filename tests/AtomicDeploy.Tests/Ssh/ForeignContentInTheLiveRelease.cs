@@ -23,10 +23,12 @@ public sealed class ForeignContentInTheLiveRelease
         ProcessRunner.Check("chown", "nobody:", tree.ReleasePath(live, "wwwroot/upload.png"));
         source.Write("app.dll", "v2");
         var before = RemoteTree.Snapshot(Path.Combine(root, "releases"));
+        var history = tree.HistoryLines;
 
         var owned = Assert.ThrowsExactly<DeployException>(() => EngineDeploy.Deploy(server, root, source.Path));
 
         Assert.AreEqual(ErrorCodes.ForeignContent, owned.Code, owned.Message);
+        CollectionAssert.AreEqual(history, tree.HistoryLines, "the error says nothing was changed: the history records nothing either");
         StringAssert.Contains(owned.Message, $"releases/{live}/wwwroot/upload.png");
         StringAssert.Contains(owned.Message, "chown");
         StringAssert.Contains(owned.Message, "shared/");
