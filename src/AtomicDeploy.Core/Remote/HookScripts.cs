@@ -43,12 +43,35 @@ public static class HookScripts
           for f; do cp -p -- "$f" "$f.atomicdeploy-own" && mv -f -- "$f.atomicdeploy-own" "$f" || exit 1; done' sh {} + || { echo 'Could not give the release its own copy of its files before the before-switch command.' >&2; exit 1; }
         """;
 
+    /// <summary>
+    /// What <c>timeout</c> runs: a watch beside the command, then the command (<c>$3</c>). A deploy that
+    /// is gone (a killed build: the connection's server process, <c>$2</c>, ends; a cancelled step:
+    /// the script's shell, <c>$1</c>, is stopped) cannot stop the command itself: <c>timeout</c> runs
+    /// it in a process group of its own, which neither a lost connection nor the step's signal
+    /// reaches. Left running, a before-switch command (a migration) would go on beside the next
+    /// deploy, which removes the release it runs in. So the watch, in that group, stops
+    /// <c>timeout</c> (which stops the command, and kills it 5 s later) within a second of either
+    /// ending, and ends itself when the command does. It runs from <c>/</c>, so the prune never
+    /// counts it as a process of the release.
+    /// </summary>
+    private const string StopWhenTheDeployIsGone = """
+        ( cd / || exit 0
+          alive() { [ -d "/proc/$1" ] || kill -0 "$1" 2>/dev/null; }
+          while sleep 1; do
+            alive $$ || exit 0
+            alive "$1" && alive "$2" && continue
+            kill -TERM "$PPID" 2>/dev/null
+            exit 0
+          done ) </dev/null >/dev/null 2>&1 &
+        exec /bin/sh -c "$3"
+        """;
+
     private static string RunCommand(string root, string release, string command, TimeSpan timeout, bool detachFirst) => $"""
         cd -- {Quote(root + "/releases/" + release)} || exit 1
         {(detachFirst ? DetachWritableFiles : "")}
         ATOMICDEPLOY_PATH={Quote(root)} ATOMICDEPLOY_RELEASE={Quote(release)} ATOMICDEPLOY_RELEASE_PATH={Quote(root + "/releases/" + release)}
         export ATOMICDEPLOY_PATH ATOMICDEPLOY_RELEASE ATOMICDEPLOY_RELEASE_PATH
-        exec timeout -k 5 {Seconds(timeout)} /bin/sh -c {Quote(command)} </dev/null 2>&1
+        exec timeout -k 5 {Seconds(timeout)} /bin/sh -c {Quote(StopWhenTheDeployIsGone)} atomicdeploy-command "$$" "$PPID" {Quote(command)} </dev/null 2>&1
         """;
 
     /// <summary>Exit code of <see cref="RunOnce"/> when the variables could not be read from its input (it also prints <see cref="OnceInputMarker"/>).</summary>

@@ -8,6 +8,45 @@ namespace AtomicDeploy.Tests.Ssh;
 public sealed class SwitchHooksOverSsh
 {
     [TestMethod]
+    public void A_before_switch_command_stops_when_its_deploy_is_gone_and_the_next_deploy_goes_ahead()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        var live = EngineDeploy.Deploy(server, root, source.Path);
+        source.Write("app.dll", "v2");
+        using var link = new TcpProxy(server.Port);
+        using var knownHosts = new TempFolder();
+        File.WriteAllText(knownHosts.Combine("known_hosts"), $"[127.0.0.1]:{link.Port} {server.HostKeyType} {server.HostKeyBase64}\n");
+        var shell = EngineDeploy.Connect(EngineDeploy.Settings(server.User, link.Port, knownHosts.Combine("known_hosts"), server.ClientKeyFile));
+        const string Command = "sleep 87";
+        var deploy = Task.Run(() =>
+        {
+            using var deployment = EngineDeploy.Open(shell, EngineDeploy.Deploy(root, source.Path, hooks: CheckedDeploy.Hooks(before: Command, hookSeconds: 120), timeout: CheckedDeploy.Timeout));
+            deployment.Run(DateTime.UtcNow, CancellationToken.None);
+        });
+        try
+        {
+            Wait.Until(() => ProcessRunner.Run("pgrep", ["-u", server.User, "-f", Command]).ExitCode == 0, TimeSpan.FromSeconds(30), "the before-switch command to start");
+
+            // As when the build is killed: the connection is gone, nothing from the client says goodbye.
+            link.Cut();
+
+            Wait.Until(() => ProcessRunner.Run("pgrep", ["-u", server.User, "-f", Command]).ExitCode != 0, TimeSpan.FromSeconds(15), "the before-switch command to be stopped");
+        }
+        finally
+        {
+            ProcessRunner.Run("pkill", ["-u", server.User, "-f", Command]);
+        }
+
+        Assert.ThrowsExactly<AggregateException>(() => deploy.Wait(TimeSpan.FromSeconds(60)));
+        Assert.AreEqual($"releases/{live}", new RemoteTree(root).CurrentLink, "the switch never came");
+        var next = EngineDeploy.Deploy(server, root, source.Path);
+        Assert.AreEqual($"releases/{next}", new RemoteTree(root).CurrentLink);
+        Assert.AreEqual("v2", new RemoteTree(root).CurrentFile("app.dll"));
+    }
+
+    [TestMethod]
     public void Both_commands_run_in_the_new_release_with_their_output_in_the_log()
     {
         var server = SharedServer.Instance;
