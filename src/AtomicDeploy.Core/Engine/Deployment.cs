@@ -17,6 +17,7 @@ namespace AtomicDeploy.Core.Engine;
 public sealed class Deployment : IDisposable
 {
     private const string NoneSwitched = "No host was switched; the half-made release is removed on every host.";
+    private const string NothingChanged = "Nothing was changed on any host.";
     private readonly DeploymentLog _sink;
     private readonly Stopwatch _clock;
     private bool _summarized;
@@ -82,7 +83,7 @@ public sealed class Deployment : IDisposable
                 host?.Dispose();
             }
 
-            throw HostParallel.Combine(failures.Select(f => (targets[f.Host].Name, f.Error)).ToArray(), "Nothing was changed on any host.");
+            throw HostParallel.Combine(failures.Select(f => (targets[f.Host].Name, f.Error)).ToArray(), NothingChanged);
         }
 
         var bound = targets.Count > 1 ? $"; working on {Math.Min(settings.Parallelism, targets.Count)} at a time" : string.Empty;
@@ -103,7 +104,7 @@ public sealed class Deployment : IDisposable
     public string Prepare(DateTime utcNow, CancellationToken cancellationToken)
     {
         Expect(DeployStage.Connected, "PrepareRelease");
-        Each(h => h.TakeLock(cancellationToken));
+        Each(h => h.TakeLock(cancellationToken), NothingChanged);
         if (Settings.Context.AppVersion is { } version && !Settings.AllowDowngrade)
         {
             // The lock's channel brought the live release's history: the guard needs no round trip.
@@ -111,7 +112,7 @@ public sealed class Deployment : IDisposable
             // the history records no failed deploy.
             try
             {
-                Each(h => DowngradeGuard.Check(version, h.LiveHistory, false, h.Where), "Nothing was changed on any host.");
+                Each(h => DowngradeGuard.Check(version, h.LiveHistory, false, h.Where), NothingChanged);
             }
             catch (DeployException)
             {

@@ -107,7 +107,8 @@ public sealed partial class HostDeploy : IDisposable
         var seeds = SharedSeedReport.Parse(output, shared, out var listing);
         foreach (var seed in seeds)
         {
-            Log.Info(seed.Message);
+            // Once in a shared path's life, and what the app will read from then on: shown at the default verbosity.
+            Log.Summary(seed.Message);
         }
 
         var plan = SharedListing.Parse(listing).Plan();

@@ -25,7 +25,7 @@ public static class Unlock
             var owner = ServerText.ForLog(output[8..]);
             h.Log.Summary($"AtomicDeploy: removed the deploy lock of {root} on {h.Name}; it was held by {owner}.");
             return owner;
-        }, "The hosts not named were unlocked.");
+        }, deployment.Hosts.Count > 1 ? "The hosts not named were unlocked." : string.Empty);
         var removed = owners.Where(o => o.Value is not null).ToDictionary(o => o.Key, o => o.Value!);
         return removed;
     }

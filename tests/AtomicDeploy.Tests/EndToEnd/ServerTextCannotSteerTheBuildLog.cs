@@ -64,7 +64,7 @@ public sealed class ServerTextCannotSteerTheBuildLog
         var holder = int.Parse(File.ReadAllText(Path.Combine(state, "holder.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         try
         {
-            Wait.Until(() => Directory.EnumerateFiles($"/proc/{holder}/fdinfo").Any(f => File.ReadAllText(f).Contains("FLOCK", StringComparison.Ordinal)), TimeSpan.FromSeconds(5), "the planted lock to be held");
+            Wait.Until(() => FlockHolder.Holds(holder), TimeSpan.FromSeconds(5), "the planted lock to be held");
             var locked = app.Publish([.. properties, "AtomicDeployLockTimeout=0"]);
             Assert.AreNotEqual(0, locked.ExitCode);
             StringAssert.Contains(locked.Output, $"error {ErrorCodes.Locked}:");

@@ -41,8 +41,7 @@ public sealed class UnlockSparesAReusedPid
         }
     }
 
-    private static bool HoldsFlock(int pid) =>
-        Directory.EnumerateFiles($"/proc/{pid}/fdinfo").Any(f => File.ReadAllText(f).Contains("FLOCK", StringComparison.Ordinal));
+    private static bool HoldsFlock(int pid) => FlockHolder.Holds(pid);
 
     private static bool Alive(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Split(' ')[2].StartsWith('Z');
 
