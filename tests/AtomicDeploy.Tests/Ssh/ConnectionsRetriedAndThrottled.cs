@@ -129,9 +129,8 @@ public sealed class ConnectionsRetriedAndThrottled
 
     private static DeploySettings Settings(string root, string? source, TempFolder knownHosts, SshServer server, TcpProxy proxy)
     {
-        var file = knownHosts.Combine("known_hosts");
-        File.WriteAllText(file, $"[127.0.0.1]:{proxy.Port} {server.HostKeyType} {server.HostKeyBase64}\n");
-        return EngineDeploy.Deploy(root, source, hosts: [Target(server, proxy, file)], timeout: CheckedDeploy.Timeout) with { ConnectRetryDelay = TimeSpan.FromMilliseconds(200) };
+        var ssh = ProxiedSsh.Settings(server, proxy, knownHosts);
+        return EngineDeploy.Deploy(root, source, hosts: [new DeployTarget(ssh.Host.ToString(), ssh)], timeout: CheckedDeploy.Timeout) with { ConnectRetryDelay = TimeSpan.FromMilliseconds(200) };
     }
 
     private static DeployTarget Target(SshServer server, TcpProxy proxy, string knownHosts)

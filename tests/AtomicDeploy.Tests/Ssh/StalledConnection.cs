@@ -23,8 +23,7 @@ public sealed class StalledConnection
         source.Write("app.dll", "v2");
         using var proxy = new TcpProxy(server.Port);
         using var knownHosts = new TempFolder();
-        File.WriteAllText(knownHosts.Combine("known_hosts"), $"[127.0.0.1]:{proxy.Port} {server.HostKeyType} {server.HostKeyBase64}\n");
-        var settings = EngineDeploy.Settings(server, knownHosts.Combine("known_hosts")) with { Host = new HostAddress(server.User, "127.0.0.1", proxy.Port) };
+        var settings = ProxiedSsh.Settings(server, proxy, knownHosts);
         var log = new RecordingLog();
         var session = EngineDeploy.Open(EngineDeploy.Connect(settings), EngineDeploy.Deploy(root, source.Path, timeout: TimeSpan.FromSeconds(3)), log);
         session.Prepare(DateTime.UtcNow, CancellationToken.None);

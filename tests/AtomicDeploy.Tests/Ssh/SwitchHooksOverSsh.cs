@@ -17,8 +17,7 @@ public sealed class SwitchHooksOverSsh
         source.Write("app.dll", "v2");
         using var link = new TcpProxy(server.Port);
         using var knownHosts = new TempFolder();
-        File.WriteAllText(knownHosts.Combine("known_hosts"), $"[127.0.0.1]:{link.Port} {server.HostKeyType} {server.HostKeyBase64}\n");
-        var shell = EngineDeploy.Connect(EngineDeploy.Settings(server.User, link.Port, knownHosts.Combine("known_hosts"), server.ClientKeyFile));
+        var shell = EngineDeploy.Connect(ProxiedSsh.Settings(server, link, knownHosts));
         const string Command = "sleep 87";
         var deploy = Task.Run(() =>
         {
