@@ -17,7 +17,8 @@ namespace AtomicDeploy.Core.Engine;
 public sealed class Deployment : IDisposable
 {
     private const string NoneSwitched = "No host was switched; the half-made release is removed on every host.";
-    private const string NothingChanged = "Nothing was changed on any host.";
+    /// <summary>How a step whose failure changed no server ends its error (every host's message comes first).</summary>
+    internal const string NothingChanged = "Nothing was changed on any host.";
     private readonly DeploymentLog _sink;
     private readonly Stopwatch _clock;
     private bool _summarized;

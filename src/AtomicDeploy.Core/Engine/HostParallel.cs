@@ -84,8 +84,7 @@ internal static class HostParallel
     {
         var first = failures[0].Error;
         var messages = string.Join(" ", failures.Select(f => $"[{f.Host}] {(f.Error.Code == first.Code ? string.Empty : f.Error.Code + ": ")}{f.Error.Message}"));
-        // A host's own message may already end as the step's does ("Nothing was changed on any host."): said once.
-        return new DeployException(first.Code, messages.EndsWith(aftermath, StringComparison.Ordinal) ? messages : $"{messages} {aftermath}".Trim());
+        return new DeployException(first.Code, $"{messages} {aftermath}".Trim());
     }
 
     private static DeployException? Catch(Action step)

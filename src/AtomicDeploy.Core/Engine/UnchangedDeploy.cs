@@ -25,7 +25,7 @@ internal static class UnchangedDeploy
             return false;
         }
 
-        var unchanged = deployment.Each(h => h.IsUnchanged(next, cancellationToken), "Nothing was changed on any host.");
+        var unchanged = deployment.Each(h => h.IsUnchanged(next, cancellationToken), Deployment.NothingChanged);
         if (unchanged.Values.Any(same => !same))
         {
             return false;

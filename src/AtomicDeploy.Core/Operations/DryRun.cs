@@ -20,7 +20,7 @@ public static class DryRun
         var started = DateTime.UtcNow;
         var source = settings.Source.Folder ?? throw new DeployException(ErrorCodes.SourceMissing, "No folder to deploy was given: set AtomicDeploySourceDir, or publish first.");
         var next = PublishFolderScanner.Scan(source, settings.Source.Include, null, deployment.Log, cancellationToken, settings.Source.Modes);
-        deployment.Each(h => PlanHost(deployment, h, next, started, cancellationToken), "Nothing was changed on any host.");
+        deployment.Each(h => PlanHost(deployment, h, next, started, cancellationToken), Deployment.NothingChanged);
         if (settings.Rollout.Mode == RolloutMode.Rolling)
         {
             var batches = settings.Rollout.Batches(deployment.Hosts);

@@ -16,7 +16,6 @@ namespace AtomicDeploy.Core.Operations;
 /// </summary>
 public static class Rollback
 {
-    private const string NothingChanged = "Nothing was changed on any host.";
 
     /// <summary>Rolls back every host of <paramref name="deployment"/> (opened, not prepared); returns the release now live.</summary>
     public static string Run(Deployment deployment, string? rollbackTo, CancellationToken cancellationToken)
@@ -32,7 +31,7 @@ public static class Rollback
         var locks = new ConcurrentBag<DeployLock>();
         try
         {
-            deployment.Each(h => locks.Add(DeployLock.Take(h.Shell, settings.Root, owner, settings.Timeouts.LockWait, h.Log, cancellationToken)), NothingChanged);
+            deployment.Each(h => locks.Add(DeployLock.Take(h.Shell, settings.Root, owner, settings.Timeouts.LockWait, h.Log, cancellationToken)), Deployment.NothingChanged);
             var histories = Histories(deployment, cancellationToken);
             var target = Choose(histories, rollbackTo, settings.Root);
             if (histories.Values.All(h => h.Live?.Name == target))
@@ -121,10 +120,10 @@ public static class Rollback
             {
                 RollbackTargetCheck.Check(h, deployment.Settings.Root, target, deployment.Settings.Timeouts.Command, cancellationToken);
             }
-        }, NothingChanged);
+        }, Deployment.NothingChanged);
 
     private static IReadOnlyDictionary<HostDeploy, ReleaseHistory> Histories(Deployment deployment, CancellationToken cancellationToken) =>
-        deployment.Each(h => ServerInspection.Read(h.Shell, deployment.Settings.Root, withManifest: false, deployment.Settings.Timeouts.Command, cancellationToken).History, NothingChanged);
+        deployment.Each(h => ServerInspection.Read(h.Shell, deployment.Settings.Root, withManifest: false, deployment.Settings.Timeouts.Command, cancellationToken).History, Deployment.NothingChanged);
 
     /// <summary>The one release every host goes to, or the coded error that refuses the rollback on all.</summary>
     private static string Choose(IReadOnlyDictionary<HostDeploy, ReleaseHistory> histories, string? rollbackTo, string root)
@@ -150,12 +149,12 @@ public static class Rollback
             if (target is null)
             {
                 throw new DeployException(ErrorCodes.RollbackTargetUnknown,
-                    $"AtomicDeployRollbackTo is '{rollbackTo}', which is not a release in {host.Where}. The releases there are: {(history.Releases.Count == 0 ? "none" : string.Join(", ", history.Releases.Select(r => r.Name)))}. {NothingChanged}");
+                    $"AtomicDeployRollbackTo is '{rollbackTo}', which is not a release in {host.Where}. The releases there are: {(history.Releases.Count == 0 ? "none" : string.Join(", ", history.Releases.Select(r => r.Name)))}. {Deployment.NothingChanged}");
             }
 
             if (target.Outcome == "failed")
             {
-                throw new DeployException(ErrorCodes.RollbackTargetFailed, $"Release {name} in {host.Where} is recorded as failed; roll back to a good one (see -t:AtomicDeployReleases). {NothingChanged}");
+                throw new DeployException(ErrorCodes.RollbackTargetFailed, $"Release {name} in {host.Where} is recorded as failed; roll back to a good one (see -t:AtomicDeployReleases). {Deployment.NothingChanged}");
             }
         }
 

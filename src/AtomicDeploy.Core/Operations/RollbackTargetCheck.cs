@@ -55,7 +55,8 @@ public static class RollbackTargetCheck
         return false;
     }
 
+    // The rollback's step ends the error with Deployment.NothingChanged, after every host's message.
     private static DeployException Damaged(HostDeploy host, string release, string why) =>
         new(ErrorCodes.RollbackTargetDamaged,
-            $"Release {release} in {host.Where} is not made live: {why}. Roll back to another release with AtomicDeployRollbackTo (list them with -t:AtomicDeployReleases), or deploy that version again. Nothing was changed on any host.");
+            $"Release {release} in {host.Where} is not made live: {why}. Roll back to another release with AtomicDeployRollbackTo (list them with -t:AtomicDeployReleases), or deploy that version again.");
 }
