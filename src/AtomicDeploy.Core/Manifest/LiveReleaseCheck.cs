@@ -55,31 +55,19 @@ public static class LiveReleaseCheck
         return repaired == 0 && entries.Count == recorded.Entries.Count ? recorded : new ReleaseManifest(entries);
     }
 
-    /// <summary>A <c>find -printf '%y %s %m %P\0'</c> listing by path: whether a folder, size, mode; malformed records are skipped.</summary>
-    internal static Dictionary<string, (bool IsDirectory, long Size, int Mode)> Listing(ReadOnlySpan<char> listing)
+    /// <summary>
+    /// A <c>find -printf '%y %s %m %P\0'</c> listing by path: whether a folder, size, mode, and whether
+    /// a symlink (<c>%y</c> is <c>l</c>: in a release, a link to <c>shared/</c>); malformed records are skipped.
+    /// </summary>
+    internal static Dictionary<string, (bool IsDirectory, long Size, int Mode, bool IsLink)> Listing(ReadOnlySpan<char> listing)
     {
-        var onDisk = new Dictionary<string, (bool IsDirectory, long Size, int Mode)>(StringComparer.Ordinal);
+        var onDisk = new Dictionary<string, (bool IsDirectory, long Size, int Mode, bool IsLink)>(StringComparer.Ordinal);
         foreach (var found in new ListingIndex(listing).NotTaken())
         {
-            onDisk[listing.Slice(found.Start, found.Length).ToString()] = (found.IsDirectory, found.Size, found.Mode);
+            onDisk[listing.Slice(found.Start, found.Length).ToString()] = (found.IsDirectory, found.Size, found.Mode, found.IsLink);
         }
 
         return onDisk;
-    }
-
-    /// <summary>The paths a listing shows as symlinks (<c>%y</c> is <c>l</c>): in a release, the links to <c>shared/</c>.</summary>
-    internal static HashSet<string> Links(ReadOnlySpan<char> listing)
-    {
-        var links = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var found in new ListingIndex(listing).NotTaken())
-        {
-            if (found.IsLink)
-            {
-                links.Add(listing.Slice(found.Start, found.Length).ToString());
-            }
-        }
-
-        return links;
     }
 
     /// <summary>
@@ -172,7 +160,7 @@ public static class LiveReleaseCheck
     }
 
     /// <summary>A well-formed record: whether a folder (or a symlink), its size and mode, and where its path lies in the listing.</summary>
-    private readonly record struct Record(bool IsDirectory, long Size, int Mode, int Start, int Length, bool IsLink = false);
+    private readonly record struct Record(bool IsDirectory, long Size, int Mode, int Start, int Length, bool IsLink);
 
     /// <summary>A record's four fields (<c>%y %s %m %P</c>; the path may hold spaces), or null when it is malformed; <paramref name="offset"/> is where the record starts in the listing.</summary>
     private static Record? Fields(ReadOnlySpan<char> record, int offset)

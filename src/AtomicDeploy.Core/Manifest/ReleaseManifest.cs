@@ -115,7 +115,7 @@ public sealed class ReleaseManifest
                 throw Invalid("it has an empty entry");
             }
 
-            if (!DeployPath.TryNormaliseRelative(item.Path, out var path) || path != item.Path)
+            if (item.Path is not { } path || !DeployPath.IsPlainRelative(path))
             {
                 throw Invalid($"the entry '{item.Path}' is not a plain relative path");
             }

@@ -27,9 +27,8 @@ public static class RollbackTargetCheck
         }
 
         var recorded = ReleaseManifest.Parse(output[ManifestMarker.Length..listingAt]);
-        var listing = output.AsSpan(listingAt + ListingMarker.Length);
-        var onDisk = LiveReleaseCheck.Listing(listing);
-        var links = LiveReleaseCheck.Links(listing);
+        var onDisk = LiveReleaseCheck.Listing(output.AsSpan(listingAt + ListingMarker.Length));
+        var links = onDisk.Where(f => f.Value.IsLink).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
         var wrong = recorded.Entries
             .Where(e => !ThroughLink(e.Path, links))
             .Where(e => !onDisk.TryGetValue(e.Path, out var found) || found.IsDirectory != e.IsDirectory || (!e.IsDirectory && found.Size != e.Size))
