@@ -186,6 +186,9 @@ public static class ErrorCodes
     /// <summary>A file or folder in the publish folder has a name that is not valid UTF-8.</summary>
     public const string NameNotUtf8 = "AD0313";
 
+    /// <summary>The live release links a path to <c>shared/</c> that the new release would hold a copy of its own at, hiding what the app wrote there.</summary>
+    public const string SharedLinkWouldBeLost = "AD0314";
+
     /// <summary><c>AtomicDeployRollbackTo</c> names no release in the deploy folder.</summary>
     public const string RollbackTargetUnknown = "AD0401";
 

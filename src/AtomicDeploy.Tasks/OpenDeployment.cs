@@ -93,6 +93,9 @@ public sealed class OpenDeployment : AtomicDeployTask
     /// <summary>Paths to create in <c>shared/</c> if missing: a trailing <c>/</c> makes a folder, otherwise an empty file.</summary>
     public string[]? SharedPaths { get; set; }
 
+    /// <summary>Paths the live release links to <c>shared/</c> that the new release may hold a copy of its own at (sharing stopped on purpose).</summary>
+    public string[]? UnsharedPaths { get; set; }
+
     /// <summary>The project folder, for git metadata.</summary>
     public string? ProjectDirectory { get; set; }
 
@@ -228,6 +231,7 @@ public sealed class OpenDeployment : AtomicDeployTask
         PublishRecordFile = PublishRecordFile,
         KeepReleases = KeepReleases,
         SharedPaths = SharedPaths,
+        UnsharedPaths = UnsharedPaths,
         ProjectDirectory = ProjectDirectory,
         AppVersion = AppVersion,
         AllowDowngrade = AllowDowngrade,

@@ -97,6 +97,9 @@ public sealed class DeployInputs
     /// <summary>The declared shared paths.</summary>
     public IReadOnlyList<string>? SharedPaths { get; init; }
 
+    /// <summary>Paths the live release links to <c>shared/</c> that the new release may hold a copy of its own at (sharing stopped on purpose).</summary>
+    public IReadOnlyList<string>? UnsharedPaths { get; init; }
+
     /// <summary>The project folder, for git metadata.</summary>
     public string? ProjectDirectory { get; init; }
 

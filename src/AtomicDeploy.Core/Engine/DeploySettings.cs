@@ -45,6 +45,9 @@ public sealed record DeploySettings
     /// <summary>The declared shared paths.</summary>
     public SharedPathList Shared { get; init; } = SharedPathList.Parse([]);
 
+    /// <summary>Paths no longer shared on purpose: the live release's links there may give way to the published copy (<see cref="SharedLinkGuard"/>).</summary>
+    public SharedPathList Unshared { get; init; } = SharedPathList.Parse([]);
+
     /// <summary>The commands and health check around the switch.</summary>
     public SwitchHookSettings Hooks { get; init; } = SwitchHookSettings.None;
 
@@ -99,6 +102,7 @@ public sealed record DeploySettings
         };
         var keep = WholeNumber(inputs.KeepReleases, 3, 1, ErrorCodes.KeepInvalid, "AtomicDeployKeepReleases");
         var shared = SharedPathList.Parse(inputs.SharedPaths);
+        var unshared = SharedPathList.Parse(inputs.UnsharedPaths, "AtomicDeployUnsharedPaths");
         var hooks = new SwitchHookSettings(
             inputs.BeforeSwitchCommand,
             inputs.AfterSwitchCommand,
@@ -126,6 +130,7 @@ public sealed record DeploySettings
             CopyMode = copyMode,
             Keep = keep,
             Shared = shared,
+            Unshared = unshared,
             Hooks = hooks,
             Once = once,
             Rollout = rollout,

@@ -109,26 +109,14 @@ public sealed class Deployment : IDisposable
         if (Settings.Context.AppVersion is { } version && !Settings.AllowDowngrade)
         {
             // The lock's channel brought the live release's history: the guard needs no round trip.
-            // A refusal changed nothing (the holder is named only later): the locks just go, and
-            // the history records no failed deploy.
-            try
-            {
-                Each(h => DowngradeGuard.Check(version, h.LiveHistory, false, h.Where), NothingChanged);
-            }
-            catch (DeployException)
-            {
-                foreach (var host in Hosts)
-                {
-                    host.ReleaseLock();
-                }
-
-                throw;
-            }
+            Refuse(h => DowngradeGuard.Check(version, h.LiveHistory, false, h.Where));
         }
 
         // The publish folder is read now, against the live manifest the lock's channel brought: when
         // nothing changed on any host, no release is made (a large tree's copy and removal cost seconds).
-        _next = ReadSource(cancellationToken);
+        var next = _next = ReadSource(cancellationToken);
+        // The lock's channel brought the live release's links to shared/ too.
+        Refuse(h => SharedLinkGuard.Check(h.LiveLinks, Settings.Shared, Settings.Unshared, next, h.Where));
         if (UnchangedDeploy.LeaveAsIs(this, _next, cancellationToken))
         {
             Release = Hosts.Select(h => h.Release).Distinct().Count() == 1 ? Hosts[0].Release : null;
@@ -190,6 +178,27 @@ public sealed class Deployment : IDisposable
         var next = modes.KeepLiveModes(PublishFolderScanner.Scan(source, Settings.Source.Include, hint, Log, cancellationToken, modes), live);
         DatabaseFiles.Warn(next.Entries.Where(e => !e.IsDirectory).Select(e => e.Path), Settings.Shared, Log);
         return next;
+    }
+
+    /// <summary>
+    /// Runs a check of step 1 on every host, under the locks. A refusal changed nothing (the holder
+    /// is named only later): the locks just go, and the history records no failed deploy.
+    /// </summary>
+    private void Refuse(Action<HostDeploy> check)
+    {
+        try
+        {
+            Each(check, NothingChanged);
+        }
+        catch (DeployException)
+        {
+            foreach (var host in Hosts)
+            {
+                host.ReleaseLock();
+            }
+
+            throw;
+        }
     }
 
     /// <summary>What the publish folder holds, read in step 1.</summary>

@@ -8,6 +8,9 @@ public sealed partial class HostDeploy
     /// <summary>The live release's manifest as recorded, as the lock's channel read it (null: none, or not readable).</summary>
     internal Manifest.ReleaseManifest? RecordedLiveManifest => _lock?.LiveManifest;
 
+    /// <summary>The live release's links to <c>shared/</c>, as the lock's channel read them.</summary>
+    internal IReadOnlyList<Planning.LiveSharedLink> LiveLinks => _lock?.LiveLinks ?? [];
+
     /// <summary>The live release and its history lines, as the lock's channel read them.</summary>
     internal History.ReleaseHistory LiveHistory => (_lock ?? throw new InvalidOperationException("Take the lock first.")).LiveHistory;
 

@@ -39,6 +39,8 @@ public static class DryRun
         var state = inspection.State;
         var live = state.RecordedManifest is null ? ReleaseManifest.Empty : LiveReleaseCheck.Effective(state.RecordedManifest, state.LiveListing, out _, settings.Shared.Covers);
         next = settings.Source.Modes.KeepLiveModes(next, [live]);
+        var (liveLinks, sharedNow) = ReadShared(host, settings, cancellationToken);
+        SharedLinkGuard.Check(liveLinks, settings.Shared, settings.Unshared, next, host.Where);
         var diff = ManifestDiff.Compute(live, next);
         log.Info($"AtomicDeploy (dry run): {next.FileCount} files published; would send {diff.FilesAdded} added and {diff.FilesChanged} changed ({ByteSize.Format(diff.BytesToSend)} before compression), remove {diff.FilesRemoved}, keep {diff.Unchanged} unchanged.");
         foreach (var (verb, path) in diff.Files())
@@ -47,7 +49,7 @@ public static class DryRun
         }
 
         DatabaseFiles.Warn(next.Entries.Where(e => !e.IsDirectory).Select(e => e.Path), settings.Shared, log);
-        var links = PlanLinks(host, settings, live, next, cancellationToken);
+        var links = PlanLinks(host, settings, live, next, sharedNow);
         foreach (var link in links.Links)
         {
             log.Info($"  would link    {link.Path} -> {link.Target}");
@@ -74,10 +76,27 @@ public static class DryRun
             $"{links.Links.Count} shared links, {(pruned.Count == 0 ? "nothing pruned" : "would prune " + string.Join(", ", pruned))}) in {host.Elapsed.TotalSeconds:0.00} s."));
     }
 
-    private static SharedLinkPlan PlanLinks(HostDeploy host, DeploySettings settings, ReleaseManifest live, ReleaseManifest next, CancellationToken cancellationToken)
+    /// <summary>The live release's links to <c>shared/</c>, and what <c>shared/</c> holds (against the live release).</summary>
+    private static (IReadOnlyList<LiveSharedLink> Links, SharedListing Shared) ReadShared(HostDeploy host, DeploySettings settings, CancellationToken cancellationToken)
     {
-        var result = RemoteCommand.Run(host.Shell, "list shared/", host.Where, ReadOnlyScripts.ListSharedAgainstLive(settings.Root), null, settings.Timeouts.Command, cancellationToken);
-        var shared = SharedListing.Parse(result.Output).Shared;
+        var output = RemoteCommand.Run(host.Shell, "list shared/", host.Where, ReadOnlyScripts.ListSharedAgainstLive(settings.Root), null, settings.Timeouts.Command, cancellationToken).Output;
+        var marker = output.IndexOf(ReadOnlyScripts.SharedListingMarker, StringComparison.Ordinal);
+        if (marker < 0)
+        {
+            return ([], SharedListing.Parse(string.Empty));
+        }
+
+        var links = output[..marker].Split('\n')
+            .Where(l => l.StartsWith(LiveSharedLink.Word, StringComparison.Ordinal))
+            .Select(l => LiveSharedLink.Parse(l.AsSpan(LiveSharedLink.Word.Length)))
+            .OfType<LiveSharedLink>()
+            .ToArray();
+        return (links, SharedListing.Parse(output[(marker + ReadOnlyScripts.SharedListingMarker.Length)..]));
+    }
+
+    private static SharedLinkPlan PlanLinks(HostDeploy host, DeploySettings settings, ReleaseManifest live, ReleaseManifest next, SharedListing listing)
+    {
+        var shared = listing.Shared;
 
         // Declared paths that do not exist yet would be created (with their parent folders) before linking;
         // when shared/ lacks it, the live release's copy seeds it (what production wrote), else the

@@ -8,8 +8,8 @@ namespace AtomicDeploy.Core.Planning;
 /// <param name="Files">Files to create in <c>shared/</c>.</param>
 public sealed record SharedPathList(IReadOnlyList<string> Folders, IReadOnlyList<string> Files)
 {
-    /// <summary>Checks every path (relative, inside <c>shared/</c>) before anything touches a server.</summary>
-    public static SharedPathList Parse(IEnumerable<string>? paths)
+    /// <summary>Checks every path (relative, inside <c>shared/</c>) before anything touches a server; <paramref name="property"/> names the list in messages.</summary>
+    public static SharedPathList Parse(IEnumerable<string>? paths, string property = "AtomicDeploySharedPaths")
     {
         var folders = new List<string>();
         var files = new List<string>();
@@ -18,7 +18,7 @@ public sealed record SharedPathList(IReadOnlyList<string> Folders, IReadOnlyList
             var slashed = raw.Trim().Replace('\\', '/');
             if (!DeployPath.TryNormaliseRelative(slashed, out var path))
             {
-                throw new DeployException(ErrorCodes.SharedPathInvalid, $"The shared path '{raw}' in AtomicDeploySharedPaths must be relative and stay inside shared/ (no leading /, no '.' or '..').");
+                throw new DeployException(ErrorCodes.SharedPathInvalid, $"The shared path '{raw}' in {property} must be relative and stay inside shared/ (no leading /, no '.' or '..').");
             }
 
             (slashed.EndsWith('/') ? folders : files).Add(path);

@@ -24,12 +24,13 @@ public sealed class DeployLock : IDisposable
 
     private readonly RemoteProcess _holder;
 
-    private DeployLock(RemoteProcess holder, IReadOnlyList<string> leftovers, ReleaseHistory liveHistory, ReleaseManifest? liveManifest)
+    private DeployLock(RemoteProcess holder, IReadOnlyList<string> leftovers, ReleaseHistory liveHistory, ReleaseManifest? liveManifest, IReadOnlyList<LiveSharedLink> liveLinks)
     {
         _holder = holder;
         Leftovers = leftovers;
         LiveHistory = liveHistory;
         LiveManifest = liveManifest;
+        LiveLinks = liveLinks;
     }
 
     /// <summary>Half-made releases of interrupted deploys that were removed on taking the lock.</summary>
@@ -47,6 +48,9 @@ public sealed class DeployLock : IDisposable
     /// manifest, or when it is not a manifest.
     /// </summary>
     public ReleaseManifest? LiveManifest { get; }
+
+    /// <summary>The live release's links to <c>shared/</c>, read with <see cref="LiveManifest"/> (empty when it is not read).</summary>
+    public IReadOnlyList<LiveSharedLink> LiveLinks { get; }
 
     /// <summary>The process id of the command holding the lock on the server (the unlock target stops it).</summary>
     public string ServerPid { get; private init; } = string.Empty;
@@ -76,6 +80,7 @@ public sealed class DeployLock : IDisposable
             string? live = null;
             string? manifest = null;
             var history = new List<string>();
+            var links = new List<LiveSharedLink>();
             var lineWait = wait + TimeSpan.FromSeconds(30);
             while (holder.ReadLine(lineWait, cancellationToken) is { } line)
             {
@@ -107,8 +112,11 @@ public sealed class DeployLock : IDisposable
                     case "history":
                         history.Add(rest);
                         break;
+                    case "link" when LiveSharedLink.Parse(rest) is { } link:
+                        links.Add(link);
+                        break;
                     case "locked":
-                        return new DeployLock(holder, leftovers, LiveOnly(live, history), live is null ? null : ParseOrNull(manifest, log, shell.Name)) { ServerPid = rest };
+                        return new DeployLock(holder, leftovers, LiveOnly(live, history), live is null ? null : ParseOrNull(manifest, log, shell.Name), live is null ? [] : links) { ServerPid = rest };
                 }
             }
 
@@ -141,7 +149,8 @@ public sealed class DeployLock : IDisposable
     /// (the downgrade guard's question, answered under the lock), then <c>locked PID</c>, and holds
     /// the lock until its input ends. With <paramref name="liveManifest"/> it prints the live release's
     /// manifest after the history, on one line: <c>manifest-gz</c> and it compressed and encoded, or
-    /// <c>manifest</c> and it as it is (line breaks are only whitespace in JSON: a string cannot hold one). Without <paramref name="owner"/> a later script names the
+    /// <c>manifest</c> and it as it is (line breaks are only whitespace in JSON: a string cannot hold one),
+    /// then the live release's links to <c>shared/</c> (<see cref="ScriptFragments.LiveSharedLinks"/>). Without <paramref name="owner"/> a later script names the
     /// holder (<see cref="OwnerLine(string)"/>), so a deploy refused before it changes anything
     /// leaves the lock file as it was.
     /// The shell holds the lock and its output; <c>cat</c> only waits for the end of the input, so
@@ -174,7 +183,7 @@ public sealed class DeployLock : IDisposable
         if [ "releases/$name" = "$live" ] && [ -d "$live" ]; then
           printf 'live %s\n' "$name"
           if [ -f .atomicdeploy/log.jsonl ]; then grep -F -- "\"$name\"" .atomicdeploy/log.jsonl | sed 's/^/history /' || true; fi
-          {{(liveManifest ? ManifestLines : ":")}}
+          {{(liveManifest ? ManifestLines + "\n" + ScriptFragments.LiveSharedLinks("\"$live\"").TrimEnd() : ":")}}
         fi
         {{PendingRelease.CleanUp}}
         printf 'locked %s\n' "$$"

@@ -28,15 +28,24 @@ public static class ReadOnlyScripts
     /// <summary>
     /// Lists <c>shared/</c> the way <see cref="RemoteScripts.ListShared"/> does, but against the live
     /// release (the new one does not exist in a dry run) and without creating the declared paths:
-    /// kind, kind in the live release (<c>-</c> when absent), path, NUL-terminated.
+    /// kind, kind in the live release (<c>-</c> when absent), path, NUL-terminated; before them, the
+    /// live release's links to <c>shared/</c> (<see cref="ScriptFragments.LiveSharedLinks"/>) and
+    /// <see cref="SharedListingMarker"/>.
     /// </summary>
     public static string ListSharedAgainstLive(string root) => $$"""
         set -u
         cd -- {{Quote(root)}} 2>/dev/null || exit 0
-        [ -d shared ] || exit 0
         live=$(readlink current 2>/dev/null || true)
+        if [ -n "$live" ] && [ -d "$live" ]; then
+        {{ScriptFragments.LiveSharedLinks("\"$live\"")}}
+        fi
+        printf '{{SharedListingMarker.Replace("\n", "\\n", StringComparison.Ordinal)}}'
+        [ -d shared ] || exit 0
         {{ScriptFragments.ListSharedFrontier("\"$live\"")}}
         """;
+
+    /// <summary>The line <see cref="ListSharedAgainstLive"/> prints between the live release's links and the listing of <c>shared/</c>.</summary>
+    public const string SharedListingMarker = "atomicdeploy-shared\n";
 
     /// <summary>
     /// Prints <c>manifest</c>, the manifest of <paramref name="release"/>, <c>listing</c> and what the

@@ -37,6 +37,17 @@ public static class ScriptFragments
 
         """;
 
+    /// <summary>
+    /// Prints a line per symlink in <paramref name="releaseFolder"/> whose target exists (the links to
+    /// <c>shared/</c> a deploy made): <see cref="Planning.LiveSharedLink.Word"/>, the target's kind
+    /// (<c>d</c> for a folder), a space, the target, a tab, the path. <see cref="Planning.LiveSharedLink.Parse"/>
+    /// keeps those whose target is the one this tool gives their path.
+    /// </summary>
+    public static string LiveSharedLinks(string releaseFolder) => $$"""
+        find {{releaseFolder}}/ -mindepth 1 -type l ! -xtype l -printf 'link %Y %l\t%P\n' 2>/dev/null || true
+
+        """;
+
     /// <summary>Appends <paramref name="lines"/> (one JSON record each) to the history, each ended by a newline (see <see cref="AppendToHistory"/>).</summary>
     public static string AppendHistory(params string[] lines) => lines.Length == 0 ? string.Empty :
         AppendToHistory(string.Concat(lines.Select(line => $"printf '%s\\n' {Quote(line)}; ")));

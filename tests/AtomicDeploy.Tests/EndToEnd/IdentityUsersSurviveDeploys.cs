@@ -66,6 +66,26 @@ public sealed class IdentityUsersSurviveDeploys
         var tree = new RemoteTree(root);
         Assert.AreEqual("../../shared/Data", new DirectoryInfo(tree.ReleasePath(tree.Releases[^1], "Data")).LinkTarget);
         Assert.IsTrue(File.Exists(Path.Combine(root, "shared", "Data", "app.db")), "production's database lives in shared/");
+
+        // A wrong case in the shared path would have the new release serve the developer's database:
+        // refused before anything changes, and production keeps its users.
+        var live = tree.CurrentLink;
+        var before = RemoteTree.Snapshot(root);
+        app.Write("wwwroot/build.txt", "build 4");
+        var typo = app.Publish([.. WebApp.ServerProperties(SharedServer.Instance, root), "AtomicDeploySharedPaths=data/"]);
+        Assert.AreNotEqual(0, typo.ExitCode, typo.All);
+        var refusal = typo.Output.Split('\n').FirstOrDefault(line => line.Contains("error AD0314", StringComparison.Ordinal));
+        Assert.IsNotNull(refusal, typo.All);
+        StringAssert.Contains(refusal, "Data/ (the publish output ships Data/app.db)");
+        StringAssert.Contains(refusal, "add 'Data/' to AtomicDeploySharedPaths");
+        Assert.AreEqual(live, tree.CurrentLink);
+        CollectionAssert.AreEqual(before, RemoteTree.Snapshot(root), "the refused deploy changed nothing on the server");
+
+        // Told that the release is to hold its own Data/ from now on, the deploy goes through; shared/ keeps production's database.
+        var unshared = Deploy(app, root, 5, "AtomicDeployUnsharedPaths=Data/");
+        Assert.DoesNotContain("AD0314", unshared.Output);
+        Assert.IsNull(new DirectoryInfo(tree.ReleasePath(tree.Releases[^1], "Data")).LinkTarget, "the new release holds the published Data/");
+        Assert.IsTrue(new FileInfo(Path.Combine(root, "shared", "Data", "app.db")).Length > 0, "shared/ keeps production's database");
     }
 
     /// <summary>The template's shape: Identity on EF Core SQLite with the database in the project, copied to the output.</summary>

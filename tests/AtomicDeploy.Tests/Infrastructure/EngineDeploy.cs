@@ -61,9 +61,9 @@ internal static class EngineDeploy
         Deploy(Connect(Settings(server)), root, source, log, shared, keep);
 
     /// <summary>A whole deploy on an open shell; <paramref name="stepDone"/> hears each step's task name as it ends (the benchmark times them).</summary>
-    public static string Deploy(IRemoteShell shell, string root, string source, RecordingLog? log = null, string[]? shared = null, int keep = 3, Action<string>? stepDone = null)
+    public static string Deploy(IRemoteShell shell, string root, string source, RecordingLog? log = null, string[]? shared = null, int keep = 3, Action<string>? stepDone = null, string[]? unshared = null)
     {
-        using var deployment = Open(shell, Deploy(root, source, shared: shared, keep: keep), log);
+        using var deployment = Open(shell, Deploy(root, source, shared: shared, keep: keep) with { Unshared = SharedPathList.Parse(unshared ?? []) }, log);
         stepDone ??= _ => { };
         try
         {

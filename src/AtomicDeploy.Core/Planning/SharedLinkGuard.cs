@@ -1,0 +1,103 @@
+using AtomicDeploy.Core.Manifest;
+using AtomicDeploy.Core.Remote;
+
+namespace AtomicDeploy.Core.Planning;
+
+/// <summary>A link of the live release to <c>shared/</c>: its path in the release, and whether it reaches a folder.</summary>
+/// <param name="Path">The link's path, relative to the release (and to <c>shared/</c>).</param>
+/// <param name="IsFolder">Whether <c>shared/&lt;path&gt;</c> is a folder.</param>
+public sealed record LiveSharedLink(string Path, bool IsFolder)
+{
+    /// <summary>How the line of each link starts (<see cref="ScriptFragments.LiveSharedLinks"/>).</summary>
+    public const string Word = "link ";
+
+    /// <summary>
+    /// The link a line of <see cref="ScriptFragments.LiveSharedLinks"/> names (after <see cref="Word"/>:
+    /// the target's kind, its target, a tab, its path), or null when the line is malformed or the link
+    /// is not one this tool makes (its target is not <see cref="SharedLinkPlan.TargetFor"/> its path):
+    /// a link the app made in its release is not a shared path.
+    /// </summary>
+    public static LiveSharedLink? Parse(ReadOnlySpan<char> line)
+    {
+        var tab = line.IndexOf('\t');
+        if (line.Length < 3 || line[1] != ' ' || tab < 2)
+        {
+            return null;
+        }
+
+        var path = line[(tab + 1)..];
+        var target = line[2..tab];
+        if (!DeployPath.IsPlainRelative(path))
+        {
+            return null;
+        }
+
+        var found = path.ToString();
+        return target.SequenceEqual(SharedLinkPlan.TargetFor(found)) ? new LiveSharedLink(found, line[0] == 'd') : null;
+    }
+}
+
+/// <summary>
+/// Refuses a deploy that would hide what the app wrote in <c>shared/</c>: the live release links a
+/// path there (declared in <c>AtomicDeploySharedPaths</c> then, or an entry of <c>shared/</c> that
+/// release lacked), but the new release would hold a copy of its own at that path, because the
+/// publish output ships it and <c>AtomicDeploySharedPaths</c> does not cover it (a typo such as
+/// <c>dta/</c> for <c>data/</c>, or a path dropped from the list). After the switch the app would
+/// show the published copy and write into its release, which the next deploy drops; what users
+/// wrote stays in <c>shared/</c>, unseen. Checked in step 1, before anything changes.
+/// </summary>
+public static class SharedLinkGuard
+{
+    /// <summary>
+    /// Throws <see cref="ErrorCodes.SharedLinkWouldBeLost"/> naming the links of <paramref name="live"/>
+    /// that the release of <paramref name="next"/> would replace with its own copy, unless
+    /// <paramref name="shared"/> covers them (they stay linked) or <paramref name="unshared"/> does
+    /// (the user stops sharing them on purpose).
+    /// </summary>
+    public static void Check(IReadOnlyList<LiveSharedLink> live, SharedPathList shared, SharedPathList unshared, ReleaseManifest next, string where)
+    {
+        var lost = live
+            .Where(l => !shared.Covers(l.Path) && !unshared.Covers(l.Path) && HoldsItsOwn(next, l.Path) is not null)
+            .OrderBy(l => l.Path, StringComparer.Ordinal)
+            .ToArray();
+        if (lost.Length == 0)
+        {
+            return;
+        }
+
+        var named = string.Join(", ", lost.Select(l => $"{ServerText.ForLog(l.Path)}{(l.IsFolder ? "/" : string.Empty)} (the publish output ships {ServerText.ForLog(HoldsItsOwn(next, l.Path)!)})"));
+        var declare = string.Join(";", lost.Select(l => l.Path + (l.IsFolder ? "/" : string.Empty)));
+        var declared = shared.Folders.Select(f => f + "/").Concat(shared.Files).ToArray();
+        throw new DeployException(ErrorCodes.SharedLinkWouldBeLost,
+            $"The live release in {where} links {(lost.Length == 1 ? "this path" : "these paths")} to shared/, but the new release would hold the published copy instead: {named}. " +
+            $"AtomicDeploySharedPaths {(declared.Length == 0 ? "is empty" : $"is '{string.Join(";", declared)}'")}, so after the switch the app would no longer see what it wrote in shared/ there, and what it writes next would be lost at the next deploy. " +
+            $"If the app keeps its data there (a typo in AtomicDeploySharedPaths does this), declare it: add '{ServerText.ForLog(declare)}' to AtomicDeploySharedPaths. " +
+            $"To stop sharing it on purpose, add it to AtomicDeployUnsharedPaths: the new release holds the published copy, and shared/ keeps what is there, untouched.");
+    }
+
+    /// <summary>
+    /// The entry of <paramref name="next"/> that takes the place of a link at <paramref name="path"/>:
+    /// the path itself, or a file where a folder above it is; null when the release would still link it.
+    /// </summary>
+    private static string? HoldsItsOwn(ReleaseManifest next, string path)
+    {
+        if (next.ByPath.ContainsKey(path))
+        {
+            return FirstFileUnder(next, path) ?? path;
+        }
+
+        for (var slash = path.LastIndexOf('/'); slash > 0; slash = path.LastIndexOf('/', slash - 1))
+        {
+            if (next.ByPath.TryGetValue(path[..slash], out var above) && !above.IsDirectory)
+            {
+                return above.Path;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The first published file at or under <paramref name="path"/> (entries are sorted by path), to name in the message.</summary>
+    private static string? FirstFileUnder(ReleaseManifest next, string path) =>
+        next.Entries.FirstOrDefault(e => !e.IsDirectory && (e.Path == path || e.Path.StartsWith(path + "/", StringComparison.Ordinal)))?.Path;
+}

@@ -1,0 +1,52 @@
+using AtomicDeploy.Core;
+using AtomicDeploy.Core.Manifest;
+using AtomicDeploy.Core.Planning;
+
+namespace AtomicDeploy.Tests.Unit;
+
+[TestClass]
+public sealed class SharedLinkGuardTests
+{
+    [TestMethod]
+    public void Only_links_whose_target_is_the_one_a_deploy_gives_their_path_are_shared_links()
+    {
+        Assert.AreEqual(new LiveSharedLink("data", true), LiveSharedLink.Parse("d ../../shared/data\tdata"));
+        Assert.AreEqual(new LiveSharedLink("wwwroot/uploads/a.png", false), LiveSharedLink.Parse("f ../../../../shared/wwwroot/uploads/a.png\twwwroot/uploads/a.png"));
+        Assert.IsNull(LiveSharedLink.Parse("f /etc/hostname\tcache/host"), "a link the app made");
+        Assert.IsNull(LiveSharedLink.Parse("d ../../shared/other\tdata"), "a link to another shared path");
+        Assert.IsNull(LiveSharedLink.Parse("d ../shared/data\tdata"), "a link one level off");
+        Assert.IsNull(LiveSharedLink.Parse("d ../../shared/../x\t../x"), "a path that leaves the release");
+        Assert.IsNull(LiveSharedLink.Parse("d"));
+        Assert.IsNull(LiveSharedLink.Parse("d ../../shared/data data"), "no tab");
+    }
+
+    [TestMethod]
+    public void A_file_published_where_a_folder_above_the_link_was_takes_the_link_away_too()
+    {
+        var next = Manifest(("wwwroot", false), ("App.dll", false));
+        var error = Assert.ThrowsExactly<DeployException>(() => SharedLinkGuard.Check([new LiveSharedLink("wwwroot/uploads", true)], Shared(), Shared(), next, "/srv/app on web1"));
+
+        Assert.AreEqual(ErrorCodes.SharedLinkWouldBeLost, error.Code);
+        StringAssert.Contains(error.Message, "wwwroot/uploads/ (the publish output ships wwwroot)");
+    }
+
+    [TestMethod]
+    public void A_link_is_kept_when_a_declared_path_covers_it_or_the_output_lacks_it_and_may_go_when_unshared()
+    {
+        var next = Manifest(("data", true), ("data/notes.txt", false), ("App.dll", false));
+        SharedLinkGuard.Check([new LiveSharedLink("data", true)], Shared("data/"), Shared(), next, "here");
+        SharedLinkGuard.Check([new LiveSharedLink("data/notes.txt", false)], Shared("data/"), Shared(), next, "here");
+        SharedLinkGuard.Check([new LiveSharedLink("logs", true)], Shared(), Shared(), next, "here");
+        SharedLinkGuard.Check([new LiveSharedLink("data", true)], Shared(), Shared("data/"), next, "here");
+
+        var error = Assert.ThrowsExactly<DeployException>(() => SharedLinkGuard.Check([new LiveSharedLink("data", true), new LiveSharedLink("App.dll", false)], Shared("data/notes.txt", "dta/"), Shared("data/other/"), next, "here"));
+        StringAssert.Contains(error.Message, "these paths to shared/, but the new release would hold the published copy instead: App.dll (the publish output ships App.dll), data/ (the publish output ships data/notes.txt)");
+        StringAssert.Contains(error.Message, "AtomicDeploySharedPaths is 'dta/;data/notes.txt'");
+        StringAssert.Contains(error.Message, "add 'App.dll;data/' to AtomicDeploySharedPaths");
+    }
+
+    private static SharedPathList Shared(params string[] paths) => SharedPathList.Parse(paths);
+
+    private static ReleaseManifest Manifest(params (string Path, bool IsDirectory)[] entries) =>
+        new(entries.Select(e => new ManifestEntry(e.Path, e.IsDirectory, e.IsDirectory ? 0 : 1, e.IsDirectory ? string.Empty : new string('a', 64), e.IsDirectory ? 0x1ed : 0x1a4)));
+}
