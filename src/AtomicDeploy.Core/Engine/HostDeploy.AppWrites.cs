@@ -44,8 +44,29 @@ public sealed partial class HostDeploy
             }
         }
 
-        message.Append(" Keep what the app writes in shared/: declare its folder or file in AtomicDeploySharedPaths (e.g. 'App_Data/'); or set AtomicDeployCopyMode=copy so a file changed in place changes only its own release.");
+        message.Append(CultureInfo.InvariantCulture, $" Keep what the app writes in shared/: declare its folder or file in AtomicDeploySharedPaths (e.g. '{ServerText.ForLog(SharedPathFor(writes))}').");
+        if (writes.Changed.Count > 0)
+        {
+            message.Append(" If the app must edit its own published files in place, set AtomicDeployCopyMode=copy so such a change stays in its own release.");
+        }
+
         Log.Warning(ErrorCodes.AppWroteIntoRelease, message.ToString());
+    }
+
+    /// <summary>
+    /// A shared path to suggest for what the app wrote: the first folder it made, else the folder of
+    /// the first file it wrote (a file of <c>wwwroot/</c> itself, or at the top, as it is).
+    /// </summary>
+    private static string SharedPathFor(AppWrites writes)
+    {
+        if (writes.Added.FirstOrDefault(p => p.EndsWith('/')) is { } folder)
+        {
+            return folder;
+        }
+
+        var file = writes.Added.Concat(writes.Changed).First();
+        var slash = file.LastIndexOf('/');
+        return slash < 0 || file[..slash] == "wwwroot" ? file : file[..(slash + 1)];
     }
 
     /// <summary>

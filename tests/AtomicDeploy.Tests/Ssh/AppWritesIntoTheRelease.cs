@@ -31,8 +31,8 @@ public sealed class AppWritesIntoTheRelease
         StringAssert.Contains(warning, "logs/16.log and 9 more.");
         Assert.IsFalse(warning.Contains("logs/17.log", StringComparison.Ordinal), "only the first 20 names");
         StringAssert.Contains(warning, $" Changed: appsettings.json. Changed in place through the hard links, so also changed in appsettings.json of releases/{first}.");
-        StringAssert.Contains(warning, "AtomicDeploySharedPaths");
-        StringAssert.Contains(warning, "AtomicDeployCopyMode=copy");
+        StringAssert.Contains(warning, "declare its folder or file in AtomicDeploySharedPaths (e.g. 'cache/').");
+        StringAssert.Contains(warning, "If the app must edit its own published files in place, set AtomicDeployCopyMode=copy");
         Assert.IsFalse(File.Exists(tree.ReleasePath(third, "app.log")), "what the warning says: not carried over");
         Assert.AreEqual("{\"a\":1}", tree.CurrentFile("appsettings.json"));
 
@@ -40,5 +40,24 @@ public sealed class AppWritesIntoTheRelease
         var quiet = new RecordingLog();
         EngineDeploy.Deploy(server, root, source.Path, quiet);
         Assert.IsFalse(quiet.Warnings.Any(w => w.Code == ErrorCodes.AppWroteIntoRelease), "nothing written since: no warning");
+    }
+
+    [TestMethod]
+    public void An_app_that_only_added_files_is_shown_the_folder_to_share_and_not_told_to_change_the_copy_mode()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("App.dll", "v1").Write("wwwroot/uploads/.keep", string.Empty);
+        EngineDeploy.Deploy(server, root, source.Path);
+        server.RunAsUser($"echo photo > '{root}/current/wwwroot/uploads/photo.jpg'");
+
+        source.Write("App.dll", "v2");
+        var log = new RecordingLog();
+        EngineDeploy.Deploy(server, root, source.Path, log);
+
+        var warning = log.Warnings.Single(w => w.Code == ErrorCodes.AppWroteIntoRelease).Message;
+        StringAssert.Contains(warning, " Added: wwwroot/uploads/photo.jpg.");
+        StringAssert.EndsWith(warning, "declare its folder or file in AtomicDeploySharedPaths (e.g. 'wwwroot/uploads/').");
+        Assert.IsFalse(warning.Contains("CopyMode", StringComparison.Ordinal), warning);
     }
 }
