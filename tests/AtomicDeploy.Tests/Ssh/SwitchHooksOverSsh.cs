@@ -46,6 +46,43 @@ public sealed class SwitchHooksOverSsh
     }
 
     [TestMethod]
+    public void A_before_switch_command_stops_when_its_deploy_is_cancelled_and_the_live_release_stays()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        var live = EngineDeploy.Deploy(server, root, source.Path);
+        source.Write("app.dll", "v2");
+        const string Command = "sleep 89";
+        using var cancel = new CancellationTokenSource();
+        var log = new RecordingLog();
+        var deploy = Task.Run(() =>
+        {
+            // As the tasks do on Ctrl+C: the token is cancelled, and the deploy aborts (Run does).
+            using var deployment = EngineDeploy.Open(EngineDeploy.Connect(EngineDeploy.Settings(server)), EngineDeploy.Deploy(root, source.Path, hooks: CheckedDeploy.Hooks(before: Command, hookSeconds: 120), timeout: CheckedDeploy.Timeout), log);
+            deployment.Run(DateTime.UtcNow, cancel.Token);
+        });
+        try
+        {
+            Wait.Until(() => ProcessRunner.Run("pgrep", ["-u", server.User, "-f", Command]).ExitCode == 0, TimeSpan.FromSeconds(30), "the before-switch command to start");
+            cancel.Cancel();
+            Wait.Until(() => ProcessRunner.Run("pgrep", ["-u", server.User, "-f", Command]).ExitCode != 0, TimeSpan.FromSeconds(15), "the before-switch command to be stopped");
+        }
+        finally
+        {
+            ProcessRunner.Run("pkill", ["-u", server.User, "-f", Command]);
+        }
+
+        var error = Assert.ThrowsExactly<AggregateException>(() => deploy.Wait(TimeSpan.FromSeconds(60))).InnerException as DeployException;
+        Assert.AreEqual(ErrorCodes.Cancelled, error?.Code, error?.Message);
+        var tree = new RemoteTree(root);
+        Assert.AreEqual($"releases/{live}", tree.CurrentLink, "the switch never came");
+        CollectionAssert.AreEqual(new[] { live }, tree.Releases, "the half-made release is removed");
+        var next = EngineDeploy.Deploy(server, root, source.Path);
+        Assert.AreEqual($"releases/{next}", tree.CurrentLink);
+    }
+
+    [TestMethod]
     public void Both_commands_run_in_the_new_release_with_their_output_in_the_log()
     {
         var server = SharedServer.Instance;
