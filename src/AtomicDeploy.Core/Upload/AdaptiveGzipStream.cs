@@ -7,12 +7,22 @@ namespace AtomicDeploy.Core.Upload;
 /// Compresses what is written as a series of gzip members (gunzip and <c>tar -z</c> read them as
 /// one stream), choosing each member's level from how the last one went: when most of its time
 /// was spent waiting for the connection to take the bytes, the link is the bottleneck and the next
-/// member is compressed harder (fewer bytes to send); otherwise the CPU is, and it is compressed
-/// fastest. So a slow link gets level 6's size, and a fast link is never held back by compression.
+/// member is compressed harder (fewer bytes to send); it stays there while the connection still
+/// makes it wait (<see cref="StayHarder"/> of its time), and goes back to fastest when the CPU is
+/// what holds the upload back. So a slow link gets level 6's size, and a fast link is never held
+/// back by compression. The two thresholds differ on purpose: with one, a link that level 6 can
+/// keep busy but not twice over (a 100 Mbit link on this kind of machine) saw the level change at
+/// every member, and sent about a tenth more bytes than level 6 throughout.
 /// </summary>
 internal sealed class AdaptiveGzipStream(Stream output) : Stream
 {
     private const long MemberInput = 4 << 20;
+
+    /// <summary>The share of a member's time spent waiting for the connection that moves the next member to the harder level.</summary>
+    private const double GoHarder = 0.5;
+
+    /// <summary>The share of a harder member's time spent waiting for the connection that keeps the next one there.</summary>
+    private const double StayHarder = 0.125;
 
     private GZipStream? _member;
     private long _memberWritten;
@@ -88,8 +98,12 @@ internal sealed class AdaptiveGzipStream(Stream output) : Stream
         _member!.Dispose();
         _member = null;
         var took = Stopwatch.GetElapsedTime(_memberStarted);
-        _level = _waited - _waitedBefore > took / 2 ? CompressionLevel.Optimal : CompressionLevel.Fastest;
+        _level = NextLevel(_level, (_waited - _waitedBefore) / took);
     }
+
+    /// <summary>The level of the next member, after one at <paramref name="level"/> spent <paramref name="waitedShare"/> of its time waiting for the connection.</summary>
+    internal static CompressionLevel NextLevel(CompressionLevel level, double waitedShare) =>
+        waitedShare > (level == CompressionLevel.Optimal ? StayHarder : GoHarder) ? CompressionLevel.Optimal : CompressionLevel.Fastest;
 
     /// <summary>Passes compressed bytes on, adding the time the connection took to accept them.</summary>
     private sealed class WaitTimer(Stream inner, AdaptiveGzipStream owner) : Stream

@@ -35,6 +35,16 @@ public sealed class CompressionFollowsTheLink
         CollectionAssert.AreEqual(Expected(), Decompress(output.ToArray()));
     }
 
+    [TestMethod]
+    public void Once_harder_compression_keeps_the_link_busy_it_stays_until_the_cpu_holds_the_upload_back()
+    {
+        Assert.AreEqual(CompressionLevel.Fastest, AdaptiveGzipStream.NextLevel(CompressionLevel.Fastest, 0.4), "a link that waits for fast compression less than half the time is not the bottleneck");
+        Assert.AreEqual(CompressionLevel.Optimal, AdaptiveGzipStream.NextLevel(CompressionLevel.Fastest, 0.6));
+        Assert.AreEqual(CompressionLevel.Optimal, AdaptiveGzipStream.NextLevel(CompressionLevel.Optimal, 0.4), "level 6 that still waits for the link stays: going back would send more bytes");
+        Assert.AreEqual(CompressionLevel.Fastest, AdaptiveGzipStream.NextLevel(CompressionLevel.Optimal, 0.05), "level 6 that hardly waits holds the upload back");
+        Assert.AreEqual(CompressionLevel.Fastest, AdaptiveGzipStream.NextLevel(CompressionLevel.Optimal, double.NaN), "a member that took no time");
+    }
+
     private static AdaptiveGzipStream Compress(Stream output)
     {
         var gzip = new AdaptiveGzipStream(output);
