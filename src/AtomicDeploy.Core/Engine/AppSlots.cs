@@ -219,10 +219,11 @@ public sealed class AppSlots
         }
     }
 
+    /// <summary>The end of a command's output as a sentence, for a message that goes on after it.</summary>
     private static string Tail(ShellResult result)
     {
-        var text = ServerText.ForLog((result.Output + result.Error).Trim());
-        return text.Length == 0 ? "no output." : text.Length <= 500 ? text : "... " + text[^500..];
+        var tail = ServerText.LastLines(result.Output + result.Error);
+        return tail.EndsWith('.') ? tail : tail + ".";
     }
 
     private sealed class Slot(string release, int port, int? live, string? liveRelease)

@@ -155,7 +155,7 @@ internal static class RunOnce
             HookScripts.OnceInputExitCode when output.Contains(HookScripts.OnceInputMarker, StringComparison.Ordinal) => new DeployException(ErrorCodes.OnceFailed,
                 $"The run-once command did not run on {host.Name}: the variables of AtomicDeployOnceEnvironment could not be read on the server (it needs base64, of GNU coreutils)."),
             var exit => new DeployException(ErrorCodes.OnceFailed,
-                $"The run-once command failed with exit code {exit} in releases/{release} on {host.Name}: {Tail(output)}"),
+                $"The run-once command failed with exit code {exit} in releases/{release} on {host.Name}; its last lines: {ServerText.LastLines(output)}"),
         };
         Deployment.Fail([(host, failure)], "No host was switched: every host stays on the release it had, and the half-made release is removed on every host.");
     }
@@ -167,11 +167,5 @@ internal static class RunOnce
         {
             input.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(Encoding.UTF8.GetBytes(value)) + "\n"));
         }
-    }
-
-    private static string Tail(string text)
-    {
-        var trimmed = text.Trim();
-        return trimmed.Length == 0 ? "no output" : trimmed.Length <= 500 ? trimmed : "... " + trimmed[^500..];
     }
 }

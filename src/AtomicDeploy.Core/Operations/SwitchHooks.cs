@@ -71,7 +71,7 @@ public sealed class SwitchHooks(IRemoteShell shell, string root, SwitchHookSetti
         return result.ExitCode == HookScripts.NoHttpClientExitCode
             ? NoHttpClient()
             : new DeployException(ErrorCodes.HealthCheckFailed,
-                $"The health check of release {release}, {url.AbsoluteUri} fetched on {shell.Name}, did not answer 2xx within {settings.HealthCheckTimeout.TotalSeconds:0} s. Last response: {(answer.StartsWith("unhealthy ", StringComparison.Ordinal) ? answer[10..] : Tail(result.Output + result.Error))}");
+                $"The health check of release {release}, {url.AbsoluteUri} fetched on {shell.Name}, did not answer 2xx within {settings.HealthCheckTimeout.TotalSeconds:0} s. Last response: {(answer.StartsWith("unhealthy ", StringComparison.Ordinal) ? answer[10..] : ServerText.LastLines(result.Output + result.Error))}");
     }
 
     private DeployException? RunCommand(string name, string? command, string release, string code, Func<string, string, string, TimeSpan, string> script, CancellationToken cancellationToken)
@@ -92,16 +92,10 @@ public sealed class SwitchHooks(IRemoteShell shell, string root, SwitchHookSetti
         {
             0 => null,
             HookScripts.TimedOutExitCode => new DeployException(code, $"The {name} command did not finish within {settings.CommandTimeout.TotalSeconds:0} s in releases/{release} on {shell.Name} and was stopped. Raise AtomicDeployHookTimeout, or make the command return sooner."),
-            var exit => new DeployException(code, $"The {name} command failed with exit code {exit} in releases/{release} on {shell.Name}: {Tail(result.Output + result.Error)}"),
+            var exit => new DeployException(code, $"The {name} command failed with exit code {exit} in releases/{release} on {shell.Name}; its last lines: {ServerText.LastLines(result.Output + result.Error)}"),
         };
     }
 
     private DeployException NoHttpClient() => new(ErrorCodes.HealthCheckToolMissing,
         $"The health check needs curl or wget on {shell.Name}, and it has neither. Install one (apt-get install curl), or remove AtomicDeployHealthCheckUrl.");
-
-    private static string Tail(string text)
-    {
-        var trimmed = text.Trim();
-        return trimmed.Length == 0 ? "no output" : trimmed.Length <= 500 ? trimmed : "... " + trimmed[^500..];
-    }
 }

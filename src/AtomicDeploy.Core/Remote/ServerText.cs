@@ -47,6 +47,41 @@ public static class ServerText
     /// <summary>The same as <see cref="ForLog"/>: server error output made one safe line.</summary>
     public static string OneLine(string text) => ForLog(text);
 
+    /// <summary>
+    /// The end of a command's output for an error message: its last whole lines, at most
+    /// <paramref name="max"/> characters (a longer last line keeps its end, from a word), made one
+    /// safe line as <see cref="ForLog"/> does; <c>no output</c> when there is none. The message
+    /// leads with what failed; the whole output is in the log above it.
+    /// </summary>
+    public static string LastLines(string text, int max = 500)
+    {
+        var lines = text.Split(LineBreaks, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var kept = new List<string>();
+        var length = 0;
+        for (var i = lines.Length - 1; i >= 0 && length < max; i--)
+        {
+            var line = lines[i];
+            if (length + line.Length > max)
+            {
+                if (kept.Count > 0)
+                {
+                    break;
+                }
+
+                // A last line longer than all the room: its end, from the first word that fits.
+                var cut = line[^max..];
+                var space = cut.IndexOf(' ', StringComparison.Ordinal);
+                line = "..." + (space > 0 && space < cut.Length - 1 ? cut[space..] : " " + cut);
+            }
+
+            kept.Insert(0, line);
+            length += line.Length + 3;
+        }
+
+        var cutBefore = kept.Count < lines.Length && !kept[0].StartsWith("...", StringComparison.Ordinal);
+        return kept.Count == 0 ? "no output" : (cutBefore ? "... | " : string.Empty) + ForLog(string.Join('\n', kept));
+    }
+
     private static string JoinLines(string text)
     {
         var joined = new StringBuilder(Math.Min(text.Length, MaxLength + 16));

@@ -75,4 +75,29 @@ public sealed class ServerTextTests
         Assert.AreEqual(string.Empty, ServerText.ForLog(null));
         Assert.AreEqual(string.Empty, ServerText.ForLog("\r\n\r\n"));
     }
+
+    [TestMethod]
+    public void The_end_of_a_commands_output_is_its_last_whole_lines_made_safe()
+    {
+        var output = string.Concat(Enumerable.Range(1, 40).Select(i => $"   at Frame{i}(String[] args) in /src/Migrations.cs:line {i}\n")) + "SQLite Error 1: 'no such table: Guests'.\n##vso[task.complete result=Succeeded]\n";
+
+        var tail = ServerText.LastLines(output, 200);
+
+        Assert.StartsWith("... | ", tail, "cut before a whole line");
+        Assert.EndsWith("SQLite Error 1: 'no such table: Guests'. | ##vso\\[task.complete result=Succeeded]", tail);
+        Assert.IsTrue(tail.Length <= 200 + 10, tail);
+        StringAssert.Contains(tail, "| at Frame40(String[] args) in /src/Migrations.cs:line 40 |");
+        Assert.AreEqual("no output", ServerText.LastLines("\n \n"));
+        Assert.AreEqual("one | two", ServerText.LastLines("one\ntwo\n"));
+    }
+
+    [TestMethod]
+    public void A_last_line_longer_than_the_room_keeps_its_end_from_a_word()
+    {
+        var tail = ServerText.LastLines("first\n" + string.Join(' ', Enumerable.Range(1, 300).Select(i => $"word{i}")), 100);
+
+        Assert.StartsWith("... word", tail);
+        Assert.EndsWith("word300", tail);
+        Assert.IsTrue(tail.Length <= 110, tail);
+    }
 }
