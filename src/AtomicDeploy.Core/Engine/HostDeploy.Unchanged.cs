@@ -52,6 +52,11 @@ public sealed partial class HostDeploy
 
         if (!wanted.SetEquals(liveLinks))
         {
+            // The files are the same: say why a release is made all the same (an app that made its first
+            // folder in shared/, say, gets a release that links it, and an after-switch restart).
+            var added = wanted.Except(liveLinks).Select(l => l.Path).Order(StringComparer.Ordinal).ToArray();
+            var gone = liveLinks.Except(wanted).Select(l => l.Path).Order(StringComparer.Ordinal).ToArray();
+            Log.Info($"AtomicDeploy: the publish output matches the live release {live} on {Name}, but its links to shared/ do not: a new release {string.Join(" and ", new[] { added.Length > 0 ? $"links {ServerText.ForLog(AppWrites.Names(added))}" : null, gone.Length > 0 ? $"no longer links {ServerText.ForLog(AppWrites.Names(gone))}" : null }.OfType<string>())}.");
             return false;
         }
 

@@ -88,9 +88,11 @@ public sealed class UnchangedDeploysOverSsh
         var live = Deploy(server, root, source.Path, new RecordingLog());
         File.Delete(new RemoteTree(root).ReleasePath(live, "uploads"));
 
-        var release = Deploy(server, root, source.Path, new RecordingLog());
+        var log = new RecordingLog();
+        var release = Deploy(server, root, source.Path, log);
 
         Assert.AreNotEqual(live, release);
+        Assert.IsTrue(log.Lines.Any(l => l.EndsWith("but its links to shared/ do not: a new release links uploads.", StringComparison.Ordinal)), string.Join("\n", log.Lines));
         Assert.AreEqual("../../shared/uploads", new FileInfo(new RemoteTree(root).ReleasePath(release, "uploads")).LinkTarget);
     }
 
@@ -136,10 +138,12 @@ public sealed class UnchangedDeploysOverSsh
         var live = EngineDeploy.Deploy(server, root, source.Path);
         Directory.CreateDirectory(Path.Combine(root, "shared", "uploads"));
 
-        var release = Deploy(server, root, source.Path, new RecordingLog());
+        var log = new RecordingLog();
+        var release = Deploy(server, root, source.Path, log);
 
         var tree = new RemoteTree(root);
         Assert.AreNotEqual(live, release);
+        Assert.IsTrue(log.Lines.Any(l => l.StartsWith($"AtomicDeploy: the publish output matches the live release {live} on ", StringComparison.Ordinal) && l.EndsWith(", but its links to shared/ do not: a new release links uploads.", StringComparison.Ordinal)), "the log says why a release is made: " + string.Join("\n", log.Lines));
         Assert.AreEqual($"releases/{release}", tree.CurrentLink);
         Assert.AreEqual("../../shared/uploads", new FileInfo(tree.ReleasePath(release, "uploads")).LinkTarget);
     }
