@@ -174,6 +174,9 @@ public static class ErrorCodes
     /// <summary>Warning: the app added files to, or changed files of, the live release; they are not carried over to the new release.</summary>
     public const string AppWroteIntoRelease = "AD0304";
 
+    /// <summary>Warning: a declared shared path differs only in case from one the live release links or the publish output ships.</summary>
+    public const string SharedPathCaseDiffers = "AD0305";
+
     /// <summary>Warning: an earlier deploy was interrupted before its switch; its half-made release was removed.</summary>
     public const string LeftoverRemoved = "AD0310";
 

@@ -41,6 +41,7 @@ public static class DryRun
         next = settings.Source.Modes.KeepLiveModes(next, [live]);
         var (liveLinks, sharedNow) = ReadShared(host, settings, cancellationToken);
         SharedLinkGuard.Check(liveLinks, settings.Shared, settings.Unshared, next, host.Where);
+        SharedPathCase.Warn(settings.Shared, liveLinks.Select(l => l.Path).Concat(next.Entries.Select(e => e.Path)), log);
         var diff = ManifestDiff.Compute(live, next);
         log.Info($"AtomicDeploy (dry run): {next.FileCount} files published; would send {diff.FilesAdded} added and {diff.FilesChanged} changed ({ByteSize.Format(diff.BytesToSend)} before compression), remove {diff.FilesRemoved}, keep {diff.Unchanged} unchanged.");
         foreach (var (verb, path) in diff.Files())

@@ -118,4 +118,25 @@ public sealed class SharedLinkKeptOrRefused
         Assert.AreEqual("published in its place", tree.CurrentFile("cache/host"));
         Assert.AreEqual("note\n", tree.CurrentFile("data/notes.txt"), "shared/data is still linked: the release lacks data/");
     }
+
+    [TestMethod]
+    public void A_shared_path_declared_in_another_case_than_the_app_uses_is_warned_about()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("App.dll", "v1").Write("wwwroot/Uploads/.keep", string.Empty);
+        EngineDeploy.Deploy(server, root, source.Path, shared: ["Data/"]);
+
+        // The output ships no Data/: the live link stays, and data/ would be a second, empty folder beside it.
+        source.Write("App.dll", "v2");
+        var log = new RecordingLog();
+        EngineDeploy.Deploy(server, root, source.Path, log, shared: ["data/", "wwwroot/uploads/", "logs/"]);
+
+        var warnings = log.Warnings.Where(w => w.Code == ErrorCodes.SharedPathCaseDiffers).Select(w => w.Message).ToArray();
+        CollectionAssert.AreEqual(new[]
+        {
+            "'data/' is declared in AtomicDeploySharedPaths, but the app has 'Data/': on Linux the case matters, so 'data/' is another, empty path in shared/, linked beside it. If 'Data/' is meant, declare it so.",
+            "'wwwroot/uploads/' is declared in AtomicDeploySharedPaths, but the app has 'wwwroot/Uploads/': on Linux the case matters, so 'wwwroot/uploads/' is another, empty path in shared/, linked beside it. If 'wwwroot/Uploads/' is meant, declare it so.",
+        }, warnings, string.Join("\n", log.Warnings));
+    }
 }

@@ -1,0 +1,38 @@
+using AtomicDeploy.Core.Remote;
+
+namespace AtomicDeploy.Core.Planning;
+
+/// <summary>
+/// Declared shared paths that differ only in case from a path the deploy knows: one the live
+/// release links to <c>shared/</c>, or one the publish output ships. On Linux <c>data/</c> and
+/// <c>Data/</c> are two folders, so such a declaration makes a new, empty one in <c>shared/</c>
+/// beside what the app uses, a typo rather than a wish.
+/// </summary>
+public static class SharedPathCase
+{
+    /// <summary>
+    /// Warns (<see cref="ErrorCodes.SharedPathCaseDiffers"/>) once for each declared path of
+    /// <paramref name="shared"/> that none of <paramref name="known"/> spells as it is, and one spells
+    /// in another case; <paramref name="known"/> holds paths relative to the release, folders without a trailing <c>/</c>.
+    /// </summary>
+    public static void Warn(SharedPathList shared, IEnumerable<string> known, IDeployLog log)
+    {
+        var paths = known.ToHashSet(StringComparer.Ordinal);
+        var declared = shared.Folders.Select(f => (Path: f, Written: f + "/")).Concat(shared.Files.Select(f => (Path: f, Written: f)));
+        foreach (var (path, written) in declared)
+        {
+            if (paths.Contains(path))
+            {
+                continue;
+            }
+
+            var other = paths.Where(p => string.Equals(p, path, StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).FirstOrDefault();
+            if (other is not null)
+            {
+                var meant = other + written[path.Length..];
+                log.Warning(ErrorCodes.SharedPathCaseDiffers,
+                    $"'{written}' is declared in AtomicDeploySharedPaths, but the app has '{ServerText.ForLog(meant)}': on Linux the case matters, so '{written}' is another, empty path in shared/, linked beside it. If '{ServerText.ForLog(meant)}' is meant, declare it so.");
+            }
+        }
+    }
+}
