@@ -68,13 +68,17 @@ public static class Rollback
 
             slots?.StopOld(deployment.Hosts, cancellationToken);
 
+            // The build returns once the app answers again: the after-switch command (the restart), then
+            // the health check, as after a deploy. A failure leaves the target live (it is what was asked
+            // for, and the release it replaced is the one rolled back from).
             deployment.Each(h =>
             {
-                if (new SwitchHooks(h.Shell, settings.Root, h.Hooks, h.Log).AfterSwitch(target, cancellationToken) is { } failure)
+                var hooks = new SwitchHooks(h.Shell, settings.Root, h.Hooks, h.Log);
+                if ((hooks.AfterSwitch(target, cancellationToken) ?? hooks.HealthCheck(target, cancellationToken)) is { } failure)
                 {
                     throw failure;
                 }
-            }, $"Release {target} is live on every host; the after-switch command failed where named.");
+            }, $"Release {target} is live on every host; the after-switch command or the health check failed where named.");
             return target;
         }
         finally

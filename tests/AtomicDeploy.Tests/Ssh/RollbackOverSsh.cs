@@ -105,4 +105,31 @@ public sealed class RollbackOverSsh
         Assert.AreEqual("v1", File.ReadAllText(Path.Combine(root, "shared", "restarted-with")));
         Assert.AreEqual($"releases/{first}", new RemoteTree(root).CurrentLink);
     }
+
+    [TestMethod]
+    public void A_rollback_ends_when_the_release_rolled_back_to_answers_its_health_check_and_says_so_when_it_does_not()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var web = new TestWebServer(200, "ok") { StartingRequests = 2 };
+        using var source = new SourceFolder().Write("app.dll", "v1");
+        var first = CheckedDeploy.Deploy(server, root, source.Path);
+        source.Write("app.dll", "v2");
+        var second = CheckedDeploy.Deploy(server, root, source.Path);
+
+        var log = new RecordingLog();
+        CheckedDeploy.Rollback(server, root, log: log, hooks: CheckedDeploy.Hooks(after: "echo restarting", healthUrl: web.Url, healthSeconds: 20));
+
+        Assert.AreEqual($"releases/{first}", new RemoteTree(root).CurrentLink);
+        Assert.IsTrue(log.Lines.Any(l => l.Contains($"health check {web.Url}", StringComparison.Ordinal) && l.Contains("answered 200", StringComparison.Ordinal)), string.Join('\n', log.Lines));
+        Assert.AreEqual(3, web.Requests, "the rollback waited through two answers of 503");
+
+        web.Status = 500;
+        web.Body = "database unreachable";
+        var failed = Assert.ThrowsExactly<DeployException>(() => CheckedDeploy.Rollback(server, root, to: second, hooks: CheckedDeploy.Hooks(healthUrl: web.Url, healthSeconds: 2)));
+        Assert.AreEqual(ErrorCodes.HealthCheckFailed, failed.Code, failed.Message);
+        StringAssert.Contains(failed.Message, "database unreachable");
+        StringAssert.EndsWith(failed.Message, $"Release {second} is live on every host; the after-switch command or the health check failed where named.");
+        Assert.AreEqual($"releases/{second}", new RemoteTree(root).CurrentLink, "what was asked for stays live");
+    }
 }
