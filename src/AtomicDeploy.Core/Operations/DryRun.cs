@@ -81,7 +81,8 @@ public static class DryRun
     private static (IReadOnlyList<LiveSharedLink> Links, SharedListing Shared) ReadShared(HostDeploy host, DeploySettings settings, CancellationToken cancellationToken)
     {
         var output = RemoteCommand.Run(host.Shell, "list shared/", host.Where, ReadOnlyScripts.ListSharedAgainstLive(settings.Root), null, settings.Timeouts.Command, cancellationToken).Output;
-        var marker = output.IndexOf(ReadOnlyScripts.SharedListingMarker, StringComparison.Ordinal);
+        // The marker ends the links' lines; it starts a line of its own (no link's line holds a line break).
+        var marker = output.StartsWith(ReadOnlyScripts.SharedListingMarker, StringComparison.Ordinal) ? 0 : output.IndexOf("\n" + ReadOnlyScripts.SharedListingMarker, StringComparison.Ordinal) is var at and >= 0 ? at + 1 : -1;
         if (marker < 0)
         {
             return ([], SharedListing.Parse(string.Empty));

@@ -41,8 +41,9 @@ public sealed record LiveSharedLink(string Path, bool IsFolder)
 /// Refuses a deploy that would hide what the app wrote in <c>shared/</c>: the live release links a
 /// path there (declared in <c>AtomicDeploySharedPaths</c> then, or an entry of <c>shared/</c> that
 /// release lacked), but the new release would hold a copy of its own at that path, because the
-/// publish output ships it and <c>AtomicDeploySharedPaths</c> does not cover it (a typo such as
-/// <c>dta/</c> for <c>data/</c>, or a path dropped from the list). After the switch the app would
+/// publish output ships it and <c>AtomicDeploySharedPaths</c> neither covers it nor declares a path
+/// below it (which the new release still links, with the entries of the shared folder it lacks), a typo such as
+/// <c>dta/</c> for <c>data/</c>, or a path dropped from the list. After the switch the app would
 /// show the published copy and write into its release, which the next deploy drops; what users
 /// wrote stays in <c>shared/</c>, unseen. Checked in step 1, before anything changes.
 /// </summary>
@@ -57,7 +58,7 @@ public static class SharedLinkGuard
     public static void Check(IReadOnlyList<LiveSharedLink> live, SharedPathList shared, SharedPathList unshared, ReleaseManifest next, string where)
     {
         var lost = live
-            .Where(l => !shared.Covers(l.Path) && !unshared.Covers(l.Path) && HoldsItsOwn(next, l.Path) is not null)
+            .Where(l => !shared.Covers(l.Path) && !shared.IsAbove(l.Path) && !unshared.Covers(l.Path) && HoldsItsOwn(next, l.Path) is not null)
             .OrderBy(l => l.Path, StringComparer.Ordinal)
             .ToArray();
         if (lost.Length == 0)
@@ -65,8 +66,8 @@ public static class SharedLinkGuard
             return;
         }
 
-        var named = string.Join(", ", lost.Select(l => $"{ServerText.ForLog(l.Path)}{(l.IsFolder ? "/" : string.Empty)} (the publish output ships {ServerText.ForLog(HoldsItsOwn(next, l.Path)!)})"));
-        var declare = string.Join(";", lost.Select(l => l.Path + (l.IsFolder ? "/" : string.Empty)));
+        var named = AppWrites.Names(lost.Select(l => $"{ServerText.ForLog(l.Path)}{(l.IsFolder ? "/" : string.Empty)} (the publish output ships {ServerText.ForLog(HoldsItsOwn(next, l.Path)!)})").ToArray());
+        var declare = string.Join(";", lost.Take(AppWrites.Shown).Select(l => l.Path + (l.IsFolder ? "/" : string.Empty))) + (lost.Length > AppWrites.Shown ? ";..." : string.Empty);
         var declared = shared.Folders.Select(f => f + "/").Concat(shared.Files).ToArray();
         throw new DeployException(ErrorCodes.SharedLinkWouldBeLost,
             $"The live release in {where} links {(lost.Length == 1 ? "this path" : "these paths")} to shared/, but the new release would hold the published copy instead: {named}. " +

@@ -38,11 +38,27 @@ public sealed class SharedLinkGuardTests
         SharedLinkGuard.Check([new LiveSharedLink("data/notes.txt", false)], Shared("data/"), Shared(), next, "here");
         SharedLinkGuard.Check([new LiveSharedLink("logs", true)], Shared(), Shared(), next, "here");
         SharedLinkGuard.Check([new LiveSharedLink("data", true)], Shared(), Shared("data/"), next, "here");
+        // A declared path below the link: the new release links it, and the entries of shared/data it lacks.
+        SharedLinkGuard.Check([new LiveSharedLink("data", true)], Shared("data/uploads/"), Shared(), next, "here");
 
-        var error = Assert.ThrowsExactly<DeployException>(() => SharedLinkGuard.Check([new LiveSharedLink("data", true), new LiveSharedLink("App.dll", false)], Shared("data/notes.txt", "dta/"), Shared("data/other/"), next, "here"));
+        var error = Assert.ThrowsExactly<DeployException>(() => SharedLinkGuard.Check([new LiveSharedLink("data", true), new LiveSharedLink("App.dll", false)], Shared("dta/", "logs/app.log"), Shared("data/other/"), next, "here"));
         StringAssert.Contains(error.Message, "these paths to shared/, but the new release would hold the published copy instead: App.dll (the publish output ships App.dll), data/ (the publish output ships data/notes.txt)");
-        StringAssert.Contains(error.Message, "AtomicDeploySharedPaths is 'dta/;data/notes.txt'");
+        StringAssert.Contains(error.Message, "AtomicDeploySharedPaths is 'dta/;logs/app.log'");
         StringAssert.Contains(error.Message, "add 'App.dll;data/' to AtomicDeploySharedPaths");
+    }
+
+    [TestMethod]
+    public void A_long_list_of_links_is_cut_so_the_fix_stays_in_the_message()
+    {
+        var links = Enumerable.Range(0, 200).Select(i => new LiveSharedLink($"folder{i:000}", true)).ToArray();
+        var next = Manifest([.. links.Select(l => (l.Path, true))]);
+
+        var error = Assert.ThrowsExactly<DeployException>(() => SharedLinkGuard.Check(links, Shared(), Shared(), next, "here"));
+
+        StringAssert.Contains(error.Message, "folder019/ (the publish output ships folder019) and 180 more.");
+        StringAssert.Contains(error.Message, "folder019/;...' to AtomicDeploySharedPaths");
+        Assert.IsTrue(error.Message.Length < 4000, error.Message.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        StringAssert.EndsWith(error.Message, "shared/ keeps what is there, untouched.");
     }
 
     private static SharedPathList Shared(params string[] paths) => SharedPathList.Parse(paths);
