@@ -117,7 +117,7 @@ public sealed class Deployment : IDisposable
         var next = _next = ReadSource(cancellationToken);
         // The lock's channel brought the live release's links to shared/ too.
         Refuse(h => SharedLinkGuard.Check(h.LiveLinks, Settings.Shared, Settings.Unshared, next, h.Where));
-        SharedPathCase.Warn(Settings.Shared, Hosts.SelectMany(h => h.LiveLinks.Select(l => l.Path)).Concat(next.Entries.Select(e => e.Path)), Log);
+        SharedPathCase.Warn(Settings.Shared, Hosts.SelectMany(h => h.LiveLinks).Select(l => l.Path).Concat(next.Entries.Select(e => e.Path)), Log);
         if (UnchangedDeploy.LeaveAsIs(this, _next, cancellationToken))
         {
             Release = Hosts.Select(h => h.Release).Distinct().Count() == 1 ? Hosts[0].Release : null;

@@ -11,27 +11,25 @@ namespace AtomicDeploy.Core.Planning;
 public static class SharedPathCase
 {
     /// <summary>
-    /// Warns (<see cref="ErrorCodes.SharedPathCaseDiffers"/>) once for each declared path of
-    /// <paramref name="shared"/> that none of <paramref name="known"/> spells as it is, and one spells
-    /// in another case; <paramref name="known"/> holds paths relative to the release, folders without a trailing <c>/</c>.
+    /// Warns (<see cref="ErrorCodes.SharedPathCaseDiffers"/>) for each declared path of
+    /// <paramref name="shared"/> that one of <paramref name="known"/>, not itself declared, spells in
+    /// another case (at every deploy, as long as the declaration stays); <paramref name="known"/> holds paths relative to the release (links of the live
+    /// release to <c>shared/</c> and what the publish output ships), folders without a trailing <c>/</c>.
     /// </summary>
     public static void Warn(SharedPathList shared, IEnumerable<string> known, IDeployLog log)
     {
-        var paths = known.ToHashSet(StringComparer.Ordinal);
+        // A link to a declared path is the declaration's own doing (after a first deploy with the
+        // typo, the live release links both): only the others tell what the app uses.
+        var paths = known.Where(p => !shared.Covers(p)).ToHashSet(StringComparer.Ordinal);
         var declared = shared.Folders.Select(f => (Path: f, Written: f + "/")).Concat(shared.Files.Select(f => (Path: f, Written: f)));
         foreach (var (path, written) in declared)
         {
-            if (paths.Contains(path))
-            {
-                continue;
-            }
-
             var other = paths.Where(p => string.Equals(p, path, StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).FirstOrDefault();
             if (other is not null)
             {
                 var meant = other + written[path.Length..];
                 log.Warning(ErrorCodes.SharedPathCaseDiffers,
-                    $"'{written}' is declared in AtomicDeploySharedPaths, but the app has '{ServerText.ForLog(meant)}': on Linux the case matters, so '{written}' is another, empty path in shared/, linked beside it. If '{ServerText.ForLog(meant)}' is meant, declare it so.");
+                    $"'{written}' is declared in AtomicDeploySharedPaths, but the app has '{ServerText.ForLog(meant)}': on Linux the case matters, so '{written}' is another path in shared/ (created empty), linked beside it. If '{ServerText.ForLog(meant)}' is meant, declare it so.");
             }
         }
     }

@@ -135,8 +135,14 @@ public sealed class SharedLinkKeptOrRefused
         var warnings = log.Warnings.Where(w => w.Code == ErrorCodes.SharedPathCaseDiffers).Select(w => w.Message).ToArray();
         CollectionAssert.AreEqual(new[]
         {
-            "'data/' is declared in AtomicDeploySharedPaths, but the app has 'Data/': on Linux the case matters, so 'data/' is another, empty path in shared/, linked beside it. If 'Data/' is meant, declare it so.",
-            "'wwwroot/uploads/' is declared in AtomicDeploySharedPaths, but the app has 'wwwroot/Uploads/': on Linux the case matters, so 'wwwroot/uploads/' is another, empty path in shared/, linked beside it. If 'wwwroot/Uploads/' is meant, declare it so.",
+            "'data/' is declared in AtomicDeploySharedPaths, but the app has 'Data/': on Linux the case matters, so 'data/' is another path in shared/ (created empty), linked beside it. If 'Data/' is meant, declare it so.",
+            "'wwwroot/uploads/' is declared in AtomicDeploySharedPaths, but the app has 'wwwroot/Uploads/': on Linux the case matters, so 'wwwroot/uploads/' is another path in shared/ (created empty), linked beside it. If 'wwwroot/Uploads/' is meant, declare it so.",
         }, warnings, string.Join("\n", log.Warnings));
+
+        // The next deploy with the same typo says it again, though the live release now links data too.
+        source.Write("App.dll", "v3");
+        var again = new RecordingLog();
+        EngineDeploy.Deploy(server, root, source.Path, again, shared: ["data/", "wwwroot/uploads/", "logs/"]);
+        CollectionAssert.AreEqual(warnings, again.Warnings.Where(w => w.Code == ErrorCodes.SharedPathCaseDiffers).Select(w => w.Message).ToArray(), string.Join("\n", again.Warnings));
     }
 }
