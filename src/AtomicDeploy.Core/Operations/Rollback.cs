@@ -41,6 +41,7 @@ public static class Rollback
             }
 
             CheckFiles(deployment, histories, target, cancellationToken);
+            deployment.Each(h => new SwitchHooks(h.Shell, settings.Root, h.Hooks, h.Log).CheckHealthCheckTool(cancellationToken), Deployment.NothingChanged);
 
             // Two-slot mode: the target runs and answers in every idle slot before any host switches.
             var slots = AppSlots.For(settings);
@@ -147,16 +148,17 @@ public static class Rollback
         }
 
         var name = rollbackTo.Trim();
+        // Every host that lacks it is named, with its releases: a fleet's hosts may differ.
+        var lacking = histories.Where(h => !ReleaseName.IsReleaseName(name) || h.Value.Find(name) is null).ToArray();
+        if (lacking.Length > 0)
+        {
+            throw new DeployException(ErrorCodes.RollbackTargetUnknown,
+                $"AtomicDeployRollbackTo is '{rollbackTo}', which is not a release in {string.Join("; ", lacking.Select(h => $"{h.Key.Where} (its releases: {(h.Value.Releases.Count == 0 ? "none" : string.Join(", ", h.Value.Releases.Select(r => r.Name)))})"))}. {Deployment.NothingChanged}");
+        }
+
         foreach (var (host, history) in histories)
         {
-            var target = ReleaseName.IsReleaseName(name) ? history.Find(name) : null;
-            if (target is null)
-            {
-                throw new DeployException(ErrorCodes.RollbackTargetUnknown,
-                    $"AtomicDeployRollbackTo is '{rollbackTo}', which is not a release in {host.Where}. The releases there are: {(history.Releases.Count == 0 ? "none" : string.Join(", ", history.Releases.Select(r => r.Name)))}. {Deployment.NothingChanged}");
-            }
-
-            if (target.Outcome == "failed")
+            if (history.Find(name)!.Outcome == "failed")
             {
                 throw new DeployException(ErrorCodes.RollbackTargetFailed, $"Release {name} in {host.Where} is recorded as failed; roll back to a good one (see -t:AtomicDeployReleases). {Deployment.NothingChanged}");
             }

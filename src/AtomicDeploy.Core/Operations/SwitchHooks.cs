@@ -36,15 +36,20 @@ public sealed class SwitchHooks(IRemoteShell shell, string root, SwitchHookSetti
     /// </summary>
     public void BeforeSwitch(string release, CancellationToken cancellationToken)
     {
+        CheckHealthCheckTool(cancellationToken);
+        if (RunCommand("before-switch", settings.BeforeSwitchCommand, release, ErrorCodes.BeforeSwitchFailed, HookScripts.RunBeforeSwitch, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    /// <summary>Throws <see cref="ErrorCodes.HealthCheckToolMissing"/> when a health check is set and the host has neither curl nor wget (asked before any switch).</summary>
+    public void CheckHealthCheckTool(CancellationToken cancellationToken)
+    {
         if (settings.HealthCheckUrl is not null
             && shell.Run(HookScripts.HasHttpClient, null, TimeSpan.FromSeconds(30), cancellationToken).ExitCode == HookScripts.NoHttpClientExitCode)
         {
             throw NoHttpClient();
-        }
-
-        if (RunCommand("before-switch", settings.BeforeSwitchCommand, release, ErrorCodes.BeforeSwitchFailed, HookScripts.RunBeforeSwitch, cancellationToken) is { } failure)
-        {
-            throw failure;
         }
     }
 

@@ -71,6 +71,15 @@ public sealed class FleetOperationsThroughMsBuild
             CollectionAssert.AreEqual(before[i], RemoteTree.Snapshot(SshFleet.RootOn(fleet.Servers[i])), $"host {i} is unchanged");
         }
 
+        // Gone from both hosts: the error names both, each with its releases.
+        Directory.Delete(trees[0].ReleasePath(releases[0]), recursive: true);
+        var lackingOnBoth = app.RunTarget("AtomicDeployRollback", [.. connection, $"AtomicDeployRollbackTo={releases[0]}"]);
+        var error = lackingOnBoth.Output.Split('\n').First(l => l.Contains($"error {ErrorCodes.RollbackTargetUnknown}:", StringComparison.Ordinal));
+        foreach (var server in fleet.Servers)
+        {
+            StringAssert.Contains(error, $"on {server.HostSpec} (its releases: {releases[2]}, {releases[1]})", error);
+        }
+
         var rollback = app.RunTarget("AtomicDeployRollback", connection);
 
         Assert.AreEqual(0, rollback.ExitCode, rollback.All);
