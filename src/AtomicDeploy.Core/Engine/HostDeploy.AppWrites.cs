@@ -54,19 +54,26 @@ public sealed partial class HostDeploy
     }
 
     /// <summary>
-    /// A shared path to suggest for what the app wrote: the first folder it made, else the folder of
-    /// the first file it wrote (a file of <c>wwwroot/</c> itself, or at the top, as it is).
+    /// A shared path to suggest for what the app wrote: of what it added, the entry nearest the top
+    /// (a file before a folder as deep): a folder as it is, a file's folder (a file at the top or of
+    /// <c>wwwroot/</c> itself as it is); when it only changed published files, the first of them
+    /// (a database it writes, say): sharing their folder would freeze the other published files.
     /// </summary>
     private static string SharedPathFor(AppWrites writes)
     {
-        if (writes.Added.FirstOrDefault(p => p.EndsWith('/')) is { } folder)
+        if (writes.Added.Count == 0)
         {
-            return folder;
+            return writes.Changed[0];
         }
 
-        var file = writes.Added.Concat(writes.Changed).First();
-        var slash = file.LastIndexOf('/');
-        return slash < 0 || file[..slash] == "wwwroot" ? file : file[..(slash + 1)];
+        var top = writes.Added.OrderBy(p => p.TrimEnd('/').Count(c => c == '/')).ThenBy(p => p.EndsWith('/') ? 1 : 0).First();
+        if (top.EndsWith('/'))
+        {
+            return top;
+        }
+
+        var slash = top.LastIndexOf('/');
+        return slash < 0 || top[..slash] == "wwwroot" ? top : top[..(slash + 1)];
     }
 
     /// <summary>

@@ -55,6 +55,7 @@ public static class ServerText
     /// </summary>
     public static string LastLines(string text, int max = 500)
     {
+        max = Math.Max(max, 20);
         var lines = text.Split(LineBreaks, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var kept = new List<string>();
         var length = 0;

@@ -31,7 +31,7 @@ public sealed class AppWritesIntoTheRelease
         StringAssert.Contains(warning, "logs/16.log and 9 more.");
         Assert.IsFalse(warning.Contains("logs/17.log", StringComparison.Ordinal), "only the first 20 names");
         StringAssert.Contains(warning, $" Changed: appsettings.json. Changed in place through the hard links, so also changed in appsettings.json of releases/{first}.");
-        StringAssert.Contains(warning, "declare its folder or file in AtomicDeploySharedPaths (e.g. 'cache/').");
+        StringAssert.Contains(warning, "declare its folder or file in AtomicDeploySharedPaths (e.g. 'app.log').");
         StringAssert.Contains(warning, "If the app must edit its own published files in place, set AtomicDeployCopyMode=copy");
         Assert.IsFalse(File.Exists(tree.ReleasePath(third, "app.log")), "what the warning says: not carried over");
         Assert.AreEqual("{\"a\":1}", tree.CurrentFile("appsettings.json"));
