@@ -88,11 +88,7 @@ public static class DryRun
             return ([], SharedListing.Parse(string.Empty));
         }
 
-        var links = output[..marker].Split('\n')
-            .Where(l => l.StartsWith(LiveSharedLink.Word, StringComparison.Ordinal))
-            .Select(l => LiveSharedLink.Parse(l.AsSpan(LiveSharedLink.Word.Length)))
-            .OfType<LiveSharedLink>()
-            .ToArray();
+        var links = output[..marker].Split('\n').Select(LiveSharedLink.FromLine).OfType<LiveSharedLink>().ToArray();
         return (links, SharedListing.Parse(output[(marker + ReadOnlyScripts.SharedListingMarker.Length)..]));
     }
 

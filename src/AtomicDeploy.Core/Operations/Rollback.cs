@@ -16,7 +16,6 @@ namespace AtomicDeploy.Core.Operations;
 /// </summary>
 public static class Rollback
 {
-
     /// <summary>Rolls back every host of <paramref name="deployment"/> (opened, not prepared); returns the release now live.</summary>
     public static string Run(Deployment deployment, string? rollbackTo, CancellationToken cancellationToken)
     {

@@ -12,28 +12,34 @@ public sealed record LiveSharedLink(string Path, bool IsFolder)
     public const string Word = "link ";
 
     /// <summary>
-    /// The link a line of <see cref="ScriptFragments.LiveSharedLinks"/> names (after <see cref="Word"/>:
-    /// the target's kind, its target, a tab, its path), or null when the line is malformed or the link
-    /// is not one this tool makes (its target is not <see cref="SharedLinkPlan.TargetFor"/> its path):
-    /// a link the app made in its release is not a shared path.
+    /// The link a line of <see cref="ScriptFragments.LiveSharedLinks"/> names (<see cref="Word"/>, the
+    /// target's kind, its target, a tab, its path), or null when the line is another one, is malformed,
+    /// or names a link this tool does not make (its target is not <see cref="SharedLinkPlan.TargetFor"/>
+    /// its path): a link the app made in its release is not a shared path.
     /// </summary>
-    public static LiveSharedLink? Parse(ReadOnlySpan<char> line)
+    public static LiveSharedLink? FromLine(string line)
     {
-        var tab = line.IndexOf('\t');
-        if (line.Length < 3 || line[1] != ' ' || tab < 2)
+        if (!line.StartsWith(Word, StringComparison.Ordinal))
         {
             return null;
         }
 
-        var path = line[(tab + 1)..];
-        var target = line[2..tab];
+        var rest = line.AsSpan(Word.Length);
+        var tab = rest.IndexOf('\t');
+        if (rest.Length < 3 || rest[1] != ' ' || tab < 2)
+        {
+            return null;
+        }
+
+        var path = rest[(tab + 1)..];
+        var target = rest[2..tab];
         if (!DeployPath.IsPlainRelative(path))
         {
             return null;
         }
 
         var found = path.ToString();
-        return target.SequenceEqual(SharedLinkPlan.TargetFor(found)) ? new LiveSharedLink(found, line[0] == 'd') : null;
+        return target.SequenceEqual(SharedLinkPlan.TargetFor(found)) ? new LiveSharedLink(found, rest[0] == 'd') : null;
     }
 }
 
@@ -58,16 +64,18 @@ public static class SharedLinkGuard
     public static void Check(IReadOnlyList<LiveSharedLink> live, SharedPathList shared, SharedPathList unshared, ReleaseManifest next, string where)
     {
         var lost = live
-            .Where(l => !shared.Covers(l.Path) && !shared.IsAbove(l.Path) && !unshared.Covers(l.Path) && HoldsItsOwn(next, l.Path) is not null)
-            .OrderBy(l => l.Path, StringComparer.Ordinal)
+            .Where(l => !shared.Covers(l.Path) && !shared.IsAbove(l.Path) && !unshared.Covers(l.Path))
+            .Select(l => (Link: l, Ships: HoldsItsOwn(next, l.Path)))
+            .Where(l => l.Ships is not null)
+            .OrderBy(l => l.Link.Path, StringComparer.Ordinal)
             .ToArray();
         if (lost.Length == 0)
         {
             return;
         }
 
-        var named = AppWrites.Names(lost.Select(l => $"{ServerText.ForLog(l.Path)}{(l.IsFolder ? "/" : string.Empty)} (the publish output ships {ServerText.ForLog(HoldsItsOwn(next, l.Path)!)})").ToArray());
-        var declare = string.Join(";", lost.Take(AppWrites.Shown).Select(l => l.Path + (l.IsFolder ? "/" : string.Empty))) + (lost.Length > AppWrites.Shown ? ";..." : string.Empty);
+        var named = AppWrites.Names(lost.Select(l => $"{ServerText.ForLog(l.Link.Path)}{(l.Link.IsFolder ? "/" : string.Empty)} (the publish output ships {ServerText.ForLog(l.Ships)})").ToArray());
+        var declare = string.Join(";", lost.Take(AppWrites.Shown).Select(l => l.Link.Path + (l.Link.IsFolder ? "/" : string.Empty))) + (lost.Length > AppWrites.Shown ? ";..." : string.Empty);
         var declared = shared.Folders.Select(f => f + "/").Concat(shared.Files).ToArray();
         throw new DeployException(ErrorCodes.SharedLinkWouldBeLost,
             $"The live release in {where} links {(lost.Length == 1 ? "this path" : "these paths")} to shared/, but the new release would hold the published copy instead: {named}. " +

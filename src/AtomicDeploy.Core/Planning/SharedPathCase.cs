@@ -18,15 +18,28 @@ public static class SharedPathCase
     /// </summary>
     public static void Warn(SharedPathList shared, IEnumerable<string> known, IDeployLog log)
     {
-        // A link to a declared path is the declaration's own doing (after a first deploy with the
-        // typo, the live release links both): only the others tell what the app uses.
-        var paths = known.Where(p => !shared.Covers(p)).ToHashSet(StringComparer.Ordinal);
-        var declared = shared.Folders.Select(f => (Path: f, Written: f + "/")).Concat(shared.Files.Select(f => (Path: f, Written: f)));
-        foreach (var (path, written) in declared)
+        var declared = shared.Folders.Select(f => (Path: f, Written: f + "/")).Concat(shared.Files.Select(f => (Path: f, Written: f))).ToArray();
+        var spelled = new string?[declared.Length];
+        // One pass over what is known (a large publish has tens of thousands of paths). A link to a
+        // declared path is the declaration's own doing (after a first deploy with the typo, the live
+        // release links both): only the others tell what the app uses.
+        foreach (var path in known)
         {
-            var other = paths.Where(p => string.Equals(p, path, StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).FirstOrDefault();
-            if (other is not null)
+            for (var i = 0; i < declared.Length; i++)
             {
+                if (string.Equals(path, declared[i].Path, StringComparison.OrdinalIgnoreCase) && !shared.Covers(path)
+                    && (spelled[i] is null || string.CompareOrdinal(path, spelled[i]) < 0))
+                {
+                    spelled[i] = path;
+                }
+            }
+        }
+
+        for (var i = 0; i < declared.Length; i++)
+        {
+            if (spelled[i] is { } other)
+            {
+                var (path, written) = declared[i];
                 var meant = other + written[path.Length..];
                 log.Warning(ErrorCodes.SharedPathCaseDiffers,
                     $"'{written}' is declared in AtomicDeploySharedPaths, but the app has '{ServerText.ForLog(meant)}': on Linux the case matters, so '{written}' is another path in shared/ (created empty), linked beside it. If '{ServerText.ForLog(meant)}' is meant, declare it so.");

@@ -91,6 +91,12 @@ public sealed class DeployLock : IDisposable
                     continue;
                 }
 
+                if (LiveSharedLink.FromLine(line) is { } link)
+                {
+                    links.Add(link);
+                    continue;
+                }
+
                 var (word, rest) = Split(line);
                 switch (word)
                 {
@@ -111,9 +117,6 @@ public sealed class DeployLock : IDisposable
                         break;
                     case "history":
                         history.Add(rest);
-                        break;
-                    case "link" when LiveSharedLink.Parse(rest) is { } link:
-                        links.Add(link);
                         break;
                     case "locked":
                         return new DeployLock(holder, leftovers, LiveOnly(live, history), live is null ? null : ParseOrNull(manifest, log, shell.Name), live is null ? [] : links) { ServerPid = rest };

@@ -40,7 +40,7 @@ public static class ScriptFragments
     /// <summary>
     /// Prints a line per symlink in <paramref name="releaseFolder"/> whose target exists (the links to
     /// <c>shared/</c> a deploy made): <see cref="Planning.LiveSharedLink.Word"/>, the target's kind
-    /// (<c>d</c> for a folder), a space, the target, a tab, the path. <see cref="Planning.LiveSharedLink.Parse"/>
+    /// (<c>d</c> for a folder), a space, the target, a tab, the path. <see cref="Planning.LiveSharedLink.FromLine"/>
     /// keeps those whose target is the one this tool gives their path. A link whose path or target
     /// holds a line break (CR or LF) is left out: the output is read line by line (the lock's channel
     /// says more than links), and such a name could forge a line; this tool never makes one.

@@ -10,14 +10,15 @@ public sealed class SharedLinkGuardTests
     [TestMethod]
     public void Only_links_whose_target_is_the_one_a_deploy_gives_their_path_are_shared_links()
     {
-        Assert.AreEqual(new LiveSharedLink("data", true), LiveSharedLink.Parse("d ../../shared/data\tdata"));
-        Assert.AreEqual(new LiveSharedLink("wwwroot/uploads/a.png", false), LiveSharedLink.Parse("f ../../../../shared/wwwroot/uploads/a.png\twwwroot/uploads/a.png"));
-        Assert.IsNull(LiveSharedLink.Parse("f /etc/hostname\tcache/host"), "a link the app made");
-        Assert.IsNull(LiveSharedLink.Parse("d ../../shared/other\tdata"), "a link to another shared path");
-        Assert.IsNull(LiveSharedLink.Parse("d ../shared/data\tdata"), "a link one level off");
-        Assert.IsNull(LiveSharedLink.Parse("d ../../shared/../x\t../x"), "a path that leaves the release");
-        Assert.IsNull(LiveSharedLink.Parse("d"));
-        Assert.IsNull(LiveSharedLink.Parse("d ../../shared/data data"), "no tab");
+        Assert.AreEqual(new LiveSharedLink("data", true), LiveSharedLink.FromLine("link d ../../shared/data\tdata"));
+        Assert.AreEqual(new LiveSharedLink("wwwroot/uploads/a.png", false), LiveSharedLink.FromLine("link f ../../../../shared/wwwroot/uploads/a.png\twwwroot/uploads/a.png"));
+        Assert.IsNull(LiveSharedLink.FromLine("link f /etc/hostname\tcache/host"), "a link the app made");
+        Assert.IsNull(LiveSharedLink.FromLine("link d ../../shared/other\tdata"), "a link to another shared path");
+        Assert.IsNull(LiveSharedLink.FromLine("link d ../shared/data\tdata"), "a link one level off");
+        Assert.IsNull(LiveSharedLink.FromLine("link d ../../shared/../x\t../x"), "a path that leaves the release");
+        Assert.IsNull(LiveSharedLink.FromLine("link d"));
+        Assert.IsNull(LiveSharedLink.FromLine("link d ../../shared/data data"), "no tab");
+        Assert.IsNull(LiveSharedLink.FromLine("history d ../../shared/data\tdata"), "another line of the lock's channel");
     }
 
     [TestMethod]
