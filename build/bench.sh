@@ -16,6 +16,8 @@ cd "$(dirname "$0")/.."
 
 missing=""
 command -v rsync >/dev/null 2>&1 || missing="$missing rsync"
+# The server end (this machine) has zstd, so the upload is compressed with it, as for a user whose server has it.
+command -v zstd >/dev/null 2>&1 || missing="$missing zstd"
 [ -x /usr/sbin/sshd ] || missing="$missing openssh-server"
 command -v ssh >/dev/null 2>&1 || missing="$missing openssh-client"
 [ -x /usr/bin/time ] || missing="$missing time"

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 # tests use unshare and mount (util-linux, mount), and the sample is started by systemd-socket-activate
 # (systemd); the jump host tests hide a server in a network namespace (ip from iproute2) and bridge
 # the bastion's port out with socat; the agent tests run ssh-agent and ssh-add (openssh-client);
-# the prune tests find a release's running process with pgrep (procps).
+# the prune tests find a release's running process with pgrep (procps); the upload is compressed
+# with zstd where the server has it, and tested both with it and without it (zstd).
 # Install whatever of these is missing (Debian's packages).
 missing=""
 [ -x /usr/sbin/sshd ] || missing="$missing openssh-server"
@@ -23,6 +24,7 @@ command -v systemd-socket-activate >/dev/null 2>&1 || missing="$missing systemd"
 command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 command -v socat >/dev/null 2>&1 || missing="$missing socat"
 command -v pgrep >/dev/null 2>&1 || missing="$missing procps"
+command -v zstd >/dev/null 2>&1 || missing="$missing zstd"
 if [ -n "$missing" ]; then
   echo "Installing what the tests need:$missing"
   sudo_cmd=""

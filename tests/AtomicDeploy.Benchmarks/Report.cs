@@ -130,6 +130,8 @@ internal static class Report
         - Machine: {machine}
         - Link: {link}
         - Dataset: {dataset}
+        - Compression: the server has `zstd`, so AtomicDeploy's upload is zstd frames (gzip where a
+          server lacks it); the rsync script's `-z` negotiates zstd too, which both ends have here
         - What is timed: every AtomicDeploy run is a fresh `dotnet publish --no-build
           -p:AtomicDeploy=true` process of the dataset's app (the package packed from this
           repository, the dataset's static files as the project's own); next to it, `dotnet

@@ -10,6 +10,9 @@ public sealed partial class HostDeploy
     /// <summary>The sizes of the files the host's kept releases hold (a new file of another size is not hashed before it is sent).</summary>
     internal IReadOnlySet<long> KeptSizes => _state.Kept.Sizes;
 
+    /// <summary>How the upload to this host is compressed: what its server can unpack, as the lock's channel said.</summary>
+    internal ArchiveCompression Compression => _lock?.Compression ?? ArchiveCompression.Gzip;
+
     /// <summary>The files of <paramref name="diff"/> this host can take from its kept releases instead of receiving them.</summary>
     internal IReadOnlyList<ReusedFile> PlanReuse(ManifestDiff diff) => ContentReuse.Plan(diff, _state.Kept);
 
@@ -28,6 +31,7 @@ public sealed partial class HostDeploy
         var sources = reused.ToDictionary(r => r.Entry.Path, r => r.Source, StringComparer.Ordinal);
         var reuse = reused.Count == 0 ? string.Empty : $"{reused.Count} {placed} from earlier releases ({ByteSize.Format(reused.Sum(r => r.Entry.Size))} not sent), ";
         Log.Info($"AtomicDeploy: {next.FileCount} files published; sending {(reused.Count == 0 ? string.Empty : $"{diff.FilesAdded + diff.FilesChanged - reused.Count} of ")}{diff.FilesAdded} added and {diff.FilesChanged} changed ({ByteSize.Format(diff.BytesToSend - reused.Sum(r => r.Entry.Size))}), {reuse}removing {diff.FilesRemoved}, keeping {diff.Unchanged} unchanged.");
+        Log.Detail(Compression == ArchiveCompression.Zstd ? $"  compressed with zstd ({Where} has it)" : $"  compressed with gzip ({Where} has no zstd)");
         foreach (var (verb, path) in diff.Files())
         {
             Log.Detail($"  {(verb == "add" ? "added" : verb + "d"),-7} {path}{(sources.TryGetValue(path, out var source) ? $" ({placed} from {source})" : string.Empty)}");
@@ -39,13 +43,13 @@ public sealed partial class HostDeploy
         // that fails leaves shared/ unseeded everywhere; and a file placed from a kept release under
         // a declared shared path could be refused and sent after the listing had seeded shared/.
         var listShared = _settings.Hosts.Count == 1 && !reused.Any(r => _settings.Shared.Covers(r.Entry.Path));
-        var script = RemoteScripts.Upload(_settings.Root, Release!, folders, _settings.CopyMode) + (listShared ? RemoteScripts.ListSharedAfterUpload(_settings.Root, Release!, _settings.Shared) : string.Empty);
+        var script = RemoteScripts.Upload(_settings.Root, Release!, folders, _settings.CopyMode, Compression) + (listShared ? RemoteScripts.ListSharedAfterUpload(_settings.Root, Release!, _settings.Shared) : string.Empty);
         var output = Run("upload the changed files", script, input =>
         {
             var counter = new CountingStream(input);
             if (sharedArchive is null)
             {
-                ReleaseArchive.Write(counter, sourceDir, Release!, diff, reused, next, Log, cancellationToken);
+                ReleaseArchive.Write(counter, sourceDir, Release!, diff, reused, next, Compression, Log, cancellationToken);
             }
             else
             {
@@ -64,10 +68,10 @@ public sealed partial class HostDeploy
             // What is sent now may land where shared/ has an entry: the link step lists shared/ again.
             _sharedListing = null;
             Log.Info($"AtomicDeploy: {refused.Length} of the files to take from earlier releases in {Where} were not there as their manifest records them (a changed or forged manifest, or a file that is not a plain file of a release); they are sent instead.");
-            Run("send the files that could not be reused", RemoteScripts.Upload(_settings.Root, Release!, folders, _settings.CopyMode), input =>
+            Run("send the files that could not be reused", RemoteScripts.Upload(_settings.Root, Release!, folders, _settings.CopyMode, Compression), input =>
             {
                 var counter = new CountingStream(input);
-                ReleaseArchive.WriteFiles(counter, sourceDir, Release!, refused, Log, cancellationToken);
+                ReleaseArchive.WriteFiles(counter, sourceDir, Release!, refused, Compression, Log, cancellationToken);
                 BytesSent += counter.BytesWritten;
             }, cancellationToken);
         }

@@ -5,7 +5,7 @@ using AtomicDeploy.Core.Upload;
 namespace AtomicDeploy.Core.Engine;
 
 /// <summary>
-/// Step 2 on every host: hosts whose changes are identical (same files to send, same paths to delete)
+/// Step 2 on every host: hosts whose changes are identical (same files to send, same paths to delete, and servers that unpack the same compression)
 /// share one archive stream (<see cref="SharedUpload"/>), at most <c>parallelism</c> hosts per
 /// stream; a host whose changes differ gets its own stream, as a lone host does. A shared stream
 /// leaves out only the files every host of its group can take from its own kept releases
@@ -36,7 +36,7 @@ internal static class UploadStreams
             var release = group[0].Release!;
             var diff = group[0].PlanUpload(next);
             var reused = ContentReuse.Common(group.Select(h => h.PlanReuse(diff)).ToArray());
-            var shared = new SharedUpload(group.Count, output => ReleaseArchive.Write(output, sourceDir, release, diff, reused, next, log, cancellationToken));
+            var shared = new SharedUpload(group.Count, output => ReleaseArchive.Write(output, sourceDir, release, diff, reused, next, group[0].Compression, log, cancellationToken));
             Collect(failures, HostParallel.Together(Enumerable.Range(0, group.Count).ToArray(), member =>
             {
                 try
@@ -60,7 +60,7 @@ internal static class UploadStreams
         foreach (var host in hosts)
         {
             var diff = host.PlanUpload(next);
-            var same = groups.FindIndex(g => g.Release == host.Release && SameStream(g.Diff, diff));
+            var same = groups.FindIndex(g => g.Release == host.Release && g.Hosts[0].Compression == host.Compression && SameStream(g.Diff, diff));
             if (same < 0)
             {
                 groups.Add((host.Release, diff, [host]));

@@ -52,6 +52,9 @@ public sealed class DeployLock : IDisposable
     /// <summary>The live release's links to <c>shared/</c>, read with <see cref="LiveManifest"/> (empty when it is not read).</summary>
     public IReadOnlyList<LiveSharedLink> LiveLinks { get; }
 
+    /// <summary>How the server can unpack an upload: zstd when it has <c>zstd</c> on its PATH, else gzip.</summary>
+    public Upload.ArchiveCompression Compression { get; private init; }
+
     /// <summary>The process id of the command holding the lock on the server (the unlock target stops it).</summary>
     public string ServerPid { get; private init; } = string.Empty;
 
@@ -81,6 +84,7 @@ public sealed class DeployLock : IDisposable
             string? manifest = null;
             var history = new List<string>();
             var links = new List<LiveSharedLink>();
+            var compression = Upload.ArchiveCompression.Gzip;
             var lineWait = wait + TimeSpan.FromSeconds(30);
             while (holder.ReadLine(lineWait, cancellationToken) is { } line)
             {
@@ -118,8 +122,11 @@ public sealed class DeployLock : IDisposable
                     case "history":
                         history.Add(rest);
                         break;
+                    case "unpacks" when rest == "zstd":
+                        compression = Upload.ArchiveCompression.Zstd;
+                        break;
                     case "locked":
-                        return new DeployLock(holder, leftovers, LiveOnly(live, history), live is null ? null : ParseOrNull(manifest, log, shell.Name), live is null ? [] : links) { ServerPid = rest };
+                        return new DeployLock(holder, leftovers, LiveOnly(live, history), live is null ? null : ParseOrNull(manifest, log, shell.Name), live is null ? [] : links) { ServerPid = rest, Compression = compression };
                 }
             }
 
@@ -153,7 +160,8 @@ public sealed class DeployLock : IDisposable
     /// the lock until its input ends. With <paramref name="liveManifest"/> it prints the live release's
     /// manifest after the history, on one line: <c>manifest-gz</c> and it compressed and encoded, or
     /// <c>manifest</c> and it as it is (line breaks are only whitespace in JSON: a string cannot hold one),
-    /// then the live release's links to <c>shared/</c> (<see cref="ScriptFragments.LiveSharedLinks"/>). Without <paramref name="owner"/> a later script names the
+    /// then the live release's links to <c>shared/</c> (<see cref="ScriptFragments.LiveSharedLinks"/>);
+    /// and <c>unpacks zstd</c> before <c>locked</c> when the server has <c>zstd</c>. Without <paramref name="owner"/> a later script names the
     /// holder (<see cref="OwnerLine(string)"/>), so a deploy refused before it changes anything
     /// leaves the lock file as it was.
     /// The shell holds the lock and its output; <c>cat</c> only waits for the end of the input, so
@@ -189,6 +197,7 @@ public sealed class DeployLock : IDisposable
           {{(liveManifest ? ManifestLines + "\n" + ScriptFragments.LiveSharedLinks("\"$live\"").TrimEnd() : ":")}}
         fi
         {{PendingRelease.CleanUp}}
+        if command -v zstd >/dev/null 2>&1; then printf 'unpacks zstd\n'; fi
         printf 'locked %s\n' "$$"
         cat >/dev/null 2>&1 9>&-
         """;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AtomicDeploy.Core.Planning;
+using AtomicDeploy.Core.Upload;
 using static AtomicDeploy.Core.Remote.ShellQuote;
 
 namespace AtomicDeploy.Core.Remote;
@@ -154,9 +155,10 @@ public static class RemoteScripts
     /// output (copied from the live release with its mode) can take its changes; then every
     /// folder in <paramref name="readOnlyFolders"/> (path in the release, mode) gets its published mode back.
     /// Files the archive's reuse list names are placed from the host's kept releases before that
-    /// (<see cref="ReuseScripts.PlaceAndVerify"/>, by <paramref name="copyMode"/>).
+    /// (<see cref="ReuseScripts.PlaceAndVerify"/>, by <paramref name="copyMode"/>). The tar comes
+    /// compressed as <paramref name="compression"/> says.
     /// </summary>
-    public static string Upload(string root, string release, IEnumerable<(string Path, int Mode)>? readOnlyFolders = null, CopyMode copyMode = CopyMode.HardLink)
+    public static string Upload(string root, string release, IEnumerable<(string Path, int Mode)>? readOnlyFolders = null, CopyMode copyMode = CopyMode.HardLink, ArchiveCompression compression = ArchiveCompression.Gzip)
     {
         var restore = new StringBuilder();
         foreach (var (path, mode) in (readOnlyFolders ?? []).OrderByDescending(f => f.Path.Length))
@@ -176,11 +178,23 @@ public static class RemoteScripts
               rm -f -- "$list"
             fi
             rm -f -- {{Quote(ReuseScripts.ListPath(release))}}
-            tar -xpzf - --no-same-owner -C .
+            {{Unpack(compression)}}
             {{ReuseScripts.PlaceAndVerify(release, copyMode)}}
             {{restore}}
             """;
     }
+
+    /// <summary>
+    /// Shell lines that unpack the compressed tar on standard input into the deploy folder. zstd's
+    /// exit status comes out of the pipe on a descriptor of its own (POSIX sh has no pipefail):
+    /// a stream that breaks off at a frame's end must fail the upload, not unpack as a shorter archive.
+    /// </summary>
+    private static string Unpack(ArchiveCompression compression) => compression == ArchiveCompression.Zstd
+        ? """
+            unzstd=$({ { zstd -dcq; echo "$?" >&3; } | tar -xpf - --no-same-owner -C . >&2; } 3>&1)
+            if [ "$unzstd" != 0 ]; then echo "zstd could not decompress the upload (exit code $unzstd)" >&2; exit 1; fi
+            """
+        : "tar -xpzf - --no-same-owner -C .";
 
     /// <summary>
     /// Replaces what the release ships at a declared shared path (seeding <c>shared/</c> with it

@@ -7,7 +7,7 @@ namespace AtomicDeploy.Core.Upload;
 
 /// <summary>
 /// The one stream an upload sends: a first line with the paths to delete from the copied release
-/// (base64 of NUL-separated names, so any byte of a name survives), then a gzip-compressed PAX tar
+/// (base64 of NUL-separated names, so any byte of a name survives), then a compressed PAX tar (gzip, or zstd where the server has it)
 /// of the entries to send under <c>releases/&lt;name&gt;/</c>, ending with the release's manifest under
 /// <c>.atomicdeploy/manifests/</c>. The server side is <see cref="Remote.RemoteScripts.Upload"/>.
 /// </summary>
@@ -19,32 +19,33 @@ public static class ReleaseArchive
     /// Writes the stream for <paramref name="diff"/>, reading files from <paramref name="sourceDir"/>,
     /// and ends it with <paramref name="next"/> as the release's manifest: the hashes it leaves
     /// <see cref="ManifestEntry.HashedWhileSending"/> are computed from the same read that sends the file.
+    /// The tar is compressed as <paramref name="compression"/> says (what the server can unpack).
     /// An upload that takes longer than two seconds reports its progress (files, bytes, rate) every
     /// two seconds at high importance, so it shows at the default verbosity of <c>dotnet publish</c>.
     /// </summary>
-    public static long Write(Stream output, string sourceDir, string release, ManifestDiff diff, ReleaseManifest next, IDeployLog log, CancellationToken cancellationToken) =>
-        Write(output, sourceDir, release, diff, [], next, log, cancellationToken);
+    public static long Write(Stream output, string sourceDir, string release, ManifestDiff diff, ReleaseManifest next, ArchiveCompression compression, IDeployLog log, CancellationToken cancellationToken) =>
+        Write(output, sourceDir, release, diff, [], next, compression, log, cancellationToken);
 
     /// <summary>
-    /// As <see cref="Write(Stream, string, string, ManifestDiff, ReleaseManifest, IDeployLog, CancellationToken)"/>,
+    /// As <see cref="Write(Stream, string, string, ManifestDiff, ReleaseManifest, ArchiveCompression, IDeployLog, CancellationToken)"/>,
     /// but the files of <paramref name="reused"/> are left out: the archive carries their list
     /// (<see cref="ContentReuse.ListText"/>, as <c>.atomicdeploy/reuse.&lt;release&gt;</c>) and the server
     /// places them from its kept releases.
     /// </summary>
-    public static long Write(Stream output, string sourceDir, string release, ManifestDiff diff, IReadOnlyList<ReusedFile> reused, ReleaseManifest next, IDeployLog log, CancellationToken cancellationToken)
+    public static long Write(Stream output, string sourceDir, string release, ManifestDiff diff, IReadOnlyList<ReusedFile> reused, ReleaseManifest next, ArchiveCompression compression, IDeployLog log, CancellationToken cancellationToken)
     {
         var skipped = reused.Select(r => r.Entry.Path).ToHashSet(StringComparer.Ordinal);
-        return Write(output, sourceDir, release, diff.ToDelete, diff.ToSend.Where(e => !skipped.Contains(e.Path)).ToArray(), reused.Count == 0 ? null : ContentReuse.ListText(reused), next, log, cancellationToken);
+        return Write(output, sourceDir, release, diff.ToDelete, diff.ToSend.Where(e => !skipped.Contains(e.Path)).ToArray(), reused.Count == 0 ? null : ContentReuse.ListText(reused), next, compression, log, cancellationToken);
     }
 
     /// <summary>
     /// A stream that only adds <paramref name="files"/> to the release (no deletions, no manifest):
     /// the files a host could not reuse, sent after the upload that listed them.
     /// </summary>
-    public static long WriteFiles(Stream output, string sourceDir, string release, IReadOnlyList<ManifestEntry> files, IDeployLog log, CancellationToken cancellationToken) =>
-        Write(output, sourceDir, release, [], files, null, null, log, cancellationToken);
+    public static long WriteFiles(Stream output, string sourceDir, string release, IReadOnlyList<ManifestEntry> files, ArchiveCompression compression, IDeployLog log, CancellationToken cancellationToken) =>
+        Write(output, sourceDir, release, [], files, null, null, compression, log, cancellationToken);
 
-    private static long Write(Stream output, string sourceDir, string release, IReadOnlyList<string> toDelete, IReadOnlyList<ManifestEntry> toSend, byte[]? reuseList, ReleaseManifest? next, IDeployLog log, CancellationToken cancellationToken)
+    private static long Write(Stream output, string sourceDir, string release, IReadOnlyList<string> toDelete, IReadOnlyList<ManifestEntry> toSend, byte[]? reuseList, ReleaseManifest? next, ArchiveCompression compression, IDeployLog log, CancellationToken cancellationToken)
     {
         var deletions = string.Join('\0', toDelete);
         var header = Convert.ToBase64String(Encoding.UTF8.GetBytes(deletions)) + "\n";
@@ -54,29 +55,29 @@ public static class ReleaseArchive
 
         // Finished only on success: a failed upload must not end with a well-formed archive, or the
         // server would unpack a truncated release and report success.
-        var gzip = new AdaptiveGzipStream(output);
+        var compressed = new AdaptiveCompressionStream(output, compression);
         try
         {
-            WriteEntries(gzip, sourceDir, release, toSend, reuseList, next, log, cancellationToken);
+            WriteEntries(compressed, sourceDir, release, toSend, reuseList, next, log, cancellationToken);
         }
         catch
         {
-            gzip.Spoil();
+            compressed.Spoil();
             throw;
         }
 
-        gzip.Finish();
+        compressed.Finish();
         return totalBytes;
     }
 
-    private static void WriteEntries(Stream gzip, string sourceDir, string release, IReadOnlyList<ManifestEntry> toSend, byte[]? reuseList, ReleaseManifest? next, IDeployLog log, CancellationToken cancellationToken)
+    private static void WriteEntries(Stream compressed, string sourceDir, string release, IReadOnlyList<ManifestEntry> toSend, byte[]? reuseList, ReleaseManifest? next, IDeployLog log, CancellationToken cancellationToken)
     {
         var totalBytes = toSend.Sum(e => e.Size);
         var sentBytes = 0L;
         var sentFiles = 0;
         var clock = Stopwatch.StartNew();
         var nextReport = ProgressInterval;
-        var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true);
+        var tar = new TarWriter(compressed, TarEntryFormat.Pax, leaveOpen: true);
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in toSend)
         {

@@ -18,7 +18,7 @@ public sealed class PackageLayout
                 "build/AtomicDeploy.Tasks.props", "build/AtomicDeploy.Tasks.targets",
                 "buildMultiTargeting/AtomicDeploy.Tasks.props", "buildMultiTargeting/AtomicDeploy.Tasks.targets",
                 "tasks/net8.0/AtomicDeploy.Tasks.dll", "tasks/net8.0/AtomicDeploy.Tasks.deps.json", "tasks/net8.0/AtomicDeploy.Core.dll",
-                "tasks/net8.0/Renci.SshNet.dll", "tasks/net8.0/LibGit2Sharp.dll", "tasks/net8.0/NuGet.Versioning.dll", "README.md",
+                "tasks/net8.0/Renci.SshNet.dll", "tasks/net8.0/LibGit2Sharp.dll", "tasks/net8.0/NuGet.Versioning.dll", "tasks/net8.0/ZstdSharp.dll", "README.md",
             },
             files);
         Assert.IsTrue(files.Any(f => f.StartsWith("tasks/net8.0/runtimes/linux-x64/native/libgit2", StringComparison.Ordinal)), "libgit2's native library is packed");
@@ -42,7 +42,7 @@ public sealed class PackageLayout
         using var package = PackageFeed.OpenPackage();
         var managed = package.Entries.Where(e => e.FullName.StartsWith("tasks/net8.0/", StringComparison.Ordinal) && !e.FullName.Contains("/runtimes/", StringComparison.Ordinal) && e.FullName.EndsWith(".dll", StringComparison.Ordinal)).ToArray();
 
-        CollectionAssert.IsSubsetOf(new[] { "AtomicDeploy.Tasks.dll", "AtomicDeploy.Core.dll", "Renci.SshNet.dll", "BouncyCastle.Cryptography.dll" }, managed.Select(e => e.Name).ToArray());
+        CollectionAssert.IsSubsetOf(new[] { "AtomicDeploy.Tasks.dll", "AtomicDeploy.Core.dll", "Renci.SshNet.dll", "BouncyCastle.Cryptography.dll", "ZstdSharp.dll" }, managed.Select(e => e.Name).ToArray());
         foreach (var entry in managed)
         {
             using var copy = new MemoryStream();

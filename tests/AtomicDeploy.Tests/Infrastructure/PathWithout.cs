@@ -10,9 +10,17 @@ namespace AtomicDeploy.Tests.Infrastructure;
 /// </summary>
 internal static class PathWithout
 {
-    public static string Prefix(TempFolder folder, string tool)
+    public static string Prefix(TempFolder folder, string tool) =>
+        $"PATH={ShellQuote.Quote(Folder(folder, tool))}; export PATH\ncommand -v {tool} && exit 9\n";
+
+    /// <summary>
+    /// The folder itself, for a PATH of its own (a server's sessions, <see cref="SshServer.StartWithPath"/>);
+    /// <paramref name="folder"/> is opened to every user, so another user's sessions can use it.
+    /// </summary>
+    public static string Folder(TempFolder folder, string tool)
     {
         Assert.IsTrue(File.Exists(Path.Combine("/usr/bin", tool)), $"this machine has {tool}, so the fallback is tested without it");
+        File.SetUnixFileMode(folder.Path, (UnixFileMode)0b111_101_101);
         var tools = folder.Combine("tools");
         Directory.CreateDirectory(tools);
         foreach (var other in Directory.GetFiles("/usr/bin").Where(t => !Path.GetFileName(t).StartsWith(tool, StringComparison.Ordinal)))
@@ -20,6 +28,6 @@ internal static class PathWithout
             File.CreateSymbolicLink(Path.Combine(tools, Path.GetFileName(other)), other);
         }
 
-        return $"PATH={ShellQuote.Quote(tools)}; export PATH\ncommand -v {tool} && exit 9\n";
+        return tools;
     }
 }

@@ -24,13 +24,14 @@ internal sealed class SshFleet : IDisposable
         }
     }
 
-    public SshFleet(int count)
+    /// <summary>Starts <paramref name="count"/> servers; <paramref name="sessionPath"/> may give a server (by index) a PATH of its own.</summary>
+    public SshFleet(int count, Func<int, string?>? sessionPath = null)
     {
         try
         {
             for (var i = 0; i < count; i++)
             {
-                _servers.Add(SshServer.StartWithOwnDisk(_common.Path));
+                _servers.Add(SshServer.StartWithOwnDisk(_common.Path, sessionPath?.Invoke(i)));
                 _servers[^1].Authorize(_servers[0]);
             }
 

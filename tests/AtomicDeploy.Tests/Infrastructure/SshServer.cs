@@ -15,7 +15,7 @@ internal sealed class SshServer : IDisposable
     private readonly TempFolder _folder = new("atomicdeploy-sshd-");
     private readonly Process _process;
 
-    private SshServer(string user, string loginShell, string? password = null, string? ownDiskAt = null, int maxSessions = 64, string[]? extraHostKeyTypes = null, HiddenNetwork? network = null, bool forwarding = false)
+    private SshServer(string user, string loginShell, string? password = null, string? ownDiskAt = null, int maxSessions = 64, string[]? extraHostKeyTypes = null, HiddenNetwork? network = null, bool forwarding = false, string? sessionPath = null)
     {
         if (!File.Exists(SshdPath))
         {
@@ -72,6 +72,7 @@ internal sealed class SshServer : IDisposable
             MaxSessions {maxSessions}
             MaxStartups 64:30:128
             LogLevel VERBOSE
+            {(sessionPath is null ? string.Empty : $"SetEnv PATH={sessionPath}")}
 
             """);
 
@@ -185,8 +186,11 @@ internal sealed class SshServer : IDisposable
     /// <summary>A server whose (root-made) deploy user has another login shell; the caller sets up its rc files.</summary>
     public static SshServer StartWithLoginShell(string user, string loginShell) => new(user, loginShell);
 
-    /// <summary>A server (started as root) whose logins see its own <see cref="Disk"/> at <paramref name="commonPath"/>.</summary>
-    public static SshServer StartWithOwnDisk(string commonPath) => new(TestUser, "/bin/sh", ownDiskAt: commonPath);
+    /// <summary>A server (started as root) whose logins see its own <see cref="Disk"/> at <paramref name="commonPath"/> (and <paramref name="sessionPath"/> as PATH, when given).</summary>
+    public static SshServer StartWithOwnDisk(string commonPath, string? sessionPath = null) => new(TestUser, "/bin/sh", ownDiskAt: commonPath, sessionPath: sessionPath);
+
+    /// <summary>A server whose sessions get <paramref name="sessionPath"/> as their PATH (sshd_config SetEnv), e.g. one without a tool (<see cref="PathWithout"/>).</summary>
+    public static SshServer StartWithPath(string sessionPath) => new(TestUser, "/bin/sh", sessionPath: sessionPath);
 
     /// <summary>A server that allows only <paramref name="maxSessions"/> sessions (channels) per connection (sshd_config MaxSessions).</summary>
     public static SshServer StartWithMaxSessions(int maxSessions) => new(TestUser, "/bin/sh", maxSessions: maxSessions);

@@ -1,11 +1,10 @@
-using System.IO.Compression;
 using AtomicDeploy.Core.Upload;
 
 namespace AtomicDeploy.Tests.Unit;
 
 /// <summary>
 /// The upload's compression works harder only when the connection is what holds it back, and the
-/// members it writes read back as one gzip stream.
+/// members it writes read back as one stream with the server's own gzip or zstd.
 /// </summary>
 [TestClass]
 public sealed class CompressionFollowsTheLink
@@ -14,56 +13,79 @@ public sealed class CompressionFollowsTheLink
     private static readonly byte[] Text = new Random(7).GetItems("abcdefghijklmnop "u8.ToArray(), 1_500_000);
 
     [TestMethod]
-    public void A_connection_that_takes_bytes_at_once_gets_the_fastest_level_and_one_readable_stream()
+    [DataRow(ArchiveCompression.Gzip)]
+    [DataRow(ArchiveCompression.Zstd)]
+    public void A_connection_that_takes_bytes_at_once_gets_the_fastest_level_and_one_readable_stream(ArchiveCompression compression)
     {
         // Room for all of it from the start: a growing buffer's copies, on a machine busy with other
         // tests, once took more than half a member's time, which is what a slow link looks like.
         using var output = new MemoryStream(4 * Text.Length);
-        var gzip = Compress(output);
+        var compressed = Compress(output, compression);
 
-        Assert.AreEqual(0, gzip.HarderMembers);
-        CollectionAssert.AreEqual(Expected(), Decompress(output.ToArray()));
+        Assert.AreEqual(0, compressed.HarderMembers);
+        CollectionAssert.AreEqual(Expected(), Decompress(output.ToArray(), compression));
     }
 
     [TestMethod]
-    public void A_connection_that_makes_the_writer_wait_gets_harder_compression_and_the_same_content()
+    [DataRow(ArchiveCompression.Gzip)]
+    [DataRow(ArchiveCompression.Zstd)]
+    public void A_connection_that_makes_the_writer_wait_gets_harder_compression_and_the_same_content(ArchiveCompression compression)
     {
         using var output = new WaitingStream();
-        var gzip = Compress(output);
+        var compressed = Compress(output, compression);
 
-        Assert.IsTrue(gzip.HarderMembers > 0);
-        CollectionAssert.AreEqual(Expected(), Decompress(output.ToArray()));
+        Assert.IsTrue(compressed.HarderMembers > 0);
+        CollectionAssert.AreEqual(Expected(), Decompress(output.ToArray(), compression));
     }
 
     [TestMethod]
     public void Once_harder_compression_keeps_the_link_busy_it_stays_until_the_cpu_holds_the_upload_back()
     {
-        Assert.AreEqual(CompressionLevel.Fastest, AdaptiveGzipStream.NextLevel(CompressionLevel.Fastest, 0.4), "a link that waits for fast compression less than half the time is not the bottleneck");
-        Assert.AreEqual(CompressionLevel.Optimal, AdaptiveGzipStream.NextLevel(CompressionLevel.Fastest, 0.6));
-        Assert.AreEqual(CompressionLevel.Optimal, AdaptiveGzipStream.NextLevel(CompressionLevel.Optimal, 0.4), "level 6 that still waits for the link stays: going back would send more bytes");
-        Assert.AreEqual(CompressionLevel.Fastest, AdaptiveGzipStream.NextLevel(CompressionLevel.Optimal, 0.05), "level 6 that hardly waits holds the upload back");
-        Assert.AreEqual(CompressionLevel.Fastest, AdaptiveGzipStream.NextLevel(CompressionLevel.Optimal, double.NaN), "a member that took no time");
+        // gzip: two levels (fastest, 6).
+        Assert.AreEqual(0, AdaptiveCompressionStream.NextLevel(0, 2, 0.4), "a link that waits for fast compression less than half the time is not the bottleneck");
+        Assert.AreEqual(1, AdaptiveCompressionStream.NextLevel(0, 2, 0.6));
+        Assert.AreEqual(1, AdaptiveCompressionStream.NextLevel(1, 2, 0.4), "level 6 that still waits for the link stays: going back would send more bytes");
+        Assert.AreEqual(1, AdaptiveCompressionStream.NextLevel(1, 2, 0.9), "there is no harder level");
+        Assert.AreEqual(0, AdaptiveCompressionStream.NextLevel(1, 2, 0.05), "level 6 that hardly waits holds the upload back");
+        Assert.AreEqual(0, AdaptiveCompressionStream.NextLevel(1, 2, double.NaN), "a member that took no time");
+        // zstd: three levels (1, 3, 6), one step at a time.
+        Assert.AreEqual(2, AdaptiveCompressionStream.NextLevel(1, 3, 0.6));
+        Assert.AreEqual(1, AdaptiveCompressionStream.NextLevel(2, 3, 0.05), "one level back, not to the fastest");
+        Assert.AreEqual(2, AdaptiveCompressionStream.NextLevel(2, 3, 0.2));
     }
 
-    private static AdaptiveGzipStream Compress(Stream output)
+    private static AdaptiveCompressionStream Compress(Stream output, ArchiveCompression compression)
     {
-        var gzip = new AdaptiveGzipStream(output);
+        var compressed = new AdaptiveCompressionStream(output, compression);
         for (var i = 0; i < 4; i++)
         {
-            gzip.Write(Text);
+            compressed.Write(Text);
         }
 
-        gzip.Finish();
-        return gzip;
+        compressed.Finish();
+        return compressed;
     }
 
     private static byte[] Expected() => [.. Text, .. Text, .. Text, .. Text];
 
-    private static byte[] Decompress(byte[] compressed)
+    /// <summary>What the server's own tool reads back: <c>gzip -d</c> or <c>zstd -d</c>, run on this machine.</summary>
+    private static byte[] Decompress(byte[] compressed, ArchiveCompression compression)
     {
-        using var gzip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
+        using var process = new System.Diagnostics.Process
+        {
+            StartInfo = new(compression == ArchiveCompression.Zstd ? "zstd" : "gzip", "-dc") { RedirectStandardInput = true, RedirectStandardOutput = true },
+        };
+        process.Start();
+        var writer = Task.Run(() =>
+        {
+            process.StandardInput.BaseStream.Write(compressed);
+            process.StandardInput.Close();
+        });
         using var result = new MemoryStream();
-        gzip.CopyTo(result);
+        process.StandardOutput.BaseStream.CopyTo(result);
+        writer.Wait();
+        process.WaitForExit();
+        Assert.AreEqual(0, process.ExitCode);
         return result.ToArray();
     }
 

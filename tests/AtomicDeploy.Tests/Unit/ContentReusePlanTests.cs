@@ -108,7 +108,7 @@ public sealed class ContentReusePlanTests
         var reused = ContentReuse.Plan(diff, KeptContent.Of(Live, live, []));
         using var output = new MemoryStream();
 
-        ReleaseArchive.Write(output, source.Path, "20261202110000", diff, reused, next, new RecordingLog(), CancellationToken.None);
+        ReleaseArchive.Write(output, source.Path, "20261202110000", diff, reused, next, ArchiveCompression.Gzip, new RecordingLog(), CancellationToken.None);
 
         var entries = Entries(output.ToArray());
         CollectionAssert.AreEqual(new[] { "releases/20261202110000/new.txt", ReuseScripts.ListPath("20261202110000"), ".atomicdeploy/manifests/20261202110000.json" }, entries.Keys.ToArray());

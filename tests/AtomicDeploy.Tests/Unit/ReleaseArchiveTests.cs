@@ -1,6 +1,8 @@
+using System.Formats.Tar;
 using System.Text;
 using AtomicDeploy.Core;
 using AtomicDeploy.Core.Manifest;
+using AtomicDeploy.Core.Remote;
 using AtomicDeploy.Core.Upload;
 
 namespace AtomicDeploy.Tests.Unit;
@@ -9,7 +11,9 @@ namespace AtomicDeploy.Tests.Unit;
 public sealed class ReleaseArchiveTests
 {
     [TestMethod]
-    public void The_stream_is_a_deletion_line_then_a_gzip_tar_that_GNU_tar_unpacks_under_the_release()
+    [DataRow(ArchiveCompression.Gzip)]
+    [DataRow(ArchiveCompression.Zstd)]
+    public void The_stream_is_a_deletion_line_then_a_compressed_tar_that_the_upload_script_unpacks_under_the_release(ArchiveCompression compression)
     {
         using var source = new TempFolder();
         File.WriteAllText(source.Combine("app.dll"), "new");
@@ -20,22 +24,25 @@ public sealed class ReleaseArchiveTests
         var diff = ManifestDiff.Compute(live, next);
         using var output = new MemoryStream();
 
-        ReleaseArchive.Write(output, source.Path, "20261127121500", diff, next, new RecordingLog(), CancellationToken.None);
+        ReleaseArchive.Write(output, source.Path, "20261127121500", diff, next, compression, new RecordingLog(), CancellationToken.None);
 
         var bytes = output.ToArray();
         var newline = Array.IndexOf(bytes, (byte)'\n');
         var deletions = Encoding.UTF8.GetString(Convert.FromBase64String(Encoding.ASCII.GetString(bytes, 0, newline)));
         CollectionAssert.AreEqual(new[] { "app.dll", "old.txt" }, deletions.Split('\0'));
         using var target = new TempFolder();
-        File.WriteAllBytes(target.Combine("upload.tgz"), bytes[(newline + 1)..]);
-        ProcessRunner.Check("tar", "-xzf", target.Combine("upload.tgz"), "-C", target.Path);
+        Directory.CreateDirectory(target.Combine("releases", "20261127121500"));
+        var unpacked = Unpack(target, bytes, compression);
+        Assert.AreEqual(0, unpacked.ExitCode, unpacked.Error);
         Assert.AreEqual("new", File.ReadAllText(target.Combine("releases", "20261127121500", "app.dll")));
         Assert.AreEqual("css", File.ReadAllText(target.Combine("releases", "20261127121500", "wwwroot", "a b.css")));
         Assert.IsTrue(File.Exists(target.Combine(".atomicdeploy", "manifests", "20261127121500.json")));
     }
 
     [TestMethod]
-    public void A_file_that_disappears_fails_with_AD0003_and_leaves_an_archive_the_server_rejects()
+    [DataRow(ArchiveCompression.Gzip)]
+    [DataRow(ArchiveCompression.Zstd)]
+    public void A_file_that_disappears_fails_with_AD0003_and_leaves_an_archive_the_server_rejects(ArchiveCompression compression)
     {
         using var source = new TempFolder();
         File.WriteAllText(source.Combine("first.dll"), new string('a', 100_000));
@@ -45,14 +52,36 @@ public sealed class ReleaseArchiveTests
         using var output = new MemoryStream();
 
         var failure = Assert.ThrowsExactly<DeployException>(() =>
-            ReleaseArchive.Write(output, source.Path, "20261127121500", ManifestDiff.Compute(ReleaseManifest.Empty, next), next, new RecordingLog(), CancellationToken.None));
+            ReleaseArchive.Write(output, source.Path, "20261127121500", ManifestDiff.Compute(ReleaseManifest.Empty, next), next, compression, new RecordingLog(), CancellationToken.None));
 
         Assert.AreEqual(ErrorCodes.SourceMissing, failure.Code);
         StringAssert.Contains(failure.Message, "second.dll");
-        var bytes = output.ToArray();
         using var target = new TempFolder();
-        File.WriteAllBytes(target.Combine("upload.tgz"), bytes[(Array.IndexOf(bytes, (byte)'\n') + 1)..]);
-        Assert.AreNotEqual(0, ProcessRunner.Run("tar", ["-xzf", target.Combine("upload.tgz"), "-C", target.Path]).ExitCode, "a truncated upload is never a valid archive");
+        Directory.CreateDirectory(target.Combine("releases", "20261127121500"));
+        Assert.AreNotEqual(0, Unpack(target, output.ToArray(), compression).ExitCode, "a truncated upload is never a valid archive");
+    }
+
+    [TestMethod]
+    [DataRow(ArchiveCompression.Gzip)]
+    [DataRow(ArchiveCompression.Zstd)]
+    public void An_upload_that_fails_where_a_member_and_a_tar_entry_end_together_fails_on_the_server(ArchiveCompression compression)
+    {
+        // GNU tar takes an archive that stops after a whole entry as complete (exit code 0), so only
+        // the decompressor's exit code, which the upload script checks, can tell that more should have come.
+        using var target = new TempFolder();
+        Directory.CreateDirectory(target.Combine("releases", "20261127121500"));
+        using var stream = new MemoryStream();
+        stream.Write("\n"u8);
+        var compressed = new AdaptiveCompressionStream(stream, compression);
+        var tar = new TarWriter(compressed, TarEntryFormat.Pax, leaveOpen: true);
+        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "releases/20261127121500/first.dll") { DataStream = new MemoryStream(new byte[1000]) });
+        compressed.Finish();
+        compressed.Spoil();
+
+        var unpacked = Unpack(target, stream.ToArray(), compression);
+
+        Assert.IsTrue(File.Exists(target.Combine("releases", "20261127121500", "first.dll")), "the entry before the failure was unpacked (so tar itself saw nothing wrong)");
+        Assert.AreNotEqual(0, unpacked.ExitCode, "the upload script fails");
     }
 
     [TestMethod]
@@ -65,7 +94,7 @@ public sealed class ReleaseArchiveTests
         using var output = new MemoryStream();
 
         var failure = Assert.ThrowsExactly<DeployException>(() =>
-            ReleaseArchive.Write(output, source.Path, "20261127121500", ManifestDiff.Compute(ReleaseManifest.Empty, next), next, new RecordingLog(), CancellationToken.None));
+            ReleaseArchive.Write(output, source.Path, "20261127121500", ManifestDiff.Compute(ReleaseManifest.Empty, next), next, ArchiveCompression.Gzip, new RecordingLog(), CancellationToken.None));
 
         Assert.AreEqual(ErrorCodes.SourceMissing, failure.Code);
         StringAssert.Contains(failure.Message, "app.dll");
@@ -84,11 +113,19 @@ public sealed class ReleaseArchiveTests
         var log = new RecordingLog();
         using var slowLink = new SlowStream(TimeSpan.FromMilliseconds(25));
 
-        ReleaseArchive.Write(slowLink, source.Path, "20261127121500", ManifestDiff.Compute(ReleaseManifest.Empty, next), next, log, CancellationToken.None);
+        ReleaseArchive.Write(slowLink, source.Path, "20261127121500", ManifestDiff.Compute(ReleaseManifest.Empty, next), next, ArchiveCompression.Gzip, log, CancellationToken.None);
 
         var progress = log.Lines.Where(l => l.StartsWith("  uploaded ", StringComparison.Ordinal)).ToArray();
         Assert.IsNotEmpty(progress, "progress is reported during a slow upload");
         StringAssert.Matches(progress[0], new System.Text.RegularExpressions.Regex(@"^  uploaded \d/6 files, [\d.]+ of 1\.1 MB \([\d.]+ MB/s\)$"));
+    }
+
+    /// <summary>The upload stream fed to the server's own upload script, run by /bin/sh in <paramref name="target"/>.</summary>
+    private static ShellResult Unpack(TempFolder target, byte[] stream, ArchiveCompression compression)
+    {
+        Directory.CreateDirectory(target.Combine(".atomicdeploy"));
+        using var shell = new LocalShell();
+        return shell.Run(RemoteScripts.Upload(target.Path, "20261127121500", compression: compression), input => input.Write(stream), TimeSpan.FromSeconds(60), CancellationToken.None);
     }
 
     /// <summary>A sink that takes its time for each flush of data, like a slow link.</summary>

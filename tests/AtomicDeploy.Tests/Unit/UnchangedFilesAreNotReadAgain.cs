@@ -56,7 +56,7 @@ public sealed class UnchangedFilesAreNotReadAgain
         var next = PublishFolderScanner.Scan(source.Path, null, live, new RecordingLog(), CancellationToken.None);
         Assert.AreEqual(ManifestEntry.HashedWhileSending, next.ByPath["new.css"].Sha256, "a file sent anyway is not read before the upload");
         using var output = new MemoryStream();
-        ReleaseArchive.Write(output, source.Path, Release, ManifestDiff.Compute(live, next), next, new RecordingLog(), CancellationToken.None);
+        ReleaseArchive.Write(output, source.Path, Release, ManifestDiff.Compute(live, next), next, ArchiveCompression.Gzip, new RecordingLog(), CancellationToken.None);
 
         var sent = ReleaseManifest.Parse(ManifestInArchive(output.ToArray()));
         Assert.AreEqual(Sha256("version two"), sent.ByPath["app.dll"].Sha256);
