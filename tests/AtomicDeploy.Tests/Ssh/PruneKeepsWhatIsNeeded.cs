@@ -132,7 +132,8 @@ public sealed class PruneKeepsWhatIsNeeded
         ProcessRunner.Check("chown", "-R", $"{server.User}:", Path.Combine(root, ".atomicdeploy", "trash"));
         source.Write("app.dll", "v4");
         var next = new RecordingLog();
-        EngineDeploy.Deploy(server, root, source.Path, next, keep: 1);
+        // Keeping 5, the next deploy has no release to delete: the leftover alone makes it clean up.
+        EngineDeploy.Deploy(server, root, source.Path, next, keep: 5);
         Assert.IsFalse(Directory.Exists(Path.Combine(root, ".atomicdeploy", "trash", first)), "the next deploy deletes the leftover");
         Assert.IsEmpty(next.Warnings.Where(w => w.Code == ErrorCodes.PruneIncomplete).ToArray());
     }
