@@ -180,6 +180,14 @@ public sealed class OpenDeployment : AtomicDeployTask
     /// <summary><c>deploy</c> (default), <c>plan</c> (a dry run) or <c>inspect</c> (release list, rollback, unlock: no folder to deploy needed).</summary>
     public string? Operation { get; set; }
 
+    /// <summary>
+    /// True: only connect ahead (<see cref="HostAhead"/>), while the publish still runs: when every
+    /// setting reads, start connecting every host and asking it for the deploy lock, for the deploy's
+    /// own OpenDeployment to take later in the build. Never fails and never logs a warning: anything
+    /// wrong is left for the deploy to meet and report.
+    /// </summary>
+    public bool Ahead { get; set; }
+
     /// <summary>The open deployment, for the tasks that follow.</summary>
     [Output]
     public string Handle { get; private set; } = string.Empty;
@@ -187,12 +195,56 @@ public sealed class OpenDeployment : AtomicDeployTask
     /// <inheritdoc />
     protected override void Run()
     {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (Ahead)
+        {
+            ConnectAhead(home);
+            return;
+        }
+
         var log = DeployLog;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         var settings = DeploySettings.Parse(Inputs(), home, log);
         var parsed = clock.Elapsed;
-        var deployment = Deployment.Open(settings, log, target => target.Connect(Environment.GetEnvironmentVariable, home, CancellationToken));
+        // Connections made ahead for this project with the same settings are taken, the others made now.
+        var ahead = new System.Collections.Concurrent.ConcurrentDictionary<string, HostAhead>(StringComparer.Ordinal);
+        foreach (var host in settings.Hosts)
+        {
+            if (BuildEngine4.UnregisterTaskObject(AheadKey(host), RegisteredTaskObjectLifetime.Build) is HostAhead made)
+            {
+                ahead[AheadKey(host)] = made;
+            }
+        }
+
+        var aheadCount = 0;
+        Deployment deployment;
+        try
+        {
+            deployment = Deployment.Open(settings, log, target =>
+            {
+                if (!ahead.TryRemove(AheadKey(target), out var made))
+                {
+                    return target.Connect(Environment.GetEnvironmentVariable, home, CancellationToken);
+                }
+
+                var shell = made.Take(CancellationToken);
+                Interlocked.Increment(ref aheadCount);
+                return shell;
+            });
+        }
+        finally
+        {
+            foreach (var left in ahead.Values)
+            {
+                left.Dispose();
+            }
+        }
+
+        if (aheadCount > 0)
+        {
+            log.Detail($"AtomicDeploy: {(aheadCount == settings.Hosts.Count ? "every connection was" : $"{aheadCount} of {settings.Hosts.Count} connections were")} made while the publish ran, with the deploy lock's request.");
+        }
+
         Handle = DeploymentRegistry.Register(BuildEngine4, deployment, ProjectFile);
         if (Environment.GetEnvironmentVariable("ATOMICDEPLOY_TRACE") == "1")
         {
@@ -203,6 +255,34 @@ public sealed class OpenDeployment : AtomicDeployTask
                 $"AtomicDeploy trace: process start to OpenDeployment {started.TotalMilliseconds:0} ms, settings (git included) {parsed.TotalMilliseconds:0} ms, connect {(clock.Elapsed - parsed).TotalMilliseconds:0} ms"));
         }
     }
+
+    private void ConnectAhead(string home)
+    {
+        try
+        {
+            var settings = DeploySettings.Parse(Inputs(), home, Quiet.Log);
+            var started = HostAhead.Start(settings, Environment.GetEnvironmentVariable, home);
+            foreach (var (host, ahead) in settings.Hosts.Zip(started))
+            {
+                // A project published twice in one build: the connection its first publish left untaken goes.
+                (BuildEngine4.UnregisterTaskObject(AheadKey(host), RegisteredTaskObjectLifetime.Build) as IDisposable)?.Dispose();
+                BuildEngine4.RegisterTaskObject(AheadKey(host), ahead, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+            }
+
+            if (started.Count > 0)
+            {
+                Log.LogMessage(MessageImportance.Low, $"AtomicDeploy: connecting to {string.Join(", ", settings.Hosts.Select(h => h.Name))} while the publish runs.");
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The deploy reads the settings again and reports what is wrong with them.
+            Log.LogMessage(MessageImportance.Low, $"AtomicDeploy: not connecting ahead ({(e is DeployException coded ? coded.Code : e.GetType().Name)}).");
+        }
+    }
+
+    /// <summary>Where a connection made ahead for <paramref name="host"/> of this project waits for the deploy.</summary>
+    private string AheadKey(DeployTarget host) => "AtomicDeploy.Ahead|" + ProjectFile + "|" + HostAhead.KeyOf(host);
 
     private DeployInputs Inputs() => new()
     {

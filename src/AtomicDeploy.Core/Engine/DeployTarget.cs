@@ -123,23 +123,32 @@ internal static class DeployTargets
     private static string Or(string? value, string fallback) => string.IsNullOrWhiteSpace(value) ? fallback : value.Trim();
 }
 
-/// <summary>A log that drops every line (the ssh config resolved again only to match a host to its item).</summary>
-internal sealed class Quiet : IDeployLog
+/// <summary>A log that drops every line (the ssh config resolved again only to match a host to its item; settings read ahead, which the deploy reads again and logs).</summary>
+public sealed class Quiet : IDeployLog
 {
+    private Quiet()
+    {
+    }
+
+    /// <summary>The one quiet log.</summary>
     public static IDeployLog Log { get; } = new Quiet();
 
+    /// <inheritdoc />
     public void Summary(string message)
     {
     }
 
+    /// <inheritdoc />
     public void Info(string message)
     {
     }
 
+    /// <inheritdoc />
     public void Detail(string message)
     {
     }
 
+    /// <inheritdoc />
     public void Warning(string code, string message)
     {
     }

@@ -26,10 +26,11 @@ public sealed class VisualStudioRunsTheTasksInATaskHost
             StringAssert.Contains(result.Output, $"Launching task \"{task}\" from assembly", $"{task} ran");
         }
 
-        Assert.AreEqual(6, CountOf(result.Output, ExternalTaskHost), "OpenDeployment and the five steps ran in the .NET task host");
+        Assert.AreEqual(7, CountOf(result.Output, ExternalTaskHost), "OpenDeployment (ahead of the deploy, then for it) and the five steps ran in the .NET task host");
+        StringAssert.Contains(result.Output, $"AtomicDeploy: connecting to {server.HostSpec} while the publish runs.");
         var tree = new RemoteTree(root);
         Assert.AreEqual($"releases/{tree.Releases.Single()}", tree.CurrentLink);
-        Assert.AreEqual(1, server.AcceptedLogins, "the tasks in the task host shared one SSH connection");
+        Assert.AreEqual(1, server.AcceptedLogins, "the tasks in the task host shared one SSH connection, the one made ahead");
     }
 
     [TestMethod]
