@@ -182,9 +182,9 @@ public sealed class OpenDeployment : AtomicDeployTask
 
     /// <summary>
     /// True: only connect ahead (<see cref="HostAhead"/>), while the publish still runs: when every
-    /// setting reads, start connecting every host and asking it for the deploy lock, for the deploy's
-    /// own OpenDeployment to take later in the build. Never fails and never logs a warning: anything
-    /// wrong is left for the deploy to meet and report.
+    /// setting reads, start connecting every host, for the deploy's own OpenDeployment to take later
+    /// in the build. Nothing runs on a server. Never fails and never logs a warning: anything wrong is
+    /// left for the deploy to meet and report.
     /// </summary>
     public bool Ahead { get; set; }
 
@@ -242,7 +242,7 @@ public sealed class OpenDeployment : AtomicDeployTask
 
         if (aheadCount > 0)
         {
-            log.Detail($"AtomicDeploy: {(aheadCount == settings.Hosts.Count ? "every connection was" : $"{aheadCount} of {settings.Hosts.Count} connections were")} made while the publish ran, with the deploy lock's request.");
+            log.Detail($"AtomicDeploy: {(aheadCount == settings.Hosts.Count ? "every connection was" : $"{aheadCount} of {settings.Hosts.Count} connections were")} made while the publish ran.");
         }
 
         Handle = DeploymentRegistry.Register(BuildEngine4, deployment, ProjectFile);
@@ -258,15 +258,18 @@ public sealed class OpenDeployment : AtomicDeployTask
 
     private void ConnectAhead(string home)
     {
+        var unregistered = new List<HostAhead>();
         try
         {
             var settings = DeploySettings.Parse(Inputs(), home, Quiet.Log);
             var started = HostAhead.Start(settings, Environment.GetEnvironmentVariable, home);
+            unregistered.AddRange(started);
             foreach (var (host, ahead) in settings.Hosts.Zip(started))
             {
                 // A project published twice in one build: the connection its first publish left untaken goes.
                 (BuildEngine4.UnregisterTaskObject(AheadKey(host), RegisteredTaskObjectLifetime.Build) as IDisposable)?.Dispose();
                 BuildEngine4.RegisterTaskObject(AheadKey(host), ahead, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+                unregistered.Remove(ahead);
             }
 
             if (started.Count > 0)
@@ -278,6 +281,10 @@ public sealed class OpenDeployment : AtomicDeployTask
         {
             // The deploy reads the settings again and reports what is wrong with them.
             Log.LogMessage(MessageImportance.Low, $"AtomicDeploy: not connecting ahead ({(e is DeployException coded ? coded.Code : e.GetType().Name)}).");
+            foreach (var ahead in unregistered)
+            {
+                ahead.Dispose();
+            }
         }
     }
 

@@ -167,8 +167,8 @@ internal static class Report
         per task (its performance summary, `-clp:PerformanceSummary`; medians), OpenDeployment split
         by the line the tasks print with `ATOMICDEPLOY_TRACE=1` (the settings, git metadata included,
         and the connection; the rest of it is loading the task assembly and its dependencies, and
-        JIT). The connection and the deploy lock's request are made ahead, while the publish runs
-        (`AtomicDeployConnectAhead`): "connect" is what the deploy still waited for of them, and
+        JIT). The connection is made ahead, while the publish runs (`AtomicDeployConnectAhead`):
+        "connect" is what the deploy still waited for of it, and
         OpenDeployment's time is that of both its runs, ahead and for the deploy. The publish folder
         is scanned in PrepareRelease.
 

@@ -34,7 +34,7 @@ public sealed partial class HostDeploy
         var doomed = PrunePlan.ReleasesToDelete(_state.Releases.Append(Release!), failed, kept, _settings.Keep);
         // Nothing to delete and nothing an earlier prune left (a first deploy, fewer releases than
         // kept): no script, a round trip less.
-        var leftover = survey.Any(l => l.StartsWith(PruneScripts.TrashPrefix, StringComparison.Ordinal));
+        var leftover = survey.Contains(PruneScripts.TrashLine, StringComparer.Ordinal);
         var output = doomed.Count == 0 && !leftover ? string.Empty : Run("prune old releases", PruneScripts.Delete(_settings.Root, doomed), null, cancellationToken).Output;
         ReleaseLock();
         Pruned = doomed;

@@ -16,8 +16,8 @@ public static class PruneScripts
     /// <summary>Prefix of a line of <see cref="Survey"/>'s output naming a release in use: pid, release, command line.</summary>
     public const string InUsePrefix = "inuse ";
 
-    /// <summary>Prefix of a line of <see cref="Survey"/>'s output naming what an earlier prune left in <see cref="TrashFolder"/>.</summary>
-    public const string TrashPrefix = "trash ";
+    /// <summary>The line of <see cref="Survey"/>'s output that says an earlier prune left something in <see cref="TrashFolder"/> (no name: a name could hold a line break).</summary>
+    public const string TrashLine = "trash";
 
     /// <summary>Prefix of a line of <see cref="Delete"/>'s output naming a release that left <c>releases/</c> but could not be deleted.</summary>
     public const string TrashLeftPrefix = "trash-left ";
@@ -29,8 +29,8 @@ public static class PruneScripts
     /// Prints the history (each line prefixed <see cref="HistoryPrefix"/>) and, for every process the
     /// deploy user can see whose working folder, executable or a mapped file is in a release, one
     /// line <see cref="InUsePrefix"/><c>PID RELEASE COMMAND</c>. One <c>find</c> and one <c>grep</c>
-    /// over <c>/proc</c>, not a loop of commands per process. Then a line <see cref="TrashPrefix"/><c>NAME</c>
-    /// for each thing an earlier prune could not delete, so a prune with nothing to delete and nothing
+    /// over <c>/proc</c>, not a loop of commands per process. Then the line <c>trash</c> when an
+    /// earlier prune left something it could not delete, so a prune with nothing to delete and nothing
     /// left over needs no script of its own.
     /// </summary>
     public static string Survey(string root) => $$"""
@@ -38,7 +38,7 @@ public static class PruneScripts
         cd -- {{Quote(root)}} || exit 1
         if [ -f {{ScriptFragments.HistoryFile}} ]; then sed 's/^/{{HistoryPrefix}}/' {{ScriptFragments.HistoryFile}}; fi
         for t in {{TrashFolder}}/*; do
-          if [ -e "$t" ]; then printf '{{TrashPrefix}}%s\n' "${t##*/}"; fi
+          if [ -e "$t" ]; then printf '{{TrashLine}}\n'; break; fi
         done
         base="$(pwd -P)/releases/"
         {

@@ -201,7 +201,7 @@ public static class RemoteScripts
     /// </summary>
     private static string Unpack(ArchiveCompression compression) => compression == ArchiveCompression.Zstd
         ? """
-            unzstd=$({ { zstd -dcq; echo "$?" >&3; } | tar -xpf - --no-same-owner -C . >&2; } 3>&1)
+            unzstd=$({ { s=0; zstd -dcq || s=$?; echo "$s" >&3; } | tar -xpf - --no-same-owner -C . >&2; } 3>&1)
             if [ "$unzstd" != 0 ]; then echo "zstd could not decompress the upload (exit code $unzstd)" >&2; exit 1; fi
             """
         : "tar -xpzf - --no-same-owner -C .";

@@ -1,9 +1,9 @@
 namespace AtomicDeploy.Tests.EndToEnd;
 
 /// <summary>
-/// Issue 18 (cold start): while <c>dotnet publish</c> still runs, the package connects to the server
-/// and asks for the deploy lock, and the deploy after Publish takes that connection; a publish that
-/// fails after it changes nothing on the server, and bad input still reaches no server.
+/// Issue 18 (cold start): while <c>dotnet publish</c> still runs, the package connects to the server,
+/// and the deploy after Publish takes that connection; nothing runs on the server ahead, so a publish
+/// that fails after it, or input the deploy refuses, changes nothing there.
 /// </summary>
 [TestClass]
 public sealed class ConnectingAheadOfTheDeploy
@@ -35,7 +35,7 @@ public sealed class ConnectingAheadOfTheDeploy
     }
 
     [TestMethod]
-    public void A_publish_that_fails_after_connecting_ahead_changes_nothing_and_leaves_the_lock_free()
+    public void A_publish_that_fails_after_connecting_ahead_changes_nothing()
     {
         using var server = SshServer.Start();
         var root = server.NewDeployFolder();
@@ -66,7 +66,7 @@ public sealed class ConnectingAheadOfTheDeploy
         var next = app.Publish([.. WebApp.ServerProperties(server, root), "AtomicDeployLockTimeout=0"]);
 
         Assert.AreEqual(0, next.ExitCode, next.All);
-        Assert.AreEqual("<h1>never deployed</h1>", tree.CurrentFile("wwwroot/index.html"), "the lock was free for the next deploy");
+        Assert.AreEqual("<h1>never deployed</h1>", tree.CurrentFile("wwwroot/index.html"), "the next deploy found the lock free");
     }
 
     [TestMethod]
@@ -81,6 +81,18 @@ public sealed class ConnectingAheadOfTheDeploy
         Assert.AreNotEqual(0, result.ExitCode);
         StringAssert.Contains(result.Output, "AtomicDeployKeepReleases is 'none'");
         Assert.AreEqual(0, server.AcceptedLogins, "no connection, ahead or not");
-        Assert.IsFalse(Directory.Exists(Path.Combine(root, ".atomicdeploy")));
+        Assert.IsFalse(Directory.Exists(root));
+
+        // What only the publish folder can show (a link out of it, AD0312) is found after the
+        // connection ahead was made: that connection ran nothing.
+        using var outside = new TempFolder();
+        File.WriteAllText(outside.Combine("app.dll"), "app");
+        File.CreateSymbolicLink(outside.Combine("secrets.json"), "/etc/hostname");
+
+        var refused = app.Publish([.. WebApp.ServerProperties(server, root), $"AtomicDeploySourceDir={outside.Path}"]);
+
+        Assert.AreNotEqual(0, refused.ExitCode);
+        StringAssert.Contains(refused.Output, "error AD0312");
+        Assert.IsFalse(Directory.Exists(root), "the server is as it was");
     }
 }
