@@ -47,11 +47,7 @@ public sealed class ScriptsOfADeploy
         try
         {
             source.Write("index.html", "four");
-            // A release name is the clock's second, and quick deploys run ahead of the clock: a name
-            // already taken costs a script to pick the next one. Wait until the clock is past the newest.
-            var newest = DateTime.ParseExact(tree.Releases[^1], "yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal);
-            var wait = newest.AddSeconds(1.2) - DateTime.UtcNow;
-            Thread.Sleep(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+            WaitPastNewest(tree);
             using var counting = new CountingShell(EngineDeploy.Connect(EngineDeploy.Settings(server)));
             var log = new RecordingLog();
 
@@ -73,6 +69,7 @@ public sealed class ScriptsOfADeploy
         // With the process gone, the next deploy prunes it (keep 1, and the one live before it).
         Wait.Until(() => ProcessRunner.Run("pgrep", ["-u", server.User, "-f", "sleep 60"]).ExitCode != 0, TimeSpan.FromSeconds(5), "the process to end");
         source.Write("index.html", "five");
+        WaitPastNewest(new RemoteTree(root));
         using var counted = new CountingShell(EngineDeploy.Connect(EngineDeploy.Settings(server)));
         var last = EngineDeploy.Deploy(counted, root, source.Path, keep: 1);
         Assert.HasCount(4, counted.Scripts, string.Join("\n-----\n", counted.Scripts));
@@ -80,5 +77,16 @@ public sealed class ScriptsOfADeploy
         Assert.DoesNotContain(oldest, new RemoteTree(root).Releases);
         Assert.HasCount(2, new RemoteTree(root).Releases);
         Assert.AreEqual($"releases/{last}", new RemoteTree(root).CurrentLink);
+    }
+
+    /// <summary>
+    /// A release name is the clock's second, and quick deploys run ahead of the clock: a name already
+    /// taken costs a script to pick the next one. Waits until the clock is past the newest release.
+    /// </summary>
+    private static void WaitPastNewest(RemoteTree tree)
+    {
+        var newest = DateTime.ParseExact(tree.Releases[^1], "yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal);
+        var wait = newest.AddSeconds(1.2) - DateTime.UtcNow;
+        Thread.Sleep(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
     }
 }
