@@ -208,11 +208,11 @@ public sealed class OpenDeployment : AtomicDeployTask
         var parsed = clock.Elapsed;
         // Connections made ahead for this project with the same settings are taken, the others made now.
         var ahead = new System.Collections.Concurrent.ConcurrentDictionary<string, HostAhead>(StringComparer.Ordinal);
-        foreach (var host in settings.Hosts)
+        foreach (var key in settings.Hosts.Select(AheadKey))
         {
-            if (BuildEngine4.UnregisterTaskObject(AheadKey(host), RegisteredTaskObjectLifetime.Build) is HostAhead made)
+            if (BuildEngine4.UnregisterTaskObject(key, RegisteredTaskObjectLifetime.Build) is HostAhead made)
             {
-                ahead[AheadKey(host)] = made;
+                ahead[key] = made;
             }
         }
 
@@ -264,11 +264,11 @@ public sealed class OpenDeployment : AtomicDeployTask
             var settings = DeploySettings.Parse(Inputs(), home, Quiet.Log);
             var started = HostAhead.Start(settings, Environment.GetEnvironmentVariable, home);
             unregistered.AddRange(started);
-            foreach (var (host, ahead) in settings.Hosts.Zip(started))
+            foreach (var (key, ahead) in settings.Hosts.Select(AheadKey).Zip(started))
             {
                 // A project published twice in one build: the connection its first publish left untaken goes.
-                (BuildEngine4.UnregisterTaskObject(AheadKey(host), RegisteredTaskObjectLifetime.Build) as IDisposable)?.Dispose();
-                BuildEngine4.RegisterTaskObject(AheadKey(host), ahead, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+                (BuildEngine4.UnregisterTaskObject(key, RegisteredTaskObjectLifetime.Build) as IDisposable)?.Dispose();
+                BuildEngine4.RegisterTaskObject(key, ahead, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
                 unregistered.Remove(ahead);
             }
 

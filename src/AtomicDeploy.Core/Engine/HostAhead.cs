@@ -1,5 +1,4 @@
 using AtomicDeploy.Core.Remote;
-using AtomicDeploy.Core.Ssh;
 
 namespace AtomicDeploy.Core.Engine;
 
@@ -29,7 +28,7 @@ public sealed class HostAhead : IDisposable
             : [.. settings.Hosts.Select(target => Connect(target, environment, homeFolder))];
 
     /// <summary>A host's name and every setting of its connection: the deploy takes a connection made ahead only when its own settings for the host are the same.</summary>
-    public static string KeyOf(DeployTarget target) => target.Name + "\n" + (target.Ssh is { } ssh ? Fingerprint(ssh) : "local");
+    public static string KeyOf(DeployTarget target) => target.Name + "\n" + (target.Ssh is { } ssh ? ssh.Fingerprint() : "local");
 
     /// <summary>The connection, once it is made (waits for it), or what connecting threw, thrown again. Only once.</summary>
     public IRemoteShell Take(CancellationToken cancellationToken)
@@ -89,24 +88,4 @@ public sealed class HostAhead : IDisposable
         }) { IsBackground = true, Name = "AtomicDeploy connect ahead" }.Start();
         return ahead;
     }
-
-    private static string Fingerprint(SshSettings s) => string.Join(
-        "\n",
-        s.Host,
-        s.KnownHostsFile,
-        string.Join(",", s.PinnedFingerprints),
-        s.Policy,
-        s.PrivateKeyFile,
-        s.PrivateKeyVariable,
-        s.PassphraseVariable,
-        s.PasswordVariable,
-        s.ConnectTimeout.Ticks,
-        s.UseAgent,
-        s.IdentityAgent,
-        s.IdentitiesOnly,
-        string.Join(",", s.IdentityFiles),
-        s.HostKeyAlias,
-        s.KeepAliveInterval.Ticks,
-        string.Join(";", s.JumpHosts.Select(j => "(" + Fingerprint(j) + ")")),
-        s.Origin);
 }

@@ -46,4 +46,29 @@ public sealed record SshSettings(
 
     /// <summary>Where the settings came from beyond the MSBuild properties (the ssh config file and its blocks), for the log; null when none.</summary>
     public string? Origin { get; init; }
+
+    /// <summary>
+    /// Every setting above as one string: two settings with the same fingerprint reach and trust the
+    /// server the same way (the record's own equality compares the lists by reference). A property
+    /// added to this record belongs here too.
+    /// </summary>
+    internal string Fingerprint() => string.Join(
+        "\n",
+        Host,
+        KnownHostsFile,
+        string.Join(",", PinnedFingerprints),
+        Policy,
+        PrivateKeyFile,
+        PrivateKeyVariable,
+        PassphraseVariable,
+        PasswordVariable,
+        ConnectTimeout.Ticks,
+        UseAgent,
+        IdentityAgent,
+        IdentitiesOnly,
+        string.Join(",", IdentityFiles),
+        HostKeyAlias,
+        KeepAliveInterval.Ticks,
+        string.Join(";", JumpHosts.Select(j => "(" + j.Fingerprint() + ")")),
+        Origin);
 }
