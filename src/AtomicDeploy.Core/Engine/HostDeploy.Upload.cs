@@ -43,13 +43,16 @@ public sealed partial class HostDeploy
         // that fails leaves shared/ unseeded everywhere; and a file placed from a kept release under
         // a declared shared path could be refused and sent after the listing had seeded shared/.
         var listShared = _settings.Hosts.Count == 1 && !reused.Any(r => _settings.Shared.Covers(r.Entry.Path));
-        var script = RemoteScripts.Upload(_settings.Root, Release!, folders, _settings.CopyMode, Compression) + (listShared ? RemoteScripts.ListSharedAfterUpload(_settings.Root, Release!, _settings.Shared) : string.Empty);
+        // A stream of its own carries the manifest as edits of the live one; a shared stream, whole.
+        var basis = sharedArchive is null ? _state.ManifestBasis : null;
+        var script = RemoteScripts.Upload(_settings.Root, Release!, folders, _settings.CopyMode, Compression, basis?.Release, reuse: reused.Count > 0) + (listShared ? RemoteScripts.ListSharedAfterUpload(_settings.Root, Release!, _settings.Shared) : string.Empty);
+        byte[]? manifest = null;
         var output = Run("upload the changed files", script, input =>
         {
             var counter = new CountingStream(input);
             if (sharedArchive is null)
             {
-                ReleaseArchive.Write(counter, sourceDir, Release!, diff, reused, next, Compression, Log, cancellationToken);
+                manifest = ReleaseArchive.Write(counter, sourceDir, Release!, diff, reused, next, Compression, Log, cancellationToken, basis);
             }
             else
             {
@@ -62,13 +65,23 @@ public sealed partial class HostDeploy
         var listing = output.IndexOf(RemoteScripts.SharedListingMarker + "\n", StringComparison.Ordinal);
         _sharedListing = listing < 0 ? null : output[(listing + RemoteScripts.SharedListingMarker.Length + 1)..];
         output = listing < 0 ? output : output[..listing];
+        if (manifest is not null && output.Split('\n').Contains(ManifestDeltaScripts.RefusedMarker))
+        {
+            Log.Detail($"  the live manifest in {Where} is not the one this deploy read: the new manifest is sent whole");
+            Run("send the release's manifest", ManifestDeltaScripts.WriteWhole(_settings.Root, Release!), input =>
+            {
+                input.Write(manifest);
+                BytesSent += manifest.Length;
+            }, cancellationToken);
+        }
+
         var refused = NotReused(output, reused);
         if (refused.Length > 0)
         {
             // What is sent now may land where shared/ has an entry: the link step lists shared/ again.
             _sharedListing = null;
             Log.Info($"AtomicDeploy: {refused.Length} of the files to take from earlier releases in {Where} were not there as their manifest records them (a changed or forged manifest, or a file that is not a plain file of a release); they are sent instead.");
-            Run("send the files that could not be reused", RemoteScripts.Upload(_settings.Root, Release!, folders, _settings.CopyMode, Compression), input =>
+            Run("send the files that could not be reused", RemoteScripts.Upload(_settings.Root, Release!, folders, _settings.CopyMode, Compression, reuse: false), input =>
             {
                 var counter = new CountingStream(input);
                 ReleaseArchive.WriteFiles(counter, sourceDir, Release!, refused, Compression, Log, cancellationToken);

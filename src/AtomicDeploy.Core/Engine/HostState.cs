@@ -9,7 +9,8 @@ namespace AtomicDeploy.Core.Engine;
 /// <param name="Live">The release <c>current</c> points at, or null.</param>
 /// <param name="LiveManifest">What the live release holds (its manifest, checked against its listing).</param>
 /// <param name="Kept">The content of the kept releases, by hash, that an upload may reuse.</param>
-internal sealed record HostState(IReadOnlyList<string> Releases, string? Live, ReleaseManifest LiveManifest, KeptContent Kept)
+/// <param name="Recorded">The live release's manifest as the server holds it (the new one may be sent as edits of it), or null.</param>
+internal sealed record HostState(IReadOnlyList<string> Releases, string? Live, ReleaseManifest LiveManifest, KeptContent Kept, ReleaseManifest? Recorded = null)
 {
     /// <summary>Nothing read yet.</summary>
     public static HostState None { get; } = new([], null, ReleaseManifest.Empty, KeptContent.None);
@@ -33,9 +34,12 @@ internal sealed record HostState(IReadOnlyList<string> Releases, string? Live, R
         }
 
         var kept = state.KeptElsewhere is { } elsewhere ? KeptContent.Of(state.LiveRelease, manifest, elsewhere) : KeptContent.None;
-        return new HostState(state.Releases, state.LiveRelease, manifest, kept);
+        return new HostState(state.Releases, state.LiveRelease, manifest, kept, state.RecordedManifest);
     }
 
     /// <summary>The release the new one is copied from: the live one, when it has a manifest.</summary>
     public string? CopyFrom => Live is not null && LiveManifest.Entries.Count > 0 ? Live : null;
+
+    /// <summary>The manifest the server holds that the new one can be written as edits of, or null.</summary>
+    public ManifestBase? ManifestBasis => Live is not null && Recorded is not null ? new ManifestBase(Live, Recorded) : null;
 }

@@ -53,6 +53,43 @@ public sealed class ManifestDiff
             .OrderBy(p => p, StringComparer.Ordinal)
             .ToArray();
 
+    /// <summary>
+    /// <see cref="ToDelete"/> in two parts, each in path order: what must go before the new content
+    /// lands (every path sent or placed again, and what lies under one of those), and the rest
+    /// (removed entries only), which may go after it: that list can then travel compressed in the
+    /// upload's archive. Nothing the new release has lies at or under a path of the second part.
+    /// </summary>
+    public (IReadOnlyList<string> First, IReadOnlyList<string> After) DeletionOrder()
+    {
+        var sent = ToSend.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        var first = new List<string>();
+        var after = new List<string>();
+        var firstSet = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in ToDelete)
+        {
+            // In path order, a folder comes before what lies under it.
+            if (sent.Contains(path) || Ancestors(path).Any(firstSet.Contains))
+            {
+                first.Add(path);
+                firstSet.Add(path);
+            }
+            else
+            {
+                after.Add(path);
+            }
+        }
+
+        return (first, after);
+    }
+
+    private static IEnumerable<string> Ancestors(string path)
+    {
+        for (var slash = path.LastIndexOf('/'); slash > 0; slash = path.LastIndexOf('/', slash - 1))
+        {
+            yield return path[..slash];
+        }
+    }
+
     /// <summary>Whether nothing is to be added, changed or removed.</summary>
     public bool IsEmpty => Added.Count == 0 && Changed.Count == 0 && ModeChanged.Count == 0 && Removed.Count == 0;
 

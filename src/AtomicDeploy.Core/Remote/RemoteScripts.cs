@@ -156,19 +156,22 @@ public static class RemoteScripts
         """;
 
     /// <summary>
-    /// Receives a <see cref="Upload.ReleaseArchive"/> stream on standard input: deletes the listed
-    /// paths from the release (so replaced files get new inodes and the live release is never
-    /// written through a hard link), then unpacks the tar into the deploy folder. If anything fails,
+    /// Receives a <see cref="Upload.ReleaseArchive"/> stream on standard input: deletes the paths its
+    /// first line lists from the release (so replaced files get new inodes and the live release is
+    /// never written through a hard link), unpacks the tar into the deploy folder, then deletes the
+    /// removed paths the archive lists (<see cref="DeletionListPath"/>). If anything fails,
     /// the rest of the input is still read: an SSH channel closed while the client writes to it
     /// would take the whole connection down, and with it the clean-up that follows.
     /// The release's own folders are made writable first, so a read-only folder of the publish
     /// output (copied from the live release with its mode) can take its changes; then every
     /// folder in <paramref name="readOnlyFolders"/> (path in the release, mode) gets its published mode back.
-    /// Files the archive's reuse list names are placed from the host's kept releases before that
-    /// (<see cref="ReuseScripts.PlaceAndVerify"/>, by <paramref name="copyMode"/>). The tar comes
-    /// compressed as <paramref name="compression"/> says.
+    /// With <paramref name="reuse"/>, files the archive's reuse list names are placed from the host's
+    /// kept releases before that (<see cref="ReuseScripts.PlaceAndVerify"/>, by <paramref name="copyMode"/>).
+    /// The tar comes compressed as <paramref name="compression"/> says. With <paramref name="manifestBasis"/> (the
+    /// live release), a manifest delta the archive carries is rebuilt into the new manifest
+    /// (<see cref="ManifestDeltaScripts.Rebuild"/>).
     /// </summary>
-    public static string Upload(string root, string release, IEnumerable<(string Path, int Mode)>? readOnlyFolders = null, CopyMode copyMode = CopyMode.HardLink, ArchiveCompression compression = ArchiveCompression.Gzip)
+    public static string Upload(string root, string release, IEnumerable<(string Path, int Mode)>? readOnlyFolders = null, CopyMode copyMode = CopyMode.HardLink, ArchiveCompression compression = ArchiveCompression.Gzip, string? manifestBasis = null, bool reuse = true)
     {
         var restore = new StringBuilder();
         foreach (var (path, mode) in (readOnlyFolders ?? []).OrderByDescending(f => f.Path.Length))
@@ -180,19 +183,26 @@ public static class RemoteScripts
             trap 'status=$?; cat >/dev/null; exit $status' EXIT
             cd -- {{Quote(root)}}
             find {{Quote("releases/" + release)}} -type d ! -perm -u+rwx -exec chmod u+rwx {} +
+            gone={{Quote(DeletionListPath(release))}}
             IFS= read -r deletions
             if [ -n "$deletions" ]; then
-              list=.atomicdeploy/deletions.{{release}}
-              printf '%s' "$deletions" | base64 -d > "$list"
-              (cd -- {{Quote("releases/" + release)}} && xargs -0 -r rm -rf --) < "$list"
-              rm -f -- "$list"
+              printf '%s' "$deletions" | base64 -d > "$gone"
+              (cd -- {{Quote("releases/" + release)}} && xargs -0 -r rm -rf --) < "$gone"
             fi
-            rm -f -- {{Quote(ReuseScripts.ListPath(release))}}
+            rm -f -- "$gone" {{Quote(ReuseScripts.ListPath(release))}}
             {{Unpack(compression)}}
-            {{ReuseScripts.PlaceAndVerify(release, copyMode)}}
+            if [ -f "$gone" ]; then
+              (cd -- {{Quote("releases/" + release)}} && xargs -0 -r rm -rf --) < "$gone"
+              rm -f -- "$gone"
+            fi
+            {{(reuse ? ReuseScripts.PlaceAndVerify(release, copyMode) : string.Empty)}}
+            {{(manifestBasis is null ? string.Empty : ManifestDeltaScripts.Rebuild(release, manifestBasis))}}
             {{restore}}
             """;
     }
+
+    /// <summary>Where the upload keeps a list of paths to delete from release <paramref name="release"/>, relative to the deploy folder.</summary>
+    public static string DeletionListPath(string release) => $".atomicdeploy/deletions.{release}";
 
     /// <summary>
     /// Shell lines that unpack the compressed tar on standard input into the deploy folder. zstd's

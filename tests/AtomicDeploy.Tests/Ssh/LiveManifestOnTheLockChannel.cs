@@ -31,6 +31,11 @@ public sealed class LiveManifestOnTheLockChannel
         Assert.AreEqual("b2", tree.CurrentFile("wwwroot/b.css"));
         Assert.AreEqual("a", tree.CurrentFile("wwwroot/a.css"));
         Assert.IsTrue(log.Lines.Any(l => l.Contains("0 added and 1 changed", StringComparison.Ordinal)), string.Join('\n', log.Lines));
+        var json = File.ReadAllText(Path.Combine(root, ".atomicdeploy", "manifests", release + ".json"));
+        var written = Core.Manifest.ReleaseManifest.Parse(json);
+        Assert.AreEqual(written.ByPath["wwwroot/a.css"].Sha256, Core.Manifest.ReleaseManifest.Parse(File.ReadAllText(manifest)).ByPath["wwwroot/a.css"].Sha256);
+        Assert.AreEqual(2, written.ByPath["wwwroot/b.css"].Size);
+        Assert.AreEqual(1, Directory.GetFiles(Path.Combine(root, ".atomicdeploy", "manifests"), release + ".*").Length, "no delta or half-written manifest is left");
     }
 
     [TestMethod]

@@ -111,7 +111,8 @@ public sealed class ContentReusePlanTests
         ReleaseArchive.Write(output, source.Path, "20261202110000", diff, reused, next, ArchiveCompression.Gzip, new RecordingLog(), CancellationToken.None);
 
         var entries = Entries(output.ToArray());
-        CollectionAssert.AreEqual(new[] { "releases/20261202110000/new.txt", ReuseScripts.ListPath("20261202110000"), ".atomicdeploy/manifests/20261202110000.json" }, entries.Keys.ToArray());
+        CollectionAssert.AreEqual(new[] { "releases/20261202110000/new.txt", RemoteScripts.DeletionListPath("20261202110000"), ReuseScripts.ListPath("20261202110000"), ".atomicdeploy/manifests/20261202110000.json" }, entries.Keys.ToArray());
+        Assert.AreEqual("a.js", entries[RemoteScripts.DeletionListPath("20261202110000")], "the old name goes after the upload lands, from the archive");
         Assert.AreEqual($"{next.ByPath["a2.js"].Sha256}\t{Convert.ToString(next.ByPath["a2.js"].Mode, 8)}\tln\treleases/{Live}/a.js\ta2.js\n", entries[ReuseScripts.ListPath("20261202110000")]);
         StringAssert.Contains(entries[".atomicdeploy/manifests/20261202110000.json"], "\"path\":\"a2.js\"", "the manifest still lists the reused file");
     }

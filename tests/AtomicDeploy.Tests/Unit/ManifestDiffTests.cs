@@ -216,6 +216,19 @@ public sealed class ManifestDiffTests
         Assert.AreEqual(1, diff.Unchanged);
     }
 
+    [TestMethod]
+    public void Only_removed_paths_clear_of_anything_sent_are_deleted_after_the_upload_lands()
+    {
+        var live = Manifest(File("a.txt", "aa", 1), File("b.txt", "bb", 1), Folder("dir"), File("dir/x", "cc", 1), Folder("old"), File("old/y", "dd", 1), Folder("wwwroot"), File("wwwroot/site.1a.css", "ee", 1));
+        var next = Manifest(File("a.txt", "a2", 1), File("dir", "ff", 1), Folder("wwwroot"), File("wwwroot/site.2b.css", "ee", 1));
+
+        var (first, after) = ManifestDiff.Compute(live, next).DeletionOrder();
+
+        // a.txt is sent again; dir becomes a file, and what was under it goes with it, before the file lands.
+        CollectionAssert.AreEqual(new[] { "a.txt", "dir", "dir/x" }, first.ToArray());
+        CollectionAssert.AreEqual(new[] { "b.txt", "old", "old/y", "wwwroot/site.1a.css" }, after.ToArray());
+    }
+
     private static ReleaseManifest Manifest(params ManifestEntry[] entries) => new(entries);
 
     private static ManifestEntry File(string path, string sha256, long size, int mode = FileMode) => new(path, false, size, sha256, mode);

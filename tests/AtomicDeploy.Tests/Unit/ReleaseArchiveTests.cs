@@ -29,7 +29,7 @@ public sealed class ReleaseArchiveTests
         var bytes = output.ToArray();
         var newline = Array.IndexOf(bytes, (byte)'\n');
         var deletions = Encoding.UTF8.GetString(Convert.FromBase64String(Encoding.ASCII.GetString(bytes, 0, newline)));
-        CollectionAssert.AreEqual(new[] { "app.dll", "old.txt" }, deletions.Split('\0'));
+        CollectionAssert.AreEqual(new[] { "app.dll" }, deletions.Split('\0'), "the replaced file goes before the archive lands; the removed one after it");
         using var target = new TempFolder();
         Directory.CreateDirectory(target.Combine("releases", "20261127121500"));
         var unpacked = Unpack(target, bytes, compression);
@@ -37,6 +37,43 @@ public sealed class ReleaseArchiveTests
         Assert.AreEqual("new", File.ReadAllText(target.Combine("releases", "20261127121500", "app.dll")));
         Assert.AreEqual("css", File.ReadAllText(target.Combine("releases", "20261127121500", "wwwroot", "a b.css")));
         Assert.IsTrue(File.Exists(target.Combine(".atomicdeploy", "manifests", "20261127121500.json")));
+        Assert.IsFalse(File.Exists(target.Combine(RemoteScripts.DeletionListPath("20261127121500"))));
+    }
+
+    [TestMethod]
+    public void Removed_paths_travel_in_the_archive_and_go_after_it_lands_while_replaced_ones_go_first()
+    {
+        using var source = new TempFolder();
+        File.WriteAllText(source.Combine("a.txt"), "new a");
+        File.WriteAllText(source.Combine("dir"), "now a file");
+        var next = PublishFolderScanner.Scan(source.Path, null, new RecordingLog(), CancellationToken.None);
+        var live = new ReleaseManifest([
+            new ManifestEntry("a.txt", false, 5, new string('0', 64), 420),
+            new ManifestEntry("b.txt", false, 5, new string('1', 64), 420),
+            new ManifestEntry("dir", true, 0, string.Empty, 493),
+            new ManifestEntry("dir/x", false, 5, new string('2', 64), 420),
+            new ManifestEntry("old", true, 0, string.Empty, 493),
+            new ManifestEntry("old/y", false, 5, new string('3', 64), 420)]);
+        using var target = new TempFolder();
+        var release = target.Combine("releases", "20261127121500");
+        foreach (var (path, content) in new[] { ("a.txt", "old a"), ("b.txt", "old b"), ("dir/x", "old x"), ("old/y", "old y") })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(release, path))!);
+            File.WriteAllText(Path.Combine(release, path), content);
+        }
+
+        using var output = new MemoryStream();
+        ReleaseArchive.Write(output, source.Path, "20261127121500", ManifestDiff.Compute(live, next), [], next, ArchiveCompression.Gzip, new RecordingLog(), CancellationToken.None);
+
+        var bytes = output.ToArray();
+        var newline = Array.IndexOf(bytes, (byte)'\n');
+        CollectionAssert.AreEqual(new[] { "a.txt", "dir", "dir/x" }, Encoding.UTF8.GetString(Convert.FromBase64String(Encoding.ASCII.GetString(bytes, 0, newline))).Split('\0'));
+        var unpacked = Unpack(target, bytes, ArchiveCompression.Gzip);
+        Assert.AreEqual(0, unpacked.ExitCode, unpacked.Error);
+        Assert.AreEqual("new a", File.ReadAllText(Path.Combine(release, "a.txt")));
+        Assert.AreEqual("now a file", File.ReadAllText(Path.Combine(release, "dir")));
+        CollectionAssert.AreEquivalent(new[] { "a.txt", "dir" }, Directory.GetFileSystemEntries(release).Select(Path.GetFileName).ToArray(), "b.txt and old/ were removed after the archive landed");
+        Assert.IsFalse(File.Exists(target.Combine(RemoteScripts.DeletionListPath("20261127121500"))), "the list is not left behind");
     }
 
     [TestMethod]
@@ -98,6 +135,34 @@ public sealed class ReleaseArchiveTests
 
         Assert.AreEqual(ErrorCodes.SourceMissing, failure.Code);
         StringAssert.Contains(failure.Message, "app.dll");
+    }
+
+    [TestMethod]
+    [DataRow(ArchiveCompression.Gzip)]
+    [DataRow(ArchiveCompression.Zstd)]
+    public void A_large_tail_of_removed_names_is_compressed_harder_and_still_unpacks_and_deletes(ArchiveCompression compression)
+    {
+        using var source = new TempFolder();
+        File.WriteAllText(source.Combine("app.dll"), "new");
+        var next = PublishFolderScanner.Scan(source.Path, null, new RecordingLog(), CancellationToken.None);
+        var gone = Enumerable.Range(0, 3000).Select(i => $"wwwroot/static/s{i / 100:00}/asset{i:0000}.{i % 7}.js").ToArray();
+        var live = new ReleaseManifest(gone.Select((p, i) => new ManifestEntry(p, false, i, new string('a', 64), 420)).Append(new ManifestEntry("app.dll", false, 3, new string('0', 64), 420)));
+        using var target = new TempFolder();
+        var release = target.Combine("releases", "20261127121500");
+        foreach (var path in gone.Take(50))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(release, path))!);
+            File.WriteAllText(Path.Combine(release, path), "old");
+        }
+
+        using var output = new MemoryStream();
+        ReleaseArchive.Write(output, source.Path, "20261127121500", ManifestDiff.Compute(live, next), next, compression, new RecordingLog(), CancellationToken.None);
+
+        var unpacked = Unpack(target, output.ToArray(), compression);
+        Assert.AreEqual(0, unpacked.ExitCode, unpacked.Error);
+        Assert.AreEqual("new", File.ReadAllText(Path.Combine(release, "app.dll")));
+        CollectionAssert.AreEqual(new[] { "app.dll" }, Directory.GetFiles(release, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(release, f)).ToArray(), "every removed name was read from the tail and deleted");
+        Assert.IsLessThan(20_000L, output.Length, "3,000 names of about 35 bytes");
     }
 
     [TestMethod]
