@@ -19,16 +19,18 @@ public static class ReuseScripts
     /// Shell lines, run in the deploy folder after the archive was unpacked, that place every file of
     /// the list (<c>hash TAB mode TAB how TAB source TAB path</c> lines) into the release: a hard link
     /// when how is <c>ln</c>, or, in copy mode or for a source of another mode, a copy
-    /// (<c>cp</c>) given the listed mode (a hard link would change the source's mode too). The hard
-    /// links are made after the checks, all by one process (<c>perl</c>, on every Debian and Ubuntu;
-    /// else one <c>ln</c> each): a process start per file was most of the time of 500 renamed files,
-    /// and a link that failed is caught by the verification that follows. A source is used only when it
-    /// is <c>releases/NAME/...</c> of another release with no <c>.</c> or <c>..</c> step, no symlink
-    /// on the way (the release folder and <c>releases</c> itself included) and a regular file at the
-    /// end; then what was placed must have the listed SHA-256 (<c>sha256sum</c>; none without the
-    /// tool) and mode (<c>stat</c>). Anything else is removed again and printed after
-    /// <see cref="NotReusedMarker"/>, so the client sends it: a forged or stale manifest on the
-    /// server costs bytes, never a wrong file.
+    /// (<c>cp</c>) given the listed mode (a hard link would change the source's mode too). A source
+    /// is used only when it is <c>releases/NAME/...</c> of another release with no <c>.</c> or
+    /// <c>..</c> step, no symlink on the way (the release folder and <c>releases</c> itself included;
+    /// each folder is walked once, not once per file) and a regular file at the end; then what was
+    /// placed must have the listed SHA-256 (<c>sha256sum</c>; none without the tool) and mode
+    /// (<c>stat</c>). Anything else is removed again and printed after <see cref="NotReusedMarker"/>,
+    /// so the client sends it: a forged or stale manifest on the server costs bytes, never a wrong file.
+    /// Each step is one process for all the files, not one per file (a process start costs
+    /// milliseconds), and the list is read whole (the shell's <c>read</c> reads it a byte per system
+    /// call, a third of a millisecond per line): the checks are shell built-ins writing one plan, the hard links are made by one
+    /// <c>perl</c> (on every Debian and Ubuntu; else one <c>ln</c> each), a link that failed is
+    /// caught by the verification, and one <c>awk</c> compares what was placed with the plan.
     /// </summary>
     public static string PlaceAndVerify(string release, CopyMode mode)
     {
@@ -40,45 +42,61 @@ public static class ReuseScripts
               new={{Quote("releases/" + release)}}
               list={{list}}
               tab=$(printf '\t')
-              : > "$list.hashes"; : > "$list.modes"; : > "$list.pairs"
-              place() {
-                if [ "$how" = ln ] && [ {{links}} = yes ]; then printf '%s\t%s\n' "$1" "$2" >> "$list.pairs"; else cp -- "$1" "$2" && chmod "$mode" -- "$2"; fi
-              }
-              while IFS="$tab" read -r hash mode how src path; do
+              walked=
+              ifs=$IFS; set -f; IFS='
+            '
+              for line in $(cat -- "$list"); do
+                hash=${line%%"$tab"*}; line=${line#*"$tab"}
+                mode=${line%%"$tab"*}; line=${line#*"$tab"}
+                how=${line%%"$tab"*}; line=${line#*"$tab"}
+                src=${line%%"$tab"*}; path=${line#*"$tab"}
                 ok=yes
                 case "$mode" in [0-7][0-7][0-7]) ;; *) ok= ;; esac
                 case "$src" in releases/{{glob}}/?*) ;; *) ok= ;; esac
                 case "$src" in "$new"/*) ok= ;; esac
                 case "/$src/" in */../*|*/./*|*//*) ok= ;; esac
                 case "/$path/" in */../*|*/./*|*//*|//) ok= ;; esac
-                d=$src
-                while [ -n "$ok" ]; do
-                  if [ -L "$d" ]; then ok=; fi
-                  case "$d" in */*) d=${d%/*} ;; *) break ;; esac
-                done
-                if [ -n "$ok" ] && [ -f "$src" ] && [ ! -e "$new/$path" ] && [ ! -L "$new/$path" ] && place "$src" "$new/$path" 2>/dev/null; then
-                  printf '%s  %s\n' "$hash" "$new/$path" >> "$list.hashes"
-                  printf '%s %s\n' "$mode" "$new/$path" >> "$list.modes"
+                d=${src%/*}
+                if [ -n "$ok" ] && [ "$d" != "$walked" ]; then
+                  walked=$d
+                  while :; do
+                    if [ -L "$d" ]; then ok=; walked=; break; fi
+                    case "$d" in */*) d=${d%/*} ;; *) break ;; esac
+                  done
+                fi
+                to=$new/$path
+                if [ -n "$ok" ] && [ ! -L "$src" ] && [ -f "$src" ] && [ ! -e "$to" ] && [ ! -L "$to" ]; then
+                  if [ "$how" = ln ] && [ {{links}} = yes ]; then
+                    printf '%s\t%s\n' "$src" "$to" >&4
+                  elif ! { cp -- "$src" "$to" && chmod "$mode" -- "$to"; } 2>/dev/null; then
+                    printf '{{NotReusedMarker}}%s\n' "$path"; continue
+                  fi
+                  printf '%s\t%s\t%s\n' "$hash" "$mode" "$to" >&3
+                  printf '%s\n' "$to" >&5
                 else
                   printf '{{NotReusedMarker}}%s\n' "$path"
                 fi
-              done < "$list"
+              done 3> "$list.placed" 4> "$list.pairs" 5> "$list.paths"
+              set +f; IFS=$ifs
               if [ -s "$list.pairs" ]; then
                 if command -v perl >/dev/null 2>&1; then
                   perl -ne 'chomp; my ($s, $d) = split /\t/, $_, 2; link $s, $d;' -- "$list.pairs"
                 else
-                  while IFS="$tab" read -r s d; do ln -- "$s" "$d" 2>/dev/null; done < "$list.pairs"
+                  while IFS="$tab" read -r s d; do ln -- "$s" "$d" 2>/dev/null || true; done < "$list.pairs"
                 fi
               fi
-              sed 's/^[^ ]*  //' "$list.hashes" | xargs -d '\n' -r sha256sum -- 2>/dev/null | LC_ALL=C sort > "$list.seen" || true
-              sed 's/^[^ ]* //' "$list.modes" | xargs -d '\n' -r stat -c '%a %n' -- 2>/dev/null | LC_ALL=C sort > "$list.seenmodes" || true
-              { LC_ALL=C sort "$list.hashes" | LC_ALL=C comm -23 - "$list.seen" | sed 's/^[^ ]*  //'
-                LC_ALL=C sort "$list.modes" | LC_ALL=C comm -23 - "$list.seenmodes" | sed 's/^[^ ]* //'; } | LC_ALL=C sort -u > "$list.bad"
+              xargs -d '\n' -r sha256sum -- < "$list.paths" > "$list.seen" 2>/dev/null || true
+              xargs -d '\n' -r stat -c '%a %n' -- < "$list.paths" > "$list.modes" 2>/dev/null || true
+              LC_ALL=C awk -F "$tab" '
+                FILENAME == ARGV[1] { hash[$3] = $1; mode[$3] = $2; next }
+                FILENAME == ARGV[2] { p = substr($0, 67); if (p in hash && hash[p] == substr($0, 1, 64)) good[p]++; next }
+                { sp = index($0, " "); p = substr($0, sp + 1); if (p in mode && mode[p] == substr($0, 1, sp - 1)) good[p]++ }
+                END { for (p in hash) if (good[p] != 2) print p }' "$list.placed" "$list.seen" "$list.modes" > "$list.bad"
               while IFS= read -r p; do
                 rm -f -- "$p"
                 printf '{{NotReusedMarker}}%s\n' "${p#"$new"/}"
               done < "$list.bad"
-              rm -f -- "$list" "$list.hashes" "$list.modes" "$list.pairs" "$list.seen" "$list.seenmodes" "$list.bad"
+              rm -f -- "$list" "$list.placed" "$list.pairs" "$list.paths" "$list.seen" "$list.modes" "$list.bad"
             fi
 
             """;
