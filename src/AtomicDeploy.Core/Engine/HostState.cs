@@ -9,7 +9,7 @@ namespace AtomicDeploy.Core.Engine;
 /// <param name="Live">The release <c>current</c> points at, or null.</param>
 /// <param name="LiveManifest">What the live release holds (its manifest, checked against its listing).</param>
 /// <param name="Kept">The content of the kept releases, by hash, that an upload may reuse.</param>
-/// <param name="Recorded">The live release's manifest as the server holds it (the new one may be sent as edits of it), or null.</param>
+/// <param name="Recorded">The live release's manifest as the server holds it, when the server can check the new one rebuilt from it (it has <c>sha256sum</c>): the new one is then sent as edits of it; otherwise null.</param>
 internal sealed record HostState(IReadOnlyList<string> Releases, string? Live, ReleaseManifest LiveManifest, KeptContent Kept, ReleaseManifest? Recorded = null)
 {
     /// <summary>Nothing read yet.</summary>
@@ -34,7 +34,8 @@ internal sealed record HostState(IReadOnlyList<string> Releases, string? Live, R
         }
 
         var kept = state.KeptElsewhere is { } elsewhere ? KeptContent.Of(state.LiveRelease, manifest, elsewhere) : KeptContent.None;
-        return new HostState(state.Releases, state.LiveRelease, manifest, kept, state.RecordedManifest);
+        // A server that cannot hash (no sha256sum, so no kept content either) would refuse every delta.
+        return new HostState(state.Releases, state.LiveRelease, manifest, kept, state.KeptElsewhere is null ? null : state.RecordedManifest);
     }
 
     /// <summary>The release the new one is copied from: the live one, when it has a manifest.</summary>

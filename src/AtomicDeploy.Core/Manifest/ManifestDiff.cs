@@ -55,9 +55,10 @@ public sealed class ManifestDiff
 
     /// <summary>
     /// <see cref="ToDelete"/> in two parts, each in path order: what must go before the new content
-    /// lands (every path sent or placed again, and what lies under one of those), and the rest
-    /// (removed entries only), which may go after it: that list can then travel compressed in the
-    /// upload's archive. Nothing the new release has lies at or under a path of the second part.
+    /// lands (every path sent or placed again, and what lies under one of those or under a folder
+    /// that is sent: its mode, read-only say, is set by the unpack), and the rest (removed entries
+    /// only), which may go after it: that list can then travel compressed in the upload's archive.
+    /// Nothing the new release has lies at or under a path of the second part.
     /// </summary>
     public (IReadOnlyList<string> First, IReadOnlyList<string> After) DeletionOrder()
     {
@@ -68,7 +69,7 @@ public sealed class ManifestDiff
         foreach (var path in ToDelete)
         {
             // In path order, a folder comes before what lies under it.
-            if (sent.Contains(path) || Ancestors(path).Any(firstSet.Contains))
+            if (sent.Contains(path) || Ancestors(path).Any(a => sent.Contains(a) || firstSet.Contains(a)))
             {
                 first.Add(path);
                 firstSet.Add(path);

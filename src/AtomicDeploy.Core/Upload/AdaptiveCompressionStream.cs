@@ -82,7 +82,6 @@ internal sealed class AdaptiveCompressionStream(Stream output, ArchiveCompressio
         }
     }
 
-    /// <summary>Completes the last member. Not called after a failure, so the stream stays unfinished.</summary>
     /// <summary>
     /// Ends the member being written: what follows (the archive's small tail, its lists and manifest)
     /// is compressed with a deeper search. It is text that repeats itself at a distance (a renamed
@@ -100,6 +99,7 @@ internal sealed class AdaptiveCompressionStream(Stream output, ArchiveCompressio
         _dense = true;
     }
 
+    /// <summary>Completes the last member. Not called after a failure, so the stream stays unfinished.</summary>
     public void Finish()
     {
         if (_member is not null)

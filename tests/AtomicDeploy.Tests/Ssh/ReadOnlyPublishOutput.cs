@@ -49,6 +49,32 @@ public sealed class ReadOnlyPublishOutput
         }
     }
 
+    [TestMethod]
+    public void A_folder_that_turns_0555_as_a_file_in_it_is_removed_deploys()
+    {
+        var server = SharedServer.Instance;
+        var root = server.NewDeployFolder();
+        using var source = new SourceFolder().Write("app.dll", "v1").Write("ro/data.txt", "d1").Write("ro/old.txt", "old");
+        try
+        {
+            var first = EngineDeploy.Deploy(server, root, source.Path);
+            source.Delete("ro/old.txt");
+            ProcessRunner.Check("chmod", "0555", Path.Combine(source.Path, "ro"));
+
+            var second = EngineDeploy.Deploy(server, root, source.Path);
+
+            var tree = new RemoteTree(root);
+            Assert.AreEqual($"releases/{second}", tree.CurrentLink);
+            Assert.IsFalse(File.Exists(tree.ReleasePath(second, "ro/old.txt")), "the removed file is gone, though its folder is read-only now");
+            Assert.AreEqual("555", Mode(tree.ReleasePath(second, "ro")));
+            Assert.AreEqual("old", File.ReadAllText(tree.ReleasePath(first, "ro/old.txt")), "the previous release is untouched");
+        }
+        finally
+        {
+            ProcessRunner.Check("chmod", "-R", "u+w", source.Path);
+        }
+    }
+
     private static void ChangeReadOnly(SourceFolder source, Action change)
     {
         // The tests may run unprivileged: make the source folders writable only while changing them.

@@ -229,6 +229,18 @@ public sealed class ManifestDiffTests
         CollectionAssert.AreEqual(new[] { "b.txt", "old", "old/y", "wwwroot/site.1a.css" }, after.ToArray());
     }
 
+    [TestMethod]
+    public void A_removed_file_in_a_folder_whose_mode_is_sent_is_deleted_before_the_unpack_sets_that_mode()
+    {
+        var live = Manifest(Folder("ro"), File("ro/old.txt", "aa", 1), File("ro/data.txt", "bb", 1));
+        var next = Manifest(Folder("ro", 0b101_101_101), File("ro/data.txt", "bb", 1));
+
+        var (first, after) = ManifestDiff.Compute(live, next).DeletionOrder();
+
+        CollectionAssert.AreEqual(new[] { "ro/old.txt" }, first.ToArray());
+        Assert.IsEmpty(after);
+    }
+
     private static ReleaseManifest Manifest(params ManifestEntry[] entries) => new(entries);
 
     private static ManifestEntry File(string path, string sha256, long size, int mode = FileMode) => new(path, false, size, sha256, mode);
