@@ -235,7 +235,11 @@ public sealed class SshShell : IRemoteShell
         {
             var execution = command.ExecuteAsync(CancellationToken.None);
             var input = command.CreateInputStream();
-            return new RemoteProcess(command.OutputStream, OutputMarker, () => CloseInput(input), wait => Ended(execution, wait), command.Dispose);
+            return new RemoteProcess(command.OutputStream, OutputMarker, () => CloseInput(input), wait => Ended(execution, wait), command.Dispose, bytes =>
+            {
+                input.Write(bytes);
+                input.Flush();
+            });
         }
         catch (Exception e) when (SessionLimit.IsRefusedChannel(e))
         {
