@@ -183,8 +183,7 @@ public sealed class OpenDeployment : AtomicDeployTask
     /// <summary>
     /// True: only connect ahead (<see cref="HostAhead"/>), while the publish still runs: when every
     /// setting reads, start connecting every host, for the deploy's own OpenDeployment to take later
-    /// in the build, each with the deploy lock asked for, armed (taken only if free at once; nothing on
-    /// a server changes until the deploy goes on). Never fails and never logs a warning: anything wrong is
+    /// in the build. Nothing runs on a server. Never fails and never logs a warning: anything wrong is
     /// left for the deploy to meet and report.
     /// </summary>
     public bool Ahead { get; set; }

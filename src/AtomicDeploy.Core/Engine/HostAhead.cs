@@ -4,15 +4,12 @@ namespace AtomicDeploy.Core.Engine;
 
 /// <summary>
 /// A host connected ahead: while <c>dotnet publish</c> still copies the app into its publish folder,
-/// the deploy's server is connected (host key verified, logged in) and the deploy's lock script is
-/// started armed (<see cref="DeployLock.DeployScript"/>): it takes the lock only if it is free at once
-/// and the deploy folder is already there, changes nothing, and waits for the deploy to say go. So
-/// the deploy's first step finds the connection made and the lock taken, and a publish that fails,
-/// or settings the deploy then refuses, leave every server as it was (and its lock free once the
-/// build ends). Whatever goes wrong ahead is kept for the deploy, which meets it where it would have:
-/// a connection that failed fails the deploy's connect as it would have failed, coded the same way,
-/// and its retry connects anew; a lock script that could not be started ahead is started by the
-/// deploy as usual.
+/// the deploy's server is connected (host key verified, logged in), so the deploy's first step finds
+/// the connection made instead of waiting for the SSH handshake. Nothing runs on the server ahead:
+/// the deploy lock and everything after it wait for the deploy, so a publish that fails, or settings
+/// the deploy then refuses, leave every server as it was. Whatever goes wrong ahead is kept for the
+/// deploy, which meets it where it would have: a connection that failed fails the deploy's connect as
+/// it would have failed, coded the same way, and its retry connects anew.
 /// </summary>
 public sealed class HostAhead : IDisposable
 {
@@ -28,7 +25,7 @@ public sealed class HostAhead : IDisposable
     public static IReadOnlyList<HostAhead> Start(DeploySettings settings, Func<string, string?> environment, string homeFolder) =>
         settings.Hosts.Any(h => h.Ssh is null) || settings.Hosts.Count > settings.ConnectLimit
             ? []
-            : [.. settings.Hosts.Select(target => Connect(target, environment, homeFolder, settings.Root, settings.Timeouts.LockWait))];
+            : [.. settings.Hosts.Select(target => Connect(target, environment, homeFolder))];
 
     /// <summary>A host's name and every setting of its connection: the deploy takes a connection made ahead only when its own settings for the host are the same.</summary>
     public static string KeyOf(DeployTarget target) => target.Name + "\n" + (target.Ssh is { } ssh ? ssh.Fingerprint() : "local");
@@ -74,20 +71,7 @@ public sealed class HostAhead : IDisposable
         _connected.Task.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    /// <summary>The connection with the deploy's lock script started on it, armed; the connection alone when that cannot start.</summary>
-    private static IRemoteShell Armed(IRemoteShell shell, string root, TimeSpan lockWait)
-    {
-        try
-        {
-            return new ArmedLockShell(shell, shell.Start(DeployLock.DeployScript(root, lockWait, armed: true)), DeployLock.DeployScript(root, lockWait));
-        }
-        catch (DeployException)
-        {
-            return shell;
-        }
-    }
-
-    private static HostAhead Connect(DeployTarget target, Func<string, string?> environment, string homeFolder, string root, TimeSpan lockWait)
+    private static HostAhead Connect(DeployTarget target, Func<string, string?> environment, string homeFolder)
     {
         var ahead = new HostAhead();
         // A thread of its own, as every other connect: a fresh build process has as many thread-pool threads as cores.
@@ -95,7 +79,7 @@ public sealed class HostAhead : IDisposable
         {
             try
             {
-                ahead._connected.SetResult(Armed(target.Connect(environment, homeFolder, ahead._cancel.Token), root, lockWait));
+                ahead._connected.SetResult(target.Connect(environment, homeFolder, ahead._cancel.Token));
             }
             catch (Exception e)
             {

@@ -82,7 +82,6 @@ public sealed partial class HostDeploy
     internal void TakeLock(CancellationToken cancellationToken)
     {
         // The state query names this deploy as the holder, after the downgrade guard let it through.
-        // The same script as DeployLock.DeployScript: a connection made ahead may have it started, armed.
         _lock = DeployLock.Take(Shell, _settings.Root, _lockOwner, _settings.Timeouts.LockWait, Log, cancellationToken, ownerLater: true, liveManifest: true);
         foreach (var leftover in _lock.Leftovers)
         {

@@ -76,7 +76,7 @@ public sealed class DeployLock : IDisposable
     /// </summary>
     public static DeployLock Take(IRemoteShell shell, string root, string owner, TimeSpan wait, IDeployLog log, CancellationToken cancellationToken, bool ownerLater = false, bool liveManifest = false)
     {
-        var holder = shell.Start(Script(root, ownerLater ? null : owner, WaitSeconds(wait), liveManifest));
+        var holder = shell.Start(Script(root, ownerLater ? null : owner, (int)Math.Ceiling(wait.TotalSeconds), liveManifest));
         try
         {
             var leftovers = new List<string>();
@@ -168,11 +168,9 @@ public sealed class DeployLock : IDisposable
     /// stopping the shell (<c>AtomicDeployUnlock</c>) frees the lock and ends the output at once.
     /// The release markers it reads are written by <see cref="PendingRelease"/>.
     /// </summary>
-    public static string Script(string root, string? owner, int waitSeconds, bool liveManifest = false, bool armed = false) => "set -eu\numask 022\n" + (armed ? Gate(root) : string.Empty) + $$"""
-        {{(armed ? "if [ -z \"$ready\" ]; then" : string.Empty)}}
+    public static string Script(string root, string? owner, int waitSeconds, bool liveManifest = false) => "set -eu\numask 022\n" + $$"""
         mkdir -p -- {{Quote(root)}}/.atomicdeploy
         cd -- {{Quote(root)}}
-        {{(armed ? "fi" : string.Empty)}}
         legacy() {
           if [ -d .atomicdeploy/lock ]; then
             printf 'legacy %s\n' "$(cat .atomicdeploy/lock/owner 2>/dev/null || echo 'unknown (no owner file)')"
@@ -180,7 +178,6 @@ public sealed class DeployLock : IDisposable
           fi
         }
         legacy
-        {{(armed ? "if [ -z \"$ready\" ]; then" : string.Empty)}}
         exec 9>>.atomicdeploy/deploy.lock
         if ! flock -n 9; then
           wait={{waitSeconds.ToString(CultureInfo.InvariantCulture)}}
@@ -190,7 +187,6 @@ public sealed class DeployLock : IDisposable
             exit {{HeldExitCode}}
           fi
         fi
-        {{(armed ? "fi" : string.Empty)}}
         legacy
         {{(owner is null ? ":" : OwnerLine(Quote(owner), "\"$$\"").TrimEnd())}}
         live=$(readlink current 2>/dev/null || true)
@@ -204,34 +200,6 @@ public sealed class DeployLock : IDisposable
         if command -v zstd >/dev/null 2>&1; then printf 'unpacks zstd\n'; fi
         printf 'locked %s\n' "$$"
         cat >/dev/null 2>&1 9>&-
-        """;
-
-    /// <summary>The line an armed lock script (<see cref="DeployScript"/>) waits for before it does anything but hold the lock.</summary>
-    public const string GoLine = "go";
-
-    /// <summary>How a wait becomes the lock script's whole seconds.</summary>
-    public static int WaitSeconds(TimeSpan wait) => (int)Math.Ceiling(wait.TotalSeconds);
-
-    /// <summary>
-    /// The lock script a deploy starts (<see cref="Take"/> with the owner named later and the live
-    /// manifest read). <paramref name="armed"/>, it is the same script started ahead, while the
-    /// publish still runs: it first takes the lock only if that is free at once and the deploy folder
-    /// and its lock file already exist (so it changes nothing on the server, not even a folder), then
-    /// waits for <see cref="GoLine"/> on its input before the rest: the wait for a held lock, the
-    /// clean-up of an interrupted deploy, the reads. An input that ends first (the build ended without
-    /// deploying) ends it, and the lock with it.
-    /// </summary>
-    public static string DeployScript(string root, TimeSpan wait, bool armed = false) => Script(root, null, WaitSeconds(wait), liveManifest: true, armed);
-
-    private static string Gate(string root) => $$"""
-        ready=
-        if cd -- {{Quote(root)}} 2>/dev/null && [ -f .atomicdeploy/deploy.lock ] && [ ! -d .atomicdeploy/lock ]; then
-          exec 9>>.atomicdeploy/deploy.lock
-          if flock -n 9; then ready=yes; else exec 9>&-; fi
-        fi
-        IFS= read -r go || exit 0
-        [ "$go" = {{GoLine}} ] || exit 0
-
         """;
 
     /// <summary>

@@ -107,11 +107,7 @@ public sealed class LocalShell : IRemoteShell
         var process = Process.Start(ShellStart(script))
             ?? throw new DeployException(ErrorCodes.RemoteFailed, "Could not start /bin/sh for the local target.");
         _ = process.StandardError.ReadToEndAsync();
-        return new RemoteProcess(process.StandardOutput.BaseStream, null, process.StandardInput.Close, process.WaitForExit, process.Dispose, bytes =>
-        {
-            process.StandardInput.BaseStream.Write(bytes);
-            process.StandardInput.BaseStream.Flush();
-        });
+        return new RemoteProcess(process.StandardOutput.BaseStream, null, process.StandardInput.Close, process.WaitForExit, process.Dispose);
     }
 
     /// <inheritdoc />

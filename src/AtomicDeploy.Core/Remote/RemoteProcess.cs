@@ -14,7 +14,6 @@ public sealed class RemoteProcess : IDisposable
     private readonly Action _closeInput;
     private readonly Func<TimeSpan, bool> _waitForExit;
     private readonly Action _release;
-    private readonly Action<byte[]>? _writeInput;
     private readonly Task _reader;
     private bool _disposed;
 
@@ -23,10 +22,8 @@ public sealed class RemoteProcess : IDisposable
     /// <param name="closeInput">Closes the script's standard input.</param>
     /// <param name="waitForExit">Waits at most the given time for the script to end; true when it has.</param>
     /// <param name="release">Frees what the process holds on this side.</param>
-    /// <param name="writeInput">Writes to the script's standard input (and flushes), where the shell can.</param>
-    public RemoteProcess(Stream output, string? skipUntil, Action closeInput, Func<TimeSpan, bool> waitForExit, Action release, Action<byte[]>? writeInput = null)
+    public RemoteProcess(Stream output, string? skipUntil, Action closeInput, Func<TimeSpan, bool> waitForExit, Action release)
     {
-        _writeInput = writeInput;
         _closeInput = closeInput;
         _waitForExit = waitForExit;
         _release = release;
@@ -64,10 +61,6 @@ public sealed class RemoteProcess : IDisposable
 
         return _lines.IsCompleted ? null : throw new DeployException(ErrorCodes.RemoteTimeout, $"A command on the server printed nothing for {wait.TotalSeconds:0} s.");
     }
-
-    /// <summary>Writes <paramref name="line"/> and a line break to the script's standard input.</summary>
-    public void Send(string line) =>
-        (_writeInput ?? throw new InvalidOperationException("This process takes no input."))(Encoding.UTF8.GetBytes(line + "\n"));
 
     /// <summary>Closes the script's input and waits (bounded) for it to end, so what it held is free when this returns.</summary>
     public void Dispose()

@@ -235,11 +235,7 @@ public sealed class SshShell : IRemoteShell
         {
             var execution = command.ExecuteAsync(CancellationToken.None);
             var input = command.CreateInputStream();
-            return new RemoteProcess(command.OutputStream, OutputMarker, () => CloseInput(input), wait => Ended(execution, wait), command.Dispose, bytes =>
-            {
-                input.Write(bytes);
-                input.Flush();
-            });
+            return new RemoteProcess(command.OutputStream, OutputMarker, () => CloseInput(input), wait => Ended(execution, wait), command.Dispose);
         }
         catch (Exception e) when (SessionLimit.IsRefusedChannel(e))
         {
