@@ -67,7 +67,7 @@ public sealed partial class HostDeploy
         output = listing < 0 ? output : output[..listing];
         if (manifest is not null && output.Split('\n').Contains(ManifestDeltaScripts.RefusedMarker))
         {
-            Log.Detail($"  the live manifest in {Where} is not the one this deploy read: the new manifest is sent whole");
+            Log.Info($"AtomicDeploy: the live manifest in {Where} is not the one this deploy read (written by another version, or edited): the new manifest is sent whole.");
             Run("send the release's manifest", ManifestDeltaScripts.WriteWhole(_settings.Root, Release!), input =>
             {
                 input.Write(manifest);
