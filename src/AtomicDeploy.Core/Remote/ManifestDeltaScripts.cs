@@ -55,10 +55,7 @@ public static class ManifestDeltaScripts
     public static string WriteWhole(string root, string release)
     {
         var manifest = Quote($".atomicdeploy/manifests/{release}.json");
-        return $$"""
-            set -eu
-            umask 022
-            trap 'status=$?; cat >/dev/null; exit $status' EXIT
+        return RemoteScripts.Preamble + RemoteScripts.DrainInputOnExit + $$"""
             cd -- {{Quote(root)}}
             cat > {{manifest}}.tmp
             mv -f -- {{manifest}}.tmp {{manifest}}

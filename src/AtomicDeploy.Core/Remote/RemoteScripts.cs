@@ -13,7 +13,14 @@ namespace AtomicDeploy.Core.Remote;
 /// </summary>
 public static class RemoteScripts
 {
-    private const string Preamble = "set -eu\numask 022\n";
+    internal const string Preamble = "set -eu\numask 022\n";
+
+    /// <summary>
+    /// The line a script that reads standard input starts with: whatever ends it, the rest of the input
+    /// is still read, since an SSH channel closed while the client writes to it would take the whole
+    /// connection down.
+    /// </summary>
+    internal const string DrainInputOnExit = "trap 'status=$?; cat >/dev/null; exit $status' EXIT\n";
 
     /// <summary>Shell lines, run in the deploy folder, that print the state's first part: the <c>current</c> link (as <c>$live</c>) and the releases.</summary>
     internal static string StateHead => $$"""
@@ -183,20 +190,20 @@ public static class RemoteScripts
             restore.Append(CultureInfo.InvariantCulture, $"chmod {Convert.ToString(mode & 0x1FF, 8)} -- {Quote("releases/" + release + "/" + path)}\n");
         }
 
-        return Preamble + $$"""
-            trap 'status=$?; cat >/dev/null; exit $status' EXIT
+        return Preamble + DrainInputOnExit + $$"""
             cd -- {{Quote(root)}}
             find {{Quote("releases/" + release)}} -type d ! -perm -u+rwx -exec chmod u+rwx {} +
             gone={{Quote(DeletionListPath(release))}}
+            delete_gone() { (cd -- {{Quote("releases/" + release)}} && xargs -0 -r rm -rf --) < "$gone"; }
             IFS= read -r deletions
             if [ -n "$deletions" ]; then
               printf '%s' "$deletions" | base64 -d > "$gone"
-              (cd -- {{Quote("releases/" + release)}} && xargs -0 -r rm -rf --) < "$gone"
+              delete_gone
             fi
             rm -f -- "$gone" {{Quote(ReuseScripts.ListPath(release))}}
             {{Unpack(compression)}}
             if [ -f "$gone" ]; then
-              (cd -- {{Quote("releases/" + release)}} && xargs -0 -r rm -rf --) < "$gone"
+              delete_gone
               rm -f -- "$gone"
             fi
             {{(reuse ? ReuseScripts.PlaceAndVerify(release, copyMode) : string.Empty)}}
