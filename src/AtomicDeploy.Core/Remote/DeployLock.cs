@@ -149,8 +149,15 @@ public sealed class DeployLock : IDisposable
         }
     }
 
-    /// <summary>Releases the lock: closes the command holding it and waits (bounded) until it has ended.</summary>
+    /// <summary>
+    /// Releases the lock: closes the input of the command holding it, which then ends. Over SSH this
+    /// does not wait for that end (a round trip): the next lock's script gives a holder that is ending
+    /// <see cref="HolderEndingSeconds"/>.
+    /// </summary>
     public void Dispose() => _holder.Dispose();
+
+    /// <summary>How long a lock that is held is waited for before the wait is announced: a deploy that has just finished may still be letting it go.</summary>
+    public const int HolderEndingSeconds = 1;
 
     /// <summary>
     /// The lock command. It prints <c>waiting OWNER</c> while it waits, <c>held OWNER</c> or
@@ -166,6 +173,10 @@ public sealed class DeployLock : IDisposable
     /// leaves the lock file as it was.
     /// The shell holds the lock and its output; <c>cat</c> only waits for the end of the input, so
     /// stopping the shell (<c>AtomicDeployUnlock</c>) frees the lock and ends the output at once.
+    /// A deploy does not wait for its lock's end (over SSH a round trip): the lock goes on the server
+    /// when the end of the input arrives. So a lock that is held is first given
+    /// <see cref="HolderEndingSeconds"/> quietly, the time a holder that is ending needs, before the
+    /// wait is announced (or, with no wait allowed, refused).
     /// The release markers it reads are written by <see cref="PendingRelease"/>.
     /// </summary>
     public static string Script(string root, string? owner, int waitSeconds, bool liveManifest = false) => "set -eu\numask 022\n" + $$"""
@@ -179,7 +190,7 @@ public sealed class DeployLock : IDisposable
         }
         legacy
         exec 9>>.atomicdeploy/deploy.lock
-        if ! flock -n 9; then
+        if ! flock -n 9 && ! flock -w {{HolderEndingSeconds}} 9; then
           wait={{waitSeconds.ToString(CultureInfo.InvariantCulture)}}
           if [ "$wait" -gt 0 ]; then printf 'waiting %s\n' "$(cat .atomicdeploy/deploy.lock)"; fi
           if [ "$wait" -eq 0 ] || ! flock -w "$wait" 9; then

@@ -12,7 +12,7 @@ public sealed class RemoteProcess : IDisposable
 {
     private readonly BlockingCollection<string> _lines = new();
     private readonly Action _closeInput;
-    private readonly Func<TimeSpan, bool> _waitForExit;
+    private readonly Func<TimeSpan, bool>? _waitForExit;
     private readonly Action _release;
     private readonly Task _reader;
     private bool _disposed;
@@ -20,9 +20,13 @@ public sealed class RemoteProcess : IDisposable
     /// <param name="output">The script's standard output, read until it ends.</param>
     /// <param name="skipUntil">Lines up to and including the one ending with this are dropped (what a login file printed).</param>
     /// <param name="closeInput">Closes the script's standard input.</param>
-    /// <param name="waitForExit">Waits at most the given time for the script to end; true when it has.</param>
+    /// <param name="waitForExit">
+    /// Waits at most the given time for the script to end; true when it has. Null: its end is not
+    /// waited for (over SSH that is a round trip, and the script ends on the server all the same
+    /// when its input does; see <see cref="DeployLock"/> for the next holder).
+    /// </param>
     /// <param name="release">Frees what the process holds on this side.</param>
-    public RemoteProcess(Stream output, string? skipUntil, Action closeInput, Func<TimeSpan, bool> waitForExit, Action release)
+    public RemoteProcess(Stream output, string? skipUntil, Action closeInput, Func<TimeSpan, bool>? waitForExit, Action release)
     {
         _closeInput = closeInput;
         _waitForExit = waitForExit;
@@ -62,7 +66,10 @@ public sealed class RemoteProcess : IDisposable
         return _lines.IsCompleted ? null : throw new DeployException(ErrorCodes.RemoteTimeout, $"A command on the server printed nothing for {wait.TotalSeconds:0} s.");
     }
 
-    /// <summary>Closes the script's input and waits (bounded) for it to end, so what it held is free when this returns.</summary>
+    /// <summary>
+    /// Closes the script's input, which ends it; unless made without a wait, waits (bounded) for that
+    /// end, so what it held is free when this returns.
+    /// </summary>
     public void Dispose()
     {
         if (_disposed)
@@ -75,8 +82,10 @@ public sealed class RemoteProcess : IDisposable
         {
             _closeInput();
             // On a live connection this takes milliseconds; on a dead or stalled one, waiting longer brings nothing.
-            _waitForExit(TimeSpan.FromSeconds(5));
-            _reader.Wait(TimeSpan.FromSeconds(1));
+            if (_waitForExit?.Invoke(TimeSpan.FromSeconds(5)) == true)
+            {
+                _reader.Wait(TimeSpan.FromSeconds(1));
+            }
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or AggregateException or Renci.SshNet.Common.SshException)
         {

@@ -234,8 +234,19 @@ public sealed class SshShell : IRemoteShell
         try
         {
             var execution = command.ExecuteAsync(CancellationToken.None);
+            // A connection closed under it ends it with an error that nothing needs.
+            execution.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             var input = command.CreateInputStream();
-            return new RemoteProcess(command.OutputStream, OutputMarker, () => CloseInput(input), wait => Ended(execution, wait), command.Dispose);
+            // Its end is not waited for: closing the input ends it on the server, and waiting for the
+            // answer (or closing the channel before it came) would cost the deploy a round trip. A
+            // channel still open then goes with the connection.
+            return new RemoteProcess(command.OutputStream, OutputMarker, () => CloseInput(input), null, () =>
+            {
+                if (execution.IsCompleted)
+                {
+                    command.Dispose();
+                }
+            });
         }
         catch (Exception e) when (SessionLimit.IsRefusedChannel(e))
         {

@@ -111,21 +111,17 @@ internal sealed class StepChannels(SshClient client, string commandText) : IDisp
         }) { IsBackground = true, Name = "AtomicDeploy next step channel" }.Start();
     }
 
-    /// <summary>Closes the channel opened ahead, unused: its command ends without having read a script.</summary>
+    /// <summary>
+    /// Opens no more channels. The one opened ahead, unused, is left to the connection's close, which
+    /// comes next: closing it first would wait a round trip for the server's answer, per host. Its
+    /// command ends on the server without having read a script.
+    /// </summary>
     public void Dispose()
     {
-        Task<StepChannel>? ahead;
         lock (_gate)
         {
             _disposed = true;
-            ahead = _next;
             _next = null;
-        }
-
-        // One still opening is ended with the connection.
-        if (ahead is { IsCompletedSuccessfully: true })
-        {
-            ahead.Result.Command.Dispose();
         }
     }
 }
@@ -140,7 +136,10 @@ internal sealed record StepChannel(SshCommand Command, Task Execution)
         command.CommandTimeout = Timeout.InfiniteTimeSpan;
         try
         {
-            return new StepChannel(command, command.ExecuteAsync(CancellationToken.None));
+            var execution = command.ExecuteAsync(CancellationToken.None);
+            // One left to the connection's close ends with an error that nothing needs.
+            execution.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return new StepChannel(command, execution);
         }
         catch
         {

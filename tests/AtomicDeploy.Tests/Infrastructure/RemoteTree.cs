@@ -41,10 +41,31 @@ internal sealed class RemoteTree(string root)
             snapshot[relative] = entry.LinkTarget is { } target
                 ? "link:" + target
                 : entry is DirectoryInfo ? "dir:" + (int)entry.UnixFileMode
-                : "file:" + (int)entry.UnixFileMode + ":" + Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(entry.FullName)));
+                : "file:" + (int)entry.UnixFileMode + ":" + Convert.ToHexString(SHA256.HashData(ReadOnceFree(entry.FullName)));
         }
 
         return snapshot;
+    }
+
+    /// <summary>
+    /// A file's bytes. .NET's read takes a shared flock, which the deploy lock refuses while it is
+    /// held, and a deploy returns without waiting for its lock's end (which comes a moment later on
+    /// the server): that moment is waited for.
+    /// </summary>
+    private static byte[] ReadOnceFree(string path)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return File.ReadAllBytes(path);
+            }
+            catch (IOException) when (clock.Elapsed < TimeSpan.FromSeconds(10) && File.Exists(path))
+            {
+                Thread.Sleep(20);
+            }
+        }
     }
 
     /// <summary>The inode number of a file (to tell hard links from copies).</summary>

@@ -1,5 +1,6 @@
 using AtomicDeploy.Core.Engine;
 using AtomicDeploy.Core;
+using AtomicDeploy.Core.Operations;
 using AtomicDeploy.Core.Remote;
 
 namespace AtomicDeploy.Tests.Ssh;
@@ -20,10 +21,14 @@ public sealed class ConcurrentDeploys
 
         using var start = new Barrier(2);
         var logs = new[] { new RecordingLog(), new RecordingLog() };
+        // Each holds the lock over two seconds (its before-switch command): longer than a held lock is
+        // waited for quietly (its holder may be ending), so the one that waits says so.
+        var hooks = SwitchHookSettings.None with { BeforeSwitchCommand = "sleep 2" };
         var deploys = new[] { first, second }.Select((source, i) => Task.Run(() =>
         {
             start.SignalAndWait();
-            return EngineDeploy.Deploy(server, root, source.Path, logs[i]);
+            using var deployment = EngineDeploy.Open(EngineDeploy.Connect(EngineDeploy.Settings(server)), EngineDeploy.Deploy(root, source.Path, hooks: hooks), logs[i]);
+            return deployment.Run(DateTime.UtcNow, CancellationToken.None);
         })).ToArray();
 
         Assert.IsTrue(Task.WaitAll(deploys, TimeSpan.FromSeconds(90)), "both deploys finished");
