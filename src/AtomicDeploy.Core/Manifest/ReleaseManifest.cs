@@ -74,20 +74,15 @@ public sealed class ReleaseManifest
     }
 
     /// <summary>
-    /// As <see cref="Parse(string)"/>, for a manifest gzip-compressed and base64-encoded (as the lock's
-    /// channel brings it): read as it is decompressed, never whole as text.
+    /// As <see cref="Parse(string)"/>, for a manifest gzip-compressed (as the lock's channel brings
+    /// it): read as it is decompressed, never whole as text.
     /// </summary>
-    public static ReleaseManifest ParseCompressed(ReadOnlySpan<char> base64)
+    public static ReleaseManifest ParseCompressed(ReadOnlyMemory<byte> gzip)
     {
-        var bytes = new byte[(base64.Length / 4 * 3) + 3];
-        if (!Convert.TryFromBase64Chars(base64, bytes, out var length))
-        {
-            throw Invalid("it is not valid base64");
-        }
-
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(gzip, out var segment) ? segment : new ArraySegment<byte>(gzip.ToArray());
         try
         {
-            using var json = new GZipStream(new MemoryStream(bytes, 0, length, writable: false), CompressionMode.Decompress);
+            using var json = new GZipStream(new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false), CompressionMode.Decompress);
             return FromDocument(JsonSerializer.Deserialize<Document>(json, JsonOptions));
         }
         catch (JsonException e)

@@ -20,7 +20,10 @@ public sealed class DeployLock : IDisposable
     public const int HeldExitCode = 75;
 
     /// <summary>How the lock script's line with the live manifest starts, and with it compressed.</summary>
-    private const string ManifestWord = "manifest ", CompressedManifestWord = "manifest-gz ";
+    private const string ManifestWord = "manifest ";
+
+    /// <summary>The lines around the live manifest compressed and base64-encoded, as <c>base64</c> wraps it.</summary>
+    internal const string CompressedManifestStart = "manifest-gz", CompressedManifestEnd = "manifest-gz-end";
 
     private readonly RemoteProcess _holder;
 
@@ -82,15 +85,22 @@ public sealed class DeployLock : IDisposable
             var leftovers = new List<string>();
             string? live = null;
             string? manifest = null;
+            ReadOnlyMemory<byte>? compressed = null;
             var history = new List<string>();
             var links = new List<LiveSharedLink>();
             var compression = Upload.ArchiveCompression.Gzip;
             var lineWait = wait + TimeSpan.FromSeconds(30);
             while (holder.ReadLine(lineWait, cancellationToken) is { } line)
             {
-                if (line.StartsWith(ManifestWord, StringComparison.Ordinal) || line.StartsWith(CompressedManifestWord, StringComparison.Ordinal))
+                if (line == CompressedManifestStart)
                 {
-                    // Kept whole (a 50,000-file manifest is a 6 MB line) and parsed from its span, not copied.
+                    compressed = ReadCompressedManifest(holder, lineWait, cancellationToken);
+                    continue;
+                }
+
+                if (line.StartsWith(ManifestWord, StringComparison.Ordinal))
+                {
+                    // Kept whole and parsed from its span, not copied.
                     manifest = line;
                     continue;
                 }
@@ -126,7 +136,7 @@ public sealed class DeployLock : IDisposable
                         compression = Upload.ArchiveCompression.Zstd;
                         break;
                     case "locked":
-                        return new DeployLock(holder, leftovers, LiveOnly(live, history), live is null ? null : ParseOrNull(manifest, log, shell.Name), live is null ? [] : links) { ServerPid = rest, Compression = compression };
+                        return new DeployLock(holder, leftovers, LiveOnly(live, history), live is null ? null : ParseOrNull(manifest, compressed, log, shell.Name), live is null ? [] : links) { ServerPid = rest, Compression = compression };
                 }
             }
 
@@ -165,8 +175,9 @@ public sealed class DeployLock : IDisposable
     /// half-made release it removes, <c>live NAME</c> and the history lines naming the live release
     /// (the downgrade guard's question, answered under the lock), then <c>locked PID</c>, and holds
     /// the lock until its input ends. With <paramref name="liveManifest"/> it prints the live release's
-    /// manifest after the history, on one line: <c>manifest-gz</c> and it compressed and encoded, or
-    /// <c>manifest</c> and it as it is (line breaks are only whitespace in JSON: a string cannot hold one),
+    /// manifest after the history: the line <c>manifest-gz</c>, it compressed and encoded as <c>base64</c>
+    /// wraps it, and the line <c>manifest-gz-end</c>; or one line, <c>manifest</c> and it as it is
+    /// (line breaks are only whitespace in JSON: a string cannot hold one),
     /// then the live release's links to <c>shared/</c> (<see cref="ScriptFragments.LiveSharedLinks"/>);
     /// and <c>unpacks zstd</c> before <c>locked</c> when the server has <c>zstd</c>. Without <paramref name="owner"/> a later script names the
     /// holder (<see cref="OwnerLine(string)"/>), so a deploy refused before it changes anything
@@ -214,15 +225,15 @@ public sealed class DeployLock : IDisposable
         """;
 
     /// <summary>
-    /// The live manifest's line: gzip-compressed and base64-encoded where the server has both (every
-    /// Debian and Ubuntu; a 50,000-file manifest of 6 MB comes as 2 MB, read with a third of the
-    /// memory), else as it is, its line breaks removed.
+    /// The live manifest's lines: gzip-compressed and base64-encoded where the server has both (every
+    /// Debian and Ubuntu; a 50,000-file manifest of 6 MB comes as 2 MB, read a line of 76 characters
+    /// at a time), else as it is on one line, its line breaks removed.
     /// </summary>
     private const string ManifestLines = """
         m=".atomicdeploy/manifests/$name.json"
         if [ -f "$m" ]; then
           if command -v gzip >/dev/null 2>&1 && command -v base64 >/dev/null 2>&1; then
-            printf 'manifest-gz '; gzip -1 -c < "$m" | base64 | tr -d '\r\n'; printf '\n'
+            printf 'manifest-gz\n'; gzip -1 -c < "$m" | base64; printf 'manifest-gz-end\n'
           else
             printf 'manifest '; tr -d '\r\n' < "$m"; printf '\n'
           fi
@@ -250,12 +261,39 @@ public sealed class DeployLock : IDisposable
     private static ReleaseHistory LiveOnly(string? live, IReadOnlyList<string> history) =>
         ReleaseHistory.From(new RemoteState(live is null ? string.Empty : "releases/" + live, live, live is null ? [] : [live], null, string.Empty), history);
 
-    private static ReleaseManifest? ParseOrNull(string? line, IDeployLog log, string host)
+    /// <summary>
+    /// The lines after <see cref="CompressedManifestStart"/> up to <see cref="CompressedManifestEnd"/>,
+    /// each decoded as it comes (<c>base64</c> wraps at 76 characters, whole groups of four): a
+    /// 50,000-file manifest is 2 MB of bytes, never a 3-million-character line read into one string.
+    /// Null when a line is not base64 (a wrap that cuts a group, a damaged stream): then the state
+    /// query reads the manifest. Every line up to the end is read either way.
+    /// </summary>
+    internal static ReadOnlyMemory<byte>? ReadCompressedManifest(RemoteProcess holder, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var bytes = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
+        var whole = true;
+        while (holder.ReadLine(wait, cancellationToken) is { } line && line != CompressedManifestEnd)
+        {
+            if (whole && Convert.TryFromBase64Chars(line, bytes.GetSpan((line.Length / 4 * 3) + 3), out var written))
+            {
+                bytes.Advance(written);
+            }
+            else
+            {
+                whole = false;
+            }
+        }
+
+        // Not "whole ? memory : null": that null would become an empty memory (byte[] converts to it).
+        return whole ? bytes.WrittenMemory : default(ReadOnlyMemory<byte>?);
+    }
+
+    private static ReleaseManifest? ParseOrNull(string? line, ReadOnlyMemory<byte>? compressed, IDeployLog log, string host)
     {
         try
         {
-            return line is null ? null
-                : line.StartsWith(CompressedManifestWord, StringComparison.Ordinal) ? ReleaseManifest.ParseCompressed(line.AsSpan(CompressedManifestWord.Length))
+            return compressed is { } gzip ? ReleaseManifest.ParseCompressed(gzip)
+                : line is null ? null
                 : ReleaseManifest.Parse(line.AsSpan(ManifestWord.Length));
         }
         catch (DeployException e)

@@ -23,14 +23,23 @@ public sealed class CompressedManifestLine
     ]);
 
     [TestMethod]
-    public void With_gzip_the_line_is_compressed_and_reads_back_as_the_manifest()
+    public void With_gzip_the_lines_are_compressed_and_read_back_as_the_manifest()
     {
-        using var folder = LiveRelease();
+        using var folder = LiveRelease(Large());
 
-        var line = ManifestLine(RunLock(folder, withGzip: true));
+        var output = RunLock(folder, withGzip: true);
 
-        StringAssert.StartsWith(line, "manifest-gz ");
-        CollectionAssert.AreEqual(Manifest.Entries.ToArray(), ReleaseManifest.ParseCompressed(line.AsSpan("manifest-gz ".Length)).Entries.ToArray());
+        Assert.IsFalse(output.Split('\n').Any(l => l.StartsWith("manifest ", StringComparison.Ordinal)), "not the manifest as it is");
+        var encoded = output.Split('\n').SkipWhile(l => l != DeployLock.CompressedManifestStart).Skip(1).TakeWhile(l => l != DeployLock.CompressedManifestEnd).ToArray();
+        Assert.IsGreaterThan(10, encoded.Length, "a large manifest comes as many short lines");
+        Assert.IsTrue(encoded.All(l => l.Length <= 76), "no line longer than base64 wraps it");
+        using var holder = Holder(string.Join('\n', [.. encoded, DeployLock.CompressedManifestEnd, "live " + Release]) + "\n");
+
+        var compressed = DeployLock.ReadCompressedManifest(holder, TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        Assert.IsNotNull(compressed);
+        CollectionAssert.AreEqual(Large().Entries.ToArray(), ReleaseManifest.ParseCompressed(compressed.Value).Entries.ToArray());
+        Assert.AreEqual("live " + Release, holder.ReadLine(TimeSpan.FromSeconds(5), CancellationToken.None), "the lines after the manifest are read as before");
     }
 
     [TestMethod]
@@ -45,13 +54,21 @@ public sealed class CompressedManifestLine
     }
 
     [TestMethod]
-    [DataRow("not base64 at all!")]
-    [DataRow("aGVsbG8gd29ybGQ=")]
-    public void A_line_that_is_not_a_compressed_manifest_is_refused_with_its_code(string line)
+    public void Lines_that_are_not_base64_give_no_manifest_and_are_read_to_their_end()
     {
-        var error = Assert.ThrowsExactly<DeployException>(() => ReleaseManifest.ParseCompressed(line));
+        using var holder = Holder($"aGVs\nnot base64 at all!\naGVsbG8g\n{DeployLock.CompressedManifestEnd}\nlive {Release}\n");
+
+        Assert.IsNull(DeployLock.ReadCompressedManifest(holder, TimeSpan.FromSeconds(5), CancellationToken.None));
+        Assert.AreEqual("live " + Release, holder.ReadLine(TimeSpan.FromSeconds(5), CancellationToken.None));
+    }
+
+    [TestMethod]
+    public void Bytes_that_are_not_gzip_are_refused_with_its_code()
+    {
+        var error = Assert.ThrowsExactly<DeployException>(() => ReleaseManifest.ParseCompressed("hello world"u8.ToArray()));
 
         Assert.AreEqual(ErrorCodes.RemoteStateInvalid, error.Code);
+        StringAssert.Contains(error.Message, "not valid gzip");
     }
 
     [TestMethod]
@@ -63,19 +80,27 @@ public sealed class CompressedManifestLine
             gzip.Write("{\"format\":1,\"entries\":[{\"path\":\"../etc/passwd\",\"type\":\"f\",\"size\":1,\"sha256\":\"a\",\"mode\":420}]}"u8);
         }
 
-        var error = Assert.ThrowsExactly<DeployException>(() => ReleaseManifest.ParseCompressed(Convert.ToBase64String(packed.ToArray())));
+        var error = Assert.ThrowsExactly<DeployException>(() => ReleaseManifest.ParseCompressed(packed.ToArray()));
 
         Assert.AreEqual(ErrorCodes.RemoteStateInvalid, error.Code);
         StringAssert.Contains(error.Message, "not a plain relative path");
     }
 
-    private static TempFolder LiveRelease()
+    /// <summary>A manifest of 2,000 files: its compressed text is far longer than one line of base64.</summary>
+    private static ReleaseManifest Large() =>
+        new(Enumerable.Range(0, 2000).Select(i => new ManifestEntry($"wwwroot/asset-{i}.txt", false, i, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i))), 420)));
+
+    /// <summary>A lock holder whose output is <paramref name="output"/>.</summary>
+    private static RemoteProcess Holder(string output) =>
+        new(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(output)), null, () => { }, null, () => { });
+
+    private static TempFolder LiveRelease(ReleaseManifest? manifest = null)
     {
         var folder = new TempFolder();
         Directory.CreateDirectory(folder.Combine("releases", Release));
         Directory.CreateDirectory(folder.Combine(".atomicdeploy", "manifests"));
         File.CreateSymbolicLink(folder.Combine("current"), "releases/" + Release);
-        File.WriteAllBytes(folder.Combine(".atomicdeploy", "manifests", Release + ".json"), Manifest.ToJson(Release));
+        File.WriteAllBytes(folder.Combine(".atomicdeploy", "manifests", Release + ".json"), (manifest ?? Manifest).ToJson(Release));
         return folder;
     }
 
