@@ -24,7 +24,7 @@ internal static class DeploymentReport
         var hosts = deployment.Hosts;
         var where = hosts.Count == 1 ? hosts[0].Name : $"{hosts.Count} hosts{Fleet(deployment)}";
         return string.Create(CultureInfo.InvariantCulture,
-            $"AtomicDeploy: deployed release {deployment.Release} to {deployment.Settings.Root} on {where} ({Changes(hosts)}) in {deployment.Elapsed.TotalSeconds:0.00} s.");
+            $"AtomicDeploy: deployed release {deployment.Release} to {deployment.Settings.Root} on {where} ({Changes(hosts, deployment.Settings.CopyMode)}) in {deployment.Elapsed.TotalSeconds:0.00} s.");
     }
 
     /// <summary>The fleet's part of the closing line: <c> in 2 batches, 1234 ms from the first switch to the last</c>.</summary>
@@ -36,13 +36,13 @@ internal static class DeploymentReport
         return string.Create(CultureInfo.InvariantCulture, $" in {batches} {(batches == 1 ? "batch" : "batches")}{spread}");
     }
 
-    /// <summary>The counts when every host had the same, and the bytes sent in all.</summary>
-    private static string Changes(IReadOnlyList<HostDeploy> hosts)
+    /// <summary>The counts when every host had the same (the files taken from its earlier releases too), and the bytes sent in all.</summary>
+    private static string Changes(IReadOnlyList<HostDeploy> hosts, Remote.CopyMode mode)
     {
         var sent = ByteSize.Format(hosts.Sum(h => h.BytesSent)) + " sent";
-        var counts = hosts.Select(h => (Added: h.Diff?.FilesAdded ?? 0, Changed: h.Diff?.FilesChanged ?? 0, Removed: h.Diff?.FilesRemoved ?? 0)).Distinct().ToArray();
+        var counts = hosts.Select(h => (Added: h.Diff?.FilesAdded ?? 0, Changed: h.Diff?.FilesChanged ?? 0, Removed: h.Diff?.FilesRemoved ?? 0, h.Reused)).Distinct().ToArray();
         return counts.Length == 1
-            ? $"{counts[0].Added} added, {counts[0].Changed} changed, {counts[0].Removed} removed, {sent}"
+            ? $"{counts[0].Added} added, {counts[0].Changed} changed, {counts[0].Removed} removed{HostDeploy.ReusedPart(counts[0].Reused, mode)}, {sent}"
             : $"changes differ per host, {sent}";
     }
 }

@@ -23,13 +23,17 @@ public sealed partial class HostDeploy
     /// </summary>
     internal string SummaryLine()
     {
-        var files = Diff is null ? "no files sent" : $"{Diff.FilesAdded} added, {Diff.FilesChanged} changed, {Diff.FilesRemoved} removed{(Reused > 0 ? $", {Reused} {(_settings.CopyMode == Remote.CopyMode.HardLink ? "linked" : "copied")} from earlier releases" : string.Empty)}";
+        var files = Diff is null ? "no files sent" : $"{Diff.FilesAdded} added, {Diff.FilesChanged} changed, {Diff.FilesRemoved} removed{ReusedPart(Reused, _settings.CopyMode)}";
         var end = Duration ?? _clock.Elapsed;
         var time = Switched && _switchRecorded is { } switchedAt
             ? $"{Seconds(switchedAt)} s to the switch (the history's durationMs) + {Seconds(end - switchedAt)} s after it"
             : $"{Seconds(end)} s";
         return $"AtomicDeploy: [{Name}] release {Release ?? "(none)"}: {files}, {ByteSize.Format(BytesSent)} sent, {time}: {Outcome ?? "unfinished"}.";
     }
+
+    /// <summary>How many of the files added or changed came from the host's earlier releases, not over the link: <c>, 3 linked from earlier releases</c>, or nothing.</summary>
+    internal static string ReusedPart(int reused, Remote.CopyMode mode) =>
+        reused > 0 ? $", {reused} {(mode == Remote.CopyMode.HardLink ? "linked" : "copied")} from earlier releases" : string.Empty;
 
     private static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
 

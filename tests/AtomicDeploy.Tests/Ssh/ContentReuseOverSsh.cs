@@ -35,6 +35,7 @@ public sealed class ContentReuseOverSsh
         var all = string.Join('\n', log.Lines);
         Assert.IsTrue(log.Lines.Any(l => l.EndsWith("2 files published; sending 0 of 1 added and 0 changed (0 B), 1 linked from earlier releases (195.3 KB not sent), removing 1, keeping 1 unchanged.", StringComparison.Ordinal)), all);
         StringAssert.Contains(log.Lines.Single(l => l.StartsWith("AtomicDeploy: [", StringComparison.Ordinal)), "1 added, 0 changed, 1 removed, 1 linked from earlier releases, ");
+        StringAssert.Contains(log.Lines.Single(l => l.StartsWith("AtomicDeploy: deployed release", StringComparison.Ordinal)), "(1 added, 0 changed, 1 removed, 1 linked from earlier releases, ", "the closing line counts them as the host's line does");
         Assert.IsLessThan(4_000L, BytesSent(tree), "the 200 KB of random bytes did not travel: " + all);
     }
 
