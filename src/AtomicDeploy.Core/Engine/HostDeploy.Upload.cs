@@ -38,14 +38,15 @@ public sealed partial class HostDeploy
         }
 
         var folders = next.Entries.Where(e => e.IsDirectory && (e.Mode & 0x1C0) != 0x1C0).Select(e => (e.Path, e.Mode)).ToArray();
-        // One host lists shared/ at the end of its upload (a round trip less): nothing else runs
-        // between the two there. A fleet lists only once every host's upload is through, so a host
-        // that fails leaves shared/ unseeded everywhere; and a file placed from a kept release under
-        // a declared shared path could be refused and sent after the listing had seeded shared/.
-        var listShared = _settings.Hosts.Count == 1 && !reused.Any(r => _settings.Shared.Covers(r.Entry.Path));
+        // The upload lists shared/ at its end (a round trip less): nothing else runs between the two.
+        // A fleet's host does so only when that changes nothing in shared/ (it has every declared path
+        // already); otherwise the fleet lists once every host's upload is through, so a host that
+        // fails leaves shared/ unseeded everywhere. And a file placed from a kept release under a
+        // declared shared path could be refused and sent after the listing had seeded shared/.
+        var listShared = !reused.Any(r => _settings.Shared.Covers(r.Entry.Path));
         // A stream of its own carries the manifest as edits of the live one; a shared stream, whole.
         var basis = sharedArchive is null ? _state.ManifestBasis : null;
-        var script = RemoteScripts.Upload(_settings.Root, Release!, folders, _settings.CopyMode, Compression, basis?.Release, reuse: reused.Count > 0) + (listShared ? RemoteScripts.ListSharedAfterUpload(_settings.Root, Release!, _settings.Shared) : string.Empty);
+        var script = RemoteScripts.Upload(_settings.Root, Release!, folders, _settings.CopyMode, Compression, basis?.Release, reuse: reused.Count > 0) + (listShared ? RemoteScripts.ListSharedAfterUpload(_settings.Root, Release!, _settings.Shared, onlyWhenSharedIsUnchanged: _settings.Hosts.Count > 1) : string.Empty);
         byte[]? manifest = null;
         var output = Run("upload the changed files", script, input =>
         {

@@ -243,9 +243,19 @@ public static class RemoteScripts
     /// <summary>
     /// <see cref="ListShared"/> at the end of the upload script, after <see cref="SharedListingMarker"/>:
     /// the release is complete then, and the link step needs no round trip to list <c>shared/</c>.
+    /// With <paramref name="onlyWhenSharedIsUnchanged"/> (a fleet, whose hosts must all be through
+    /// their uploads before anything changes in <c>shared/</c>), only when <c>shared/</c> already has
+    /// every declared path: then the listing changes nothing there (it only takes the release's own
+    /// copies of those paths out of the new release); otherwise it prints nothing and the link step lists.
     /// </summary>
-    public static string ListSharedAfterUpload(string root, string release, SharedPathList shared) =>
-        $"\nprintf '%s\\n' '{SharedListingMarker}'\n" + ListSharedLines(root, release, shared);
+    public static string ListSharedAfterUpload(string root, string release, SharedPathList shared, bool onlyWhenSharedIsUnchanged = false)
+    {
+        var listing = $"printf '%s\\n' '{SharedListingMarker}'\n" + ListSharedLines(root, release, shared);
+        var declared = shared.Folders.Concat(shared.Files).Select(p => Quote("shared/" + p)).ToArray();
+        return !onlyWhenSharedIsUnchanged || declared.Length == 0
+            ? "\n" + listing
+            : $"\nif {string.Join(" && ", declared.Select(p => $"{{ [ -e {p} ] || [ -L {p} ]; }}"))}; then\n{listing}\nfi\n";
+    }
 
     private static string ListSharedLines(string root, string release, SharedPathList shared)
     {
