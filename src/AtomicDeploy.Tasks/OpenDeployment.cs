@@ -68,7 +68,7 @@ public sealed class OpenDeployment : AtomicDeployTask
     /// <summary>Seconds one step may take on a server (default 600).</summary>
     public string? CommandTimeout { get; set; }
 
-    /// <summary>Seconds to wait for the deploy lock while another deploy holds it (default 60; 0 fails at once).</summary>
+    /// <summary>Seconds to wait for the deploy lock while another deploy holds it (default 60; 0 fails at once, after one second for a deploy that is letting go of it).</summary>
     public string? LockTimeout { get; set; }
 
     /// <summary><c>hardlink</c> (default) or <c>copy</c>.</summary>

@@ -40,9 +40,12 @@ internal static class DeploymentReport
     private static string Changes(IReadOnlyList<HostDeploy> hosts, Remote.CopyMode mode)
     {
         var sent = ByteSize.Format(hosts.Sum(h => h.BytesSent)) + " sent";
-        var counts = hosts.Select(h => (Added: h.Diff?.FilesAdded ?? 0, Changed: h.Diff?.FilesChanged ?? 0, Removed: h.Diff?.FilesRemoved ?? 0, h.Reused)).Distinct().ToArray();
+        var counts = hosts.Select(h => (Added: h.Diff?.FilesAdded ?? 0, Changed: h.Diff?.FilesChanged ?? 0, Removed: h.Diff?.FilesRemoved ?? 0)).Distinct().ToArray();
+        // Hosts with the same changes may still differ in what they had to take them from (one lacks an older release).
+        var reused = hosts.Select(h => h.Reused).Distinct().ToArray();
+        var taken = reused.Length == 1 ? HostDeploy.ReusedPart(reused[0], mode) : $", some {(mode == Remote.CopyMode.HardLink ? "linked" : "copied")} from earlier releases (each host's line says how many)";
         return counts.Length == 1
-            ? $"{counts[0].Added} added, {counts[0].Changed} changed, {counts[0].Removed} removed{HostDeploy.ReusedPart(counts[0].Reused, mode)}, {sent}"
+            ? $"{counts[0].Added} added, {counts[0].Changed} changed, {counts[0].Removed} removed{taken}, {sent}"
             : $"changes differ per host, {sent}";
     }
 }

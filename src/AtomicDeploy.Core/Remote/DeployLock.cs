@@ -19,7 +19,7 @@ public sealed class DeployLock : IDisposable
     /// <summary>Exit code of the lock command when the lock stays held by someone else.</summary>
     public const int HeldExitCode = 75;
 
-    /// <summary>How the lock script's line with the live manifest starts, and with it compressed.</summary>
+    /// <summary>How the lock script's line with the live manifest as it is starts.</summary>
     private const string ManifestWord = "manifest ";
 
     /// <summary>The lines around the live manifest compressed and base64-encoded, as <c>base64</c> wraps it.</summary>
@@ -86,6 +86,7 @@ public sealed class DeployLock : IDisposable
             string? live = null;
             string? manifest = null;
             ReadOnlyMemory<byte>? compressed = null;
+            var compressedSent = false;
             var history = new List<string>();
             var links = new List<LiveSharedLink>();
             var compression = Upload.ArchiveCompression.Gzip;
@@ -95,6 +96,7 @@ public sealed class DeployLock : IDisposable
                 if (line == CompressedManifestStart)
                 {
                     compressed = ReadCompressedManifest(holder, lineWait, cancellationToken);
+                    compressedSent = true;
                     continue;
                 }
 
@@ -136,7 +138,7 @@ public sealed class DeployLock : IDisposable
                         compression = Upload.ArchiveCompression.Zstd;
                         break;
                     case "locked":
-                        return new DeployLock(holder, leftovers, LiveOnly(live, history), live is null ? null : ParseOrNull(manifest, compressed, log, shell.Name), live is null ? [] : links) { ServerPid = rest, Compression = compression };
+                        return new DeployLock(holder, leftovers, LiveOnly(live, history), live is null ? null : ParseOrNull(manifest, compressed, compressedSent, log, shell.Name), live is null ? [] : links) { ServerPid = rest, Compression = compression };
                 }
             }
 
@@ -233,7 +235,7 @@ public sealed class DeployLock : IDisposable
         m=".atomicdeploy/manifests/$name.json"
         if [ -f "$m" ]; then
           if command -v gzip >/dev/null 2>&1 && command -v base64 >/dev/null 2>&1; then
-            printf 'manifest-gz\n'; gzip -1 -c < "$m" | base64; printf 'manifest-gz-end\n'
+            printf 'manifest-gz\n'; gzip -1 -c < "$m" | base64; printf '\nmanifest-gz-end\n'
           else
             printf 'manifest '; tr -d '\r\n' < "$m"; printf '\n'
           fi
@@ -266,7 +268,9 @@ public sealed class DeployLock : IDisposable
     /// each decoded as it comes (<c>base64</c> wraps at 76 characters, whole groups of four): a
     /// 50,000-file manifest is 2 MB of bytes, never a 3-million-character line read into one string.
     /// Null when a line is not base64 (a wrap that cuts a group, a damaged stream): then the state
-    /// query reads the manifest. Every line up to the end is read either way.
+    /// query reads the manifest. Every line up to the end is read either way. The end line comes
+    /// after an empty one (which decodes to nothing), so a last line without its line break cannot
+    /// hide it.
     /// </summary>
     internal static ReadOnlyMemory<byte>? ReadCompressedManifest(RemoteProcess holder, TimeSpan wait, CancellationToken cancellationToken)
     {
@@ -288,8 +292,14 @@ public sealed class DeployLock : IDisposable
         return whole ? bytes.WrittenMemory : default(ReadOnlyMemory<byte>?);
     }
 
-    private static ReleaseManifest? ParseOrNull(string? line, ReadOnlyMemory<byte>? compressed, IDeployLog log, string host)
+    private static ReleaseManifest? ParseOrNull(string? line, ReadOnlyMemory<byte>? compressed, bool compressedSent, IDeployLog log, string host)
     {
+        if (compressedSent && compressed is null)
+        {
+            log.Detail($"  {host}: the live manifest the lock's channel brought is not used (its lines are not base64); the state query reads it again.");
+            return null;
+        }
+
         try
         {
             return compressed is { } gzip ? ReleaseManifest.ParseCompressed(gzip)

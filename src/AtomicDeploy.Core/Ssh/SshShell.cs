@@ -19,6 +19,9 @@ public sealed class SshShell : IRemoteShell
     private readonly JumpRoute _route;
     private readonly StepChannels _channels;
 
+    /// <summary>The commands <see cref="Start"/> started (the deploy lock's): disposed once the connection is gone.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentBag<SshCommand> _started = [];
+
     private SshShell(SshClient client, string name, JumpRoute route)
     {
         _client = client;
@@ -237,9 +240,10 @@ public sealed class SshShell : IRemoteShell
             // A connection closed under it ends it with an error that nothing needs.
             execution.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             var input = command.CreateInputStream();
+            _started.Add(command);
             // Its end is not waited for: closing the input ends it on the server, and waiting for the
             // answer (or closing the channel before it came) would cost the deploy a round trip. A
-            // channel still open then goes with the connection.
+            // channel still open then goes with the connection (see Dispose).
             return new RemoteProcess(command.OutputStream, OutputMarker, () => CloseInput(input), null, () =>
             {
                 if (execution.IsCompleted)
@@ -260,11 +264,28 @@ public sealed class SshShell : IRemoteShell
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Closes the connection, then what is left on it: the channel opened ahead and the commands
+    /// started beside the steps. Closed while connected, each would wait a round trip for the
+    /// server's answer (per host, one after the other); closed after, none waits, and each ends
+    /// its output, so the thread reading it ends too.
+    /// </summary>
     public void Dispose()
     {
-        _channels.Dispose();
         _client.Dispose();
+        _channels.Dispose();
+        foreach (var command in _started)
+        {
+            try
+            {
+                command.Dispose();
+            }
+            catch (Exception e) when (e is ObjectDisposedException or SshException or InvalidOperationException)
+            {
+                // Already ended with the connection.
+            }
+        }
+
         _route.Dispose();
     }
 

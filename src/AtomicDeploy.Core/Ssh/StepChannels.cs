@@ -112,16 +112,31 @@ internal sealed class StepChannels(SshClient client, string commandText) : IDisp
     }
 
     /// <summary>
-    /// Opens no more channels. The one opened ahead, unused, is left to the connection's close, which
-    /// comes next: closing it first would wait a round trip for the server's answer, per host. Its
-    /// command ends on the server without having read a script.
+    /// Opens no more channels and disposes the one opened ahead, unused: its command ends on the
+    /// server without having read a script. Called once the connection is closed (see
+    /// <see cref="SshShell.Dispose"/>): closed before, it would wait a round trip for the server's answer.
     /// </summary>
     public void Dispose()
     {
+        Task<StepChannel>? ahead;
         lock (_gate)
         {
             _disposed = true;
+            ahead = _next;
             _next = null;
+        }
+
+        // One still opening ended with the connection.
+        if (ahead is { IsCompletedSuccessfully: true })
+        {
+            try
+            {
+                ahead.Result.Command.Dispose();
+            }
+            catch (Exception e) when (e is ObjectDisposedException or Renci.SshNet.Common.SshException or InvalidOperationException)
+            {
+                // Already ended with the connection.
+            }
         }
     }
 }

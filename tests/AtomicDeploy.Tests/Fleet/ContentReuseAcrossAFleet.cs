@@ -55,6 +55,7 @@ public sealed class ContentReuseAcrossAFleet
         }
 
         StringAssert.Contains(all, $"1 of the files to take from earlier releases in {fleet.Root} on {third.HostSpec} were not there as their manifest records them");
+        StringAssert.Contains(log.Lines.Single(l => l.StartsWith("AtomicDeploy: deployed release", StringComparison.Ordinal)), "(0 added, 1 changed, 0 removed, some linked from earlier releases (each host's line says how many), ", "the same changes on every host, taken from earlier releases on some");
     }
 
     private static byte[] Random(int seed)

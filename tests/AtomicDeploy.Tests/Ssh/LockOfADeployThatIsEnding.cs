@@ -21,10 +21,12 @@ public sealed class LockOfADeployThatIsEnding
         EngineDeploy.Deploy(server, root, source.Path);
         source.Write("index.html", "two");
         var log = new RecordingLog();
-        // Connected first, so the lock is still held when this deploy asks for it.
+        // Connected first, so the lock is still held when this deploy asks for it; the holder lets go
+        // 0.3 s after it is told to, which it is right before the deploy starts.
         using var deployment = EngineDeploy.Open(server, root, source.Path, log, lockWait: TimeSpan.Zero);
-        var holder = HoldLock(root, "0.5");
+        var holder = HoldLock(root, "while [ ! -e let-go ]; do sleep 0.05; done; sleep 0.3");
         Wait.Until(() => FlockHolder.Holds(holder), TimeSpan.FromSeconds(5), "the holder to take the lock");
+        server.RunAsUser($"touch '{root}/.atomicdeploy/let-go'");
 
         var release = deployment.Run(DateTime.UtcNow, CancellationToken.None);
 
@@ -40,7 +42,7 @@ public sealed class LockOfADeployThatIsEnding
         var root = server.NewDeployFolder();
         using var source = new SourceFolder().Write("index.html", "one");
         var live = EngineDeploy.Deploy(server, root, source.Path);
-        var holder = HoldLock(root, "30");
+        var holder = HoldLock(root, "sleep 30");
         try
         {
             Wait.Until(() => FlockHolder.Holds(holder), TimeSpan.FromSeconds(5), "the holder to take the lock");
@@ -56,15 +58,16 @@ public sealed class LockOfADeployThatIsEnding
         }
         finally
         {
-            ProcessRunner.Run("kill", [holder.ToString(CultureInfo.InvariantCulture)]);
+            // The holder leads a process group of its own: flock and the command under it go together.
+            ProcessRunner.Run("kill", ["--", "-" + holder.ToString(CultureInfo.InvariantCulture)]);
         }
     }
 
-    /// <summary>Holds the deploy lock of <paramref name="root"/> for <paramref name="seconds"/> as the deploy user; returns the holder's pid.</summary>
-    private static int HoldLock(string root, string seconds)
+    /// <summary>Holds the deploy lock of <paramref name="root"/> while <paramref name="command"/> runs, as the deploy user; returns the holder's pid (a process group of its own).</summary>
+    private static int HoldLock(string root, string command)
     {
         var state = Path.Combine(root, ".atomicdeploy");
-        SharedServer.Instance.RunAsUser($"cd '{state}' && (flock deploy.lock sleep {seconds} >/dev/null 2>&1 & echo $! > holder.pid)");
+        SharedServer.Instance.RunAsUser($"cd '{state}' && (setsid flock deploy.lock sh -c '{command}' >/dev/null 2>&1 & echo $! > holder.pid)");
         return int.Parse(File.ReadAllText(Path.Combine(state, "holder.pid")).Trim(), CultureInfo.InvariantCulture);
     }
 }
