@@ -43,7 +43,7 @@ internal static class DeploymentReport
         var counts = hosts.Select(h => (Added: h.Diff?.FilesAdded ?? 0, Changed: h.Diff?.FilesChanged ?? 0, Removed: h.Diff?.FilesRemoved ?? 0)).Distinct().ToArray();
         // Hosts with the same changes may still differ in what they had to take them from (one lacks an older release).
         var reused = hosts.Select(h => h.Reused).Distinct().ToArray();
-        var taken = reused.Length == 1 ? HostDeploy.ReusedPart(reused[0], mode) : $", some {(mode == Remote.CopyMode.HardLink ? "linked" : "copied")} from earlier releases (each host's line says how many)";
+        var taken = reused.Length == 1 ? HostDeploy.ReusedPart(reused[0], mode) : $", some {HostDeploy.Placed(mode)} from earlier releases (each host's line says how many)";
         return counts.Length == 1
             ? $"{counts[0].Added} added, {counts[0].Changed} changed, {counts[0].Removed} removed{taken}, {sent}"
             : $"changes differ per host, {sent}";

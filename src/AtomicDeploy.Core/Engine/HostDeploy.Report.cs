@@ -33,7 +33,10 @@ public sealed partial class HostDeploy
 
     /// <summary>How many of the files added or changed came from the host's earlier releases, not over the link: <c>, 3 linked from earlier releases</c>, or nothing.</summary>
     internal static string ReusedPart(int reused, Remote.CopyMode mode) =>
-        reused > 0 ? $", {reused} {(mode == Remote.CopyMode.HardLink ? "linked" : "copied")} from earlier releases" : string.Empty;
+        reused > 0 ? $", {reused} {Placed(mode)} from earlier releases" : string.Empty;
+
+    /// <summary>How a file is taken from an earlier release in <paramref name="mode"/>: <c>linked</c> or <c>copied</c>.</summary>
+    internal static string Placed(Remote.CopyMode mode) => mode == Remote.CopyMode.HardLink ? "linked" : "copied";
 
     private static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
 

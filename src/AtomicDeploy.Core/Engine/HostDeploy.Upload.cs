@@ -27,7 +27,7 @@ public sealed partial class HostDeploy
     {
         var diff = PlanUpload(next);
         reused ??= PlanReuse(diff);
-        var placed = _settings.CopyMode == CopyMode.HardLink ? "linked" : "copied";
+        var placed = Placed(_settings.CopyMode);
         var sources = reused.ToDictionary(r => r.Entry.Path, r => r.Source, StringComparer.Ordinal);
         var reuse = reused.Count == 0 ? string.Empty : $"{reused.Count} {placed} from earlier releases ({ByteSize.Format(reused.Sum(r => r.Entry.Size))} not sent), ";
         Log.Info($"AtomicDeploy: {next.FileCount} files published; sending {(reused.Count == 0 ? string.Empty : $"{diff.FilesAdded + diff.FilesChanged - reused.Count} of ")}{diff.FilesAdded} added and {diff.FilesChanged} changed ({ByteSize.Format(diff.BytesToSend - reused.Sum(r => r.Entry.Size))}), {reuse}removing {diff.FilesRemoved}, keeping {diff.Unchanged} unchanged.");

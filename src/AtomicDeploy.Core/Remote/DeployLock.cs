@@ -86,7 +86,6 @@ public sealed class DeployLock : IDisposable
             string? live = null;
             string? manifest = null;
             ReadOnlyMemory<byte>? compressed = null;
-            var compressedSent = false;
             var history = new List<string>();
             var links = new List<LiveSharedLink>();
             var compression = Upload.ArchiveCompression.Gzip;
@@ -96,7 +95,11 @@ public sealed class DeployLock : IDisposable
                 if (line == CompressedManifestStart)
                 {
                     compressed = ReadCompressedManifest(holder, lineWait, cancellationToken);
-                    compressedSent = true;
+                    if (compressed is null)
+                    {
+                        log.Detail($"  {shell.Name}: the live manifest the lock's channel brought is not used (its lines are not base64); the state query reads it again.");
+                    }
+
                     continue;
                 }
 
@@ -138,7 +141,7 @@ public sealed class DeployLock : IDisposable
                         compression = Upload.ArchiveCompression.Zstd;
                         break;
                     case "locked":
-                        return new DeployLock(holder, leftovers, LiveOnly(live, history), live is null ? null : ParseOrNull(manifest, compressed, compressedSent, log, shell.Name), live is null ? [] : links) { ServerPid = rest, Compression = compression };
+                        return new DeployLock(holder, leftovers, LiveOnly(live, history), live is null ? null : ParseOrNull(manifest, compressed, log, shell.Name), live is null ? [] : links) { ServerPid = rest, Compression = compression };
                 }
             }
 
@@ -192,7 +195,7 @@ public sealed class DeployLock : IDisposable
     /// wait is announced (or, with no wait allowed, refused).
     /// The release markers it reads are written by <see cref="PendingRelease"/>.
     /// </summary>
-    public static string Script(string root, string? owner, int waitSeconds, bool liveManifest = false) => "set -eu\numask 022\n" + $$"""
+    public static string Script(string root, string? owner, int waitSeconds, bool liveManifest = false) => RemoteScripts.Preamble + $$"""
         mkdir -p -- {{Quote(root)}}/.atomicdeploy
         cd -- {{Quote(root)}}
         legacy() {
@@ -292,14 +295,8 @@ public sealed class DeployLock : IDisposable
         return whole ? bytes.WrittenMemory : default(ReadOnlyMemory<byte>?);
     }
 
-    private static ReleaseManifest? ParseOrNull(string? line, ReadOnlyMemory<byte>? compressed, bool compressedSent, IDeployLog log, string host)
+    private static ReleaseManifest? ParseOrNull(string? line, ReadOnlyMemory<byte>? compressed, IDeployLog log, string host)
     {
-        if (compressedSent && compressed is null)
-        {
-            log.Detail($"  {host}: the live manifest the lock's channel brought is not used (its lines are not base64); the state query reads it again.");
-            return null;
-        }
-
         try
         {
             return compressed is { } gzip ? ReleaseManifest.ParseCompressed(gzip)

@@ -237,8 +237,7 @@ public sealed class SshShell : IRemoteShell
         try
         {
             var execution = command.ExecuteAsync(CancellationToken.None);
-            // A connection closed under it ends it with an error that nothing needs.
-            execution.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            LeftToTheClose.IgnoreItsEnd(execution);
             var input = command.CreateInputStream();
             _started.Add(command);
             // Its end is not waited for: closing the input ends it on the server, and waiting for the
@@ -276,14 +275,7 @@ public sealed class SshShell : IRemoteShell
         _channels.Dispose();
         foreach (var command in _started)
         {
-            try
-            {
-                command.Dispose();
-            }
-            catch (Exception e) when (e is ObjectDisposedException or SshException or InvalidOperationException)
-            {
-                // Already ended with the connection.
-            }
+            LeftToTheClose.Dispose(command);
         }
 
         _route.Dispose();

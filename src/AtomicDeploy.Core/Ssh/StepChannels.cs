@@ -129,14 +129,28 @@ internal sealed class StepChannels(SshClient client, string commandText) : IDisp
         // One still opening ended with the connection.
         if (ahead is { IsCompletedSuccessfully: true })
         {
-            try
-            {
-                ahead.Result.Command.Dispose();
-            }
-            catch (Exception e) when (e is ObjectDisposedException or Renci.SshNet.Common.SshException or InvalidOperationException)
-            {
-                // Already ended with the connection.
-            }
+            LeftToTheClose.Dispose(ahead.Result.Command);
+        }
+    }
+}
+
+/// <summary>A command left running until its connection closes (the channel opened ahead, the deploy lock's).</summary>
+internal static class LeftToTheClose
+{
+    /// <summary>Observes the error a closed connection ends <paramref name="execution"/> with: nothing needs it.</summary>
+    public static void IgnoreItsEnd(Task execution) =>
+        execution.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    /// <summary>Disposes <paramref name="command"/> once its connection is closed: then it waits for no answer from the server.</summary>
+    public static void Dispose(SshCommand command)
+    {
+        try
+        {
+            command.Dispose();
+        }
+        catch (Exception e) when (e is ObjectDisposedException or Renci.SshNet.Common.SshException or InvalidOperationException)
+        {
+            // Already ended with the connection.
         }
     }
 }
@@ -152,8 +166,7 @@ internal sealed record StepChannel(SshCommand Command, Task Execution)
         try
         {
             var execution = command.ExecuteAsync(CancellationToken.None);
-            // One left to the connection's close ends with an error that nothing needs.
-            execution.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            LeftToTheClose.IgnoreItsEnd(execution);
             return new StepChannel(command, execution);
         }
         catch
