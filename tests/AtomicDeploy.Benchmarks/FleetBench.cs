@@ -136,9 +136,14 @@ internal sealed class FleetBench : IDisposable
     /// Runs <paramref name="deploy"/> and adds the CPU time the whole machine was busy meanwhile
     /// (/proc/stat: every core, every process) and the CPU time of this process (the links' relays).
     /// The servers' sessions cannot be counted by process: sshd leaves them to be reaped by init.
+    /// First it writes out what earlier runs left unwritten (<c>sync</c>, untimed): the servers share
+    /// this machine's disk, and the kernel writes a first deploy's 111 MB per host in the background
+    /// up to 30 s later, which would otherwise take the cores from whichever run comes next (with 20
+    /// hosts, 0.7 s of CPU time in one measured run), a cost a user's deploy never pays for its fleet.
     /// </summary>
     private static FleetRun Counted(Func<FleetRun> deploy)
     {
+        ProcessRunner.Check("sync");
         var machineBefore = MachineBusy();
         var linksBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var run = deploy();
