@@ -230,7 +230,7 @@ public sealed class OpenDeployment : AtomicDeployTask
                 var shell = made.Take(CancellationToken);
                 Interlocked.Increment(ref aheadCount);
                 return shell;
-            });
+            }, CancellationToken);
         }
         finally
         {
@@ -252,7 +252,7 @@ public sealed class OpenDeployment : AtomicDeployTask
             using var process = System.Diagnostics.Process.GetCurrentProcess();
             var started = DateTime.Now - process.StartTime - clock.Elapsed;
             log.Summary(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"AtomicDeploy trace: process start to OpenDeployment {started.TotalMilliseconds:0} ms, settings (git included) {parsed.TotalMilliseconds:0} ms, connect {(clock.Elapsed - parsed).TotalMilliseconds:0} ms"));
+                $"AtomicDeploy trace: process start to OpenDeployment {started.TotalMilliseconds:0} ms, settings (git included) {parsed.TotalMilliseconds:0} ms, connect and lock {(clock.Elapsed - parsed).TotalMilliseconds:0} ms"));
         }
     }
 

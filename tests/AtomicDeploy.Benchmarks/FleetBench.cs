@@ -182,7 +182,8 @@ internal sealed class FleetBench : IDisposable
         var targets = Enumerable.Range(0, hosts)
             .Select(i => new DeployTarget(_servers[i].HostSpec, EngineDeploy.Settings(_servers[i].User, _links[i].Port, _knownHosts, _servers[0].ClientKeyFile)))
             .ToArray();
-        var settings = EngineDeploy.Deploy(Root, source, hosts: targets, timeout: TimeSpan.FromMinutes(5), lockWait: TimeSpan.FromSeconds(10));
+        // As the tasks open a deploy: each host's lock is taken as soon as that host is connected.
+        var settings = EngineDeploy.Deploy(Root, source, hosts: targets, timeout: TimeSpan.FromMinutes(5), lockWait: TimeSpan.FromSeconds(10)) with { LockOnConnect = true };
         using var deployment = Deployment.Open(settings, new RecordingLog(), t => EngineDeploy.Connect(t.Ssh!));
         deployment.Run(DateTime.UtcNow, CancellationToken.None);
         return clock.Elapsed;

@@ -56,11 +56,11 @@ internal static class FleetReport
         return text.ToString();
     }
 
-    /// <summary>Where each fleet deploy's time goes: MSBuild's time per task (medians), OpenDeployment's connect from the tasks' trace, and the rest of the process.</summary>
+    /// <summary>Where each fleet deploy's time goes: MSBuild's time per task (medians), OpenDeployment's connect and lock from the tasks' trace, and the rest of the process.</summary>
     public static string Breakdown(IReadOnlyList<FleetResult> results)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"| Scenario | Hosts | wall | OpenDeployment | of it: connect | {string.Join(" | ", Steps.Skip(1))} | rest (process start, MSBuild, publish) | CPU: client | links | machine busy (all processes) | busy share of the cores |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| Scenario | Hosts | wall | OpenDeployment | of it: connect and lock | {string.Join(" | ", Steps.Skip(1))} | rest (process start, MSBuild, publish) | CPU: client | links | machine busy (all processes) | busy share of the cores |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| --- | ---: | ---: | ---: | ---: | {string.Join(" | ", Steps.Skip(1).Select(_ => "---:"))} | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in results)
         {

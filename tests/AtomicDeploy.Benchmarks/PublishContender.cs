@@ -115,7 +115,7 @@ internal sealed partial class PublishContender(SshServer server, int port, strin
     [GeneratedRegex(@"AtomicDeploy: (?:deployed release \S+ .* in|nothing changed .*\)\.) ([0-9.]+) s\.")]
     private static partial Regex SummaryTime();
 
-    [GeneratedRegex(@"AtomicDeploy trace: process start to OpenDeployment (-?[0-9]+) ms, settings \(git included\) ([0-9]+) ms, connect ([0-9]+) ms")]
+    [GeneratedRegex(@"AtomicDeploy trace: process start to OpenDeployment (-?[0-9]+) ms, settings \(git included\) ([0-9]+) ms, connect and lock ([0-9]+) ms")]
     internal static partial Regex Trace();
 
     // "      123 ms  OpenDeployment      1 calls" in the task and target performance summaries.

@@ -46,7 +46,7 @@ internal static class Report
     public static string ColdStart(IReadOnlyList<ScenarioResult> results)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"| Scenario | Added (median) | OpenDeployment: task load and JIT | settings (git included) | connect (what was left of it, made ahead) | {string.Join(" | ", ColdStartParts.Skip(1))} | rest (MSBuild outside the tasks) |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| Scenario | Added (median) | OpenDeployment: task load and JIT | settings (git included) | connect and lock (what was left of the connection, made ahead, and the lock) | {string.Join(" | ", ColdStartParts.Skip(1))} | rest (MSBuild outside the tasks) |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| --- | ---: | ---: | ---: | ---: | {string.Join(" | ", ColdStartParts.Skip(1).Select(_ => "---:"))} | ---: |");
         foreach (var r in results)
         {
@@ -166,9 +166,10 @@ internal static class Report
         Where a fresh `dotnet publish` process spends the time the deploy adds: MSBuild's own time
         per task (its performance summary, `-clp:PerformanceSummary`; medians), OpenDeployment split
         by the line the tasks print with `ATOMICDEPLOY_TRACE=1` (the settings, git metadata included,
-        and the connection; the rest of it is loading the task assembly and its dependencies, and
-        JIT). The connection is made ahead, while the publish runs (`AtomicDeployConnectAhead`):
-        "connect" is what the deploy still waited for of it, and
+        and the connection with the deploy lock, taken as soon as the host is connected; the rest of
+        it is loading the task assembly and its dependencies, and JIT). The connection is made
+        ahead, while the publish runs (`AtomicDeployConnectAhead`): "connect and lock" is what the
+        deploy still waited for of it, and the lock's round trip, and
         OpenDeployment's time is that of both its runs, ahead and for the deploy. The publish folder
         is scanned in PrepareRelease.
 

@@ -66,6 +66,12 @@ public sealed record DeploySettings
     /// <summary>How many hosts are worked on at once.</summary>
     public int Parallelism { get; init; } = int.MaxValue;
 
+    /// <summary>
+    /// A deploy: each host's deploy lock is taken as soon as that host is connected (<see cref="Deployment.Open"/>),
+    /// not when every host is, so in a fleet the first hosts' locks overlap the last hosts' handshakes.
+    /// </summary>
+    public bool LockOnConnect { get; init; }
+
     /// <summary>How many connections may be starting (TCP, SSH handshake, login) at once (<c>AtomicDeployConnectLimit</c>).</summary>
     public int ConnectLimit { get; init; } = ConnectStarts.DefaultLimit;
 
@@ -146,6 +152,7 @@ public sealed record DeploySettings
             Force = inputs.Force,
             RestartUnchanged = inputs.RestartUnchanged,
             CiSummary = inputs.Operation == DeployOperation.Deploy ? CiSummaryTargets.FromEnvironment(Environment.GetEnvironmentVariable) : CiSummaryTargets.None,
+            LockOnConnect = inputs.Operation == DeployOperation.Deploy,
         };
     }
 

@@ -57,21 +57,31 @@ public sealed class Deployment : IDisposable
     /// Connects to every host (verifying its host key and logging in) through <paramref name="connect"/>,
     /// at most <see cref="DeploySettings.Parallelism"/> at a time, with at most
     /// <see cref="DeploySettings.ConnectLimit"/> connections starting at once, each tried once more
-    /// after a failure that may pass (<see cref="ConnectStarts"/>). If any host cannot be reached,
-    /// every connection is closed and nothing was changed anywhere.
+    /// after a failure that may pass (<see cref="ConnectStarts"/>). For a deploy
+    /// (<see cref="DeploySettings.LockOnConnect"/>) each host's deploy lock is taken as soon as that
+    /// host is connected. If any host cannot be reached or locked, every connection is closed (and with
+    /// it every lock) and nothing was changed anywhere but for what taking a lock clears away: a
+    /// half-made release an interrupted deploy left.
     /// </summary>
-    public static Deployment Open(DeploySettings settings, IDeployLog log, Func<DeployTarget, IRemoteShell> connect)
+    public static Deployment Open(DeploySettings settings, IDeployLog log, Func<DeployTarget, IRemoteShell> connect, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
         var sink = new DeploymentLog(log);
         var targets = settings.Hosts;
         var opened = new HostDeploy?[targets.Count];
+        var connected = new TimeSpan[targets.Count];
         using var starts = new ConnectStarts(settings.ConnectLimit, settings.ConnectRetryDelay, targets.Count);
         var failures = HostParallel.Each(Enumerable.Range(0, targets.Count).ToArray(), settings.Parallelism, i =>
         {
             var hostClock = Stopwatch.StartNew();
             var shell = starts.Connect(targets[i], connect, new HostLog(sink, null));
-            opened[i] = new HostDeploy(targets[i], shell, settings, new HostLog(sink, targets.Count > 1 ? targets[i].Name : null), hostClock);
+            connected[i] = clock.Elapsed;
+            var host = opened[i] = new HostDeploy(targets[i], shell, settings, new HostLog(sink, targets.Count > 1 ? targets[i].Name : null), hostClock);
+            if (settings.LockOnConnect)
+            {
+                // This host's round trip for the lock overlaps the handshakes of the hosts still connecting.
+                host.TakeLock(cancellationToken);
+            }
         });
 
         // The git metadata was read while connecting; wait for it here, so its warning, if any,
@@ -88,7 +98,7 @@ public sealed class Deployment : IDisposable
         }
 
         var bound = targets.Count > 1 ? $"; working on {Math.Min(settings.Parallelism, targets.Count)} at a time" : string.Empty;
-        log.Summary(string.Create(CultureInfo.InvariantCulture, $"AtomicDeploy: connected to {string.Join(", ", targets.Select(h => h.Name))} in {clock.Elapsed.TotalSeconds:0.00} s{bound}."));
+        log.Summary(string.Create(CultureInfo.InvariantCulture, $"AtomicDeploy: connected to {string.Join(", ", targets.Select(h => h.Name))} in {connected.Max().TotalSeconds:0.00} s{bound}."));
         return new Deployment(settings, opened!, sink, clock);
     }
 

@@ -81,6 +81,11 @@ public sealed partial class HostDeploy
     /// <summary>Takes the deploy lock (its channel stays open for the whole deploy).</summary>
     internal void TakeLock(CancellationToken cancellationToken)
     {
+        if (_lock is not null)
+        {
+            return;
+        }
+
         // The state query names this deploy as the holder, after the downgrade guard let it through.
         _lock = DeployLock.Take(Shell, _settings.Root, _lockOwner, _settings.Timeouts.LockWait, Log, cancellationToken, ownerLater: true, liveManifest: true);
         foreach (var leftover in _lock.Leftovers)
