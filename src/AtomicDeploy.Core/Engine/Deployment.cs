@@ -70,13 +70,14 @@ public sealed class Deployment : IDisposable
         var targets = settings.Hosts;
         var opened = new HostDeploy?[targets.Count];
         var connected = new TimeSpan[targets.Count];
+        var manifests = new CompressedManifests();
         using var starts = new ConnectStarts(settings.ConnectLimit, settings.ConnectRetryDelay, targets.Count);
         var failures = HostParallel.Each(Enumerable.Range(0, targets.Count).ToArray(), settings.Parallelism, i =>
         {
             var hostClock = Stopwatch.StartNew();
             var shell = starts.Connect(targets[i], connect, new HostLog(sink, null));
             connected[i] = clock.Elapsed;
-            var host = opened[i] = new HostDeploy(targets[i], shell, settings, new HostLog(sink, targets.Count > 1 ? targets[i].Name : null), hostClock);
+            var host = opened[i] = new HostDeploy(targets[i], shell, settings, new HostLog(sink, targets.Count > 1 ? targets[i].Name : null), hostClock, manifests);
             if (settings.LockOnConnect)
             {
                 // This host's round trip for the lock overlaps the handshakes of the hosts still connecting.

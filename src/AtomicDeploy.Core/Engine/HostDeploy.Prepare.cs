@@ -87,7 +87,7 @@ public sealed partial class HostDeploy
         }
 
         // The state query names this deploy as the holder, after the downgrade guard let it through.
-        _lock = DeployLock.Take(Shell, _settings.Root, _lockOwner, _settings.Timeouts.LockWait, Log, cancellationToken, ownerLater: true, liveManifest: true);
+        _lock = DeployLock.Take(Shell, _settings.Root, _lockOwner, _settings.Timeouts.LockWait, Log, ownerLater: true, liveManifest: true, _manifests, cancellationToken);
         foreach (var leftover in _lock.Leftovers)
         {
             Log.Warning(ErrorCodes.LeftoverRemoved, $"The deploy of release {leftover} to {Where} was interrupted before its switch; its half-made release was removed and the failure recorded in the history.");

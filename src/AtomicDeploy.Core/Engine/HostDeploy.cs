@@ -17,11 +17,12 @@ public sealed partial class HostDeploy : IDisposable
     private readonly DeploySettings _settings;
     private readonly Stopwatch _clock;
     private readonly string _lockOwner;
+    private readonly Manifest.CompressedManifests _manifests;
     private HostState _state = HostState.None;
     private DeployLock? _lock;
     private TimeSpan? _switchRecorded;
 
-    internal HostDeploy(DeployTarget target, IRemoteShell shell, DeploySettings settings, IDeployLog log, Stopwatch clock)
+    internal HostDeploy(DeployTarget target, IRemoteShell shell, DeploySettings settings, IDeployLog log, Stopwatch clock, Manifest.CompressedManifests manifests)
     {
         Name = target.Name;
         Role = target.Role;
@@ -30,6 +31,7 @@ public sealed partial class HostDeploy : IDisposable
         Log = log;
         _settings = settings;
         _clock = clock;
+        _manifests = manifests;
         _lockOwner = $"{settings.Context.User}@{settings.Context.Machine} pid {Environment.ProcessId} since {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} ({Guid.NewGuid():N})";
     }
 

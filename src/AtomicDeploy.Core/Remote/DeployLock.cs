@@ -77,7 +77,11 @@ public sealed class DeployLock : IDisposable
     /// that holds it (saying who it is), then removes what interrupted deploys left. With
     /// <paramref name="liveManifest"/>, it also reads the live release's manifest (<see cref="LiveManifest"/>).
     /// </summary>
-    public static DeployLock Take(IRemoteShell shell, string root, string owner, TimeSpan wait, IDeployLog log, CancellationToken cancellationToken, bool ownerLater = false, bool liveManifest = false)
+    public static DeployLock Take(IRemoteShell shell, string root, string owner, TimeSpan wait, IDeployLog log, CancellationToken cancellationToken, bool ownerLater = false, bool liveManifest = false) =>
+        Take(shell, root, owner, wait, log, ownerLater, liveManifest, null, cancellationToken);
+
+    /// <summary>As <see cref="Take(IRemoteShell, string, string, TimeSpan, IDeployLog, CancellationToken, bool, bool)"/>, the live manifest parsed through <paramref name="manifests"/> (shared by the hosts of a deployment).</summary>
+    internal static DeployLock Take(IRemoteShell shell, string root, string owner, TimeSpan wait, IDeployLog log, bool ownerLater, bool liveManifest, CompressedManifests? manifests, CancellationToken cancellationToken)
     {
         var holder = shell.Start(Script(root, ownerLater ? null : owner, (int)Math.Ceiling(wait.TotalSeconds), liveManifest));
         try
@@ -141,7 +145,7 @@ public sealed class DeployLock : IDisposable
                         compression = Upload.ArchiveCompression.Zstd;
                         break;
                     case "locked":
-                        return new DeployLock(holder, leftovers, LiveOnly(live, history), live is null ? null : ParseOrNull(manifest, compressed, log, shell.Name), live is null ? [] : links) { ServerPid = rest, Compression = compression };
+                        return new DeployLock(holder, leftovers, LiveOnly(live, history), live is null ? null : ParseOrNull(manifest, compressed, manifests, log, shell.Name), live is null ? [] : links) { ServerPid = rest, Compression = compression };
                 }
             }
 
@@ -295,11 +299,11 @@ public sealed class DeployLock : IDisposable
         return whole ? bytes.WrittenMemory : default(ReadOnlyMemory<byte>?);
     }
 
-    private static ReleaseManifest? ParseOrNull(string? line, ReadOnlyMemory<byte>? compressed, IDeployLog log, string host)
+    private static ReleaseManifest? ParseOrNull(string? line, ReadOnlyMemory<byte>? compressed, CompressedManifests? manifests, IDeployLog log, string host)
     {
         try
         {
-            return compressed is { } gzip ? ReleaseManifest.ParseCompressed(gzip)
+            return compressed is { } gzip ? manifests?.Parse(gzip) ?? ReleaseManifest.ParseCompressed(gzip)
                 : line is null ? null
                 : ReleaseManifest.Parse(line.AsSpan(ManifestWord.Length));
         }
