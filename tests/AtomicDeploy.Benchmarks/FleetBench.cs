@@ -72,9 +72,15 @@ internal sealed class FleetBench : IDisposable
             }));
         }
 
-        // Every host gets a live release first (untimed); then every deploy edits the same static
-        // file anew, so each timed deploy sends exactly one changed file to every host it names.
-        publish.Deploy(Specs(_servers.Count), NextVariant(data));
+        // Every host gets as many releases as a deploy keeps first (untimed), so every timed deploy
+        // also prunes one on every host it names, as a user's deploys do from their fourth on; then
+        // every deploy edits the same static file anew, so each timed deploy sends exactly one
+        // changed file to every host it names.
+        for (var i = 0; i < FleetPublish.KeepReleases; i++)
+        {
+            publish.Deploy(Specs(_servers.Count), NextVariant(data));
+        }
+
         var one = Measure("One file changed", "one static file edited", counts, runs, hosts =>
         {
             var source = NextVariant(data);

@@ -24,6 +24,9 @@ internal sealed record FleetRun(TimeSpan Wall, TimeSpan Cpu, IReadOnlyDictionary
 /// </summary>
 internal sealed class FleetPublish(BenchApp app, string root, string knownHosts, string keyFile)
 {
+    /// <summary>The releases each host keeps (<c>AtomicDeployKeepReleases</c>, the default).</summary>
+    public const int KeepReleases = 3;
+
     private readonly string _out = app.PublishFolder("fleet");
 
     /// <summary>Publishes <paramref name="source"/>'s assets without deploying (untimed), so the first timed run copies no more than the others.</summary>
@@ -39,7 +42,7 @@ internal sealed class FleetPublish(BenchApp app, string root, string knownHosts,
         var result = PublishContender.Check(app.Run([
             "publish", "--no-build", "-c", "Release", "--nologo", "-nodeReuse:false", "-clp:PerformanceSummary", Assets(source), "-p:PublishDir=" + _out,
             "-p:AtomicDeploy=true", $"-p:AtomicDeployHost=\"{string.Join(';', hosts)}\"", "-p:AtomicDeployPath=" + root,
-            "-p:AtomicDeployPrivateKeyFile=" + keyFile, "-p:AtomicDeployKnownHostsFile=" + knownHosts, "-p:AtomicDeployKeepReleases=3"], trace: true, cpuTimes: cpuFile));
+            "-p:AtomicDeployPrivateKeyFile=" + keyFile, "-p:AtomicDeployKnownHostsFile=" + knownHosts, "-p:AtomicDeployKeepReleases=" + KeepReleases], trace: true, cpuTimes: cpuFile));
         var wall = clock.Elapsed;
         var tasks = PublishContender.TaskTimes(result.Output);
         var trace = PublishContender.Trace().Match(result.Output);
