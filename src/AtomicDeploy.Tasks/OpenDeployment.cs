@@ -181,6 +181,12 @@ public sealed class OpenDeployment : AtomicDeployTask
     public string? Operation { get; set; }
 
     /// <summary>
+    /// For a deploy whose next task is PrepareRelease (the <c>AtomicDeploy</c> target): take each
+    /// host's deploy lock as soon as it is connected; PrepareRelease reports a lock it could not take.
+    /// </summary>
+    public bool LockOnConnect { get; set; }
+
+    /// <summary>
     /// True: only connect ahead (<see cref="HostAhead"/>), while the publish still runs: when every
     /// setting reads, start connecting every host, for the deploy's own OpenDeployment to take later
     /// in the build. Nothing runs on a server. Never fails and never logs a warning: anything wrong is
@@ -346,6 +352,7 @@ public sealed class OpenDeployment : AtomicDeployTask
         AppStartTimeout = AppStartTimeout,
         ProxyReloadCommand = ProxyReloadCommand,
         Service = Service,
+        LockOnConnect = LockOnConnect,
         Operation = (Operation ?? string.Empty).Trim().ToUpperInvariant() switch
         {
             "" or "DEPLOY" => DeployOperation.Deploy,

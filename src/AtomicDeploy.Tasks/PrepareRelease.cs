@@ -4,7 +4,8 @@ using Microsoft.Build.Framework;
 namespace AtomicDeploy.Tasks;
 
 /// <summary>
-/// Step 1: takes the deploy lock on every host (after the downgrade guard), reads the publish
+/// Step 1: takes the deploy lock on every host where OpenDeployment did not take it on connecting
+/// (and reports one it could not take there), checks the downgrade guard, reads the publish
 /// folder, and creates the new release, under one name, as a copy of each host's live one; when
 /// nothing changed on any host, it makes none and the later steps do nothing.
 /// </summary>

@@ -180,4 +180,10 @@ public sealed class DeployInputs
 
     /// <summary>What the deploy is asked to do.</summary>
     public DeployOperation Operation { get; init; } = DeployOperation.Deploy;
+
+    /// <summary>
+    /// For a deploy: take each host's deploy lock as soon as it is connected (the <c>AtomicDeploy</c>
+    /// target, whose next task is always PrepareRelease), not in PrepareRelease.
+    /// </summary>
+    public bool LockOnConnect { get; init; }
 }

@@ -67,8 +67,9 @@ public sealed record DeploySettings
     public int Parallelism { get; init; } = int.MaxValue;
 
     /// <summary>
-    /// A deploy: each host's deploy lock is taken as soon as that host is connected (<see cref="Deployment.Open"/>),
-    /// not when every host is, so in a fleet the first hosts' locks overlap the last hosts' handshakes.
+    /// A deploy opened by the <c>AtomicDeploy</c> target: each host's deploy lock is taken as soon as
+    /// that host is connected (<see cref="Deployment.Open"/>), not when every host is, so in a fleet
+    /// the first hosts' locks overlap the last hosts' handshakes. A failure to take it is PrepareRelease's.
     /// </summary>
     public bool LockOnConnect { get; init; }
 
@@ -152,7 +153,7 @@ public sealed record DeploySettings
             Force = inputs.Force,
             RestartUnchanged = inputs.RestartUnchanged,
             CiSummary = inputs.Operation == DeployOperation.Deploy ? CiSummaryTargets.FromEnvironment(Environment.GetEnvironmentVariable) : CiSummaryTargets.None,
-            LockOnConnect = inputs.Operation == DeployOperation.Deploy,
+            LockOnConnect = inputs.LockOnConnect && inputs.Operation == DeployOperation.Deploy,
         };
     }
 

@@ -57,9 +57,10 @@ public sealed class Deployment : IDisposable
     /// Connects to every host (verifying its host key and logging in) through <paramref name="connect"/>,
     /// at most <see cref="DeploySettings.Parallelism"/> at a time, with at most
     /// <see cref="DeploySettings.ConnectLimit"/> connections starting at once, each tried once more
-    /// after a failure that may pass (<see cref="ConnectStarts"/>). For a deploy
-    /// (<see cref="DeploySettings.LockOnConnect"/>) each host's deploy lock is taken as soon as that
-    /// host is connected. If any host cannot be reached or locked, every connection is closed (and with
+    /// after a failure that may pass (<see cref="ConnectStarts"/>). With
+    /// <see cref="DeploySettings.LockOnConnect"/> each host's deploy lock is taken as soon as that
+    /// host is connected (a lock it could not take is reported by <see cref="Prepare"/>, as without).
+    /// If any host cannot be reached, no more locks are taken, every connection is closed (and with
     /// it every lock) and nothing was changed anywhere but for what taking a lock clears away: a
     /// half-made release an interrupted deploy left.
     /// </summary>
@@ -72,16 +73,31 @@ public sealed class Deployment : IDisposable
         var connected = new TimeSpan[targets.Count];
         var manifests = new CompressedManifests();
         using var starts = new ConnectStarts(settings.ConnectLimit, settings.ConnectRetryDelay, targets.Count);
+        using var unreachable = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // The time each worker spent on locks, which is not the connections' time.
+        using var locking = new ThreadLocal<TimeSpan>();
         var failures = HostParallel.Each(Enumerable.Range(0, targets.Count).ToArray(), settings.Parallelism, i =>
         {
             var hostClock = Stopwatch.StartNew();
-            var shell = starts.Connect(targets[i], connect, new HostLog(sink, null));
-            connected[i] = clock.Elapsed;
+            IRemoteShell shell;
+            try
+            {
+                shell = starts.Connect(targets[i], connect, new HostLog(sink, null));
+            }
+            catch
+            {
+                unreachable.Cancel();
+                throw;
+            }
+
+            connected[i] = clock.Elapsed - locking.Value;
             var host = opened[i] = new HostDeploy(targets[i], shell, settings, new HostLog(sink, targets.Count > 1 ? targets[i].Name : null), hostClock, manifests);
             if (settings.LockOnConnect)
             {
                 // This host's round trip for the lock overlaps the handshakes of the hosts still connecting.
-                host.TakeLock(cancellationToken);
+                var lockClock = Stopwatch.StartNew();
+                host.TakeLockOnConnect(unreachable.Token);
+                locking.Value += lockClock.Elapsed;
             }
         });
 
@@ -107,7 +123,7 @@ public sealed class Deployment : IDisposable
     public void LogTo(IDeployLog log) => _sink.Target = log;
 
     /// <summary>
-    /// Step 1: takes every lock, checks the downgrade guard (on what the lock's channel read), reads the
+    /// Step 1: takes every lock not taken on connecting, checks the downgrade guard (on what the lock's channel read), reads the
     /// publish folder and, unless nothing changed on any host (<see cref="UnchangedDeploy"/>: then it
     /// returns an empty name and the later steps do nothing), reads every host and creates the release
     /// under one name, later than every release on every host. Every host proposes the clock's name in

@@ -78,9 +78,18 @@ public sealed partial class HostDeploy
     /// </summary>
     private string? _unconfirmed;
 
-    /// <summary>Takes the deploy lock (its channel stays open for the whole deploy).</summary>
+    /// <summary>
+    /// Takes the deploy lock (its channel stays open for the whole deploy), unless it was taken on
+    /// connecting; a failure to take it then is thrown here.
+    /// </summary>
     internal void TakeLock(CancellationToken cancellationToken)
     {
+        if (_lockFailure is { } failure)
+        {
+            _lockFailure = null;
+            failure.Throw();
+        }
+
         if (_lock is not null)
         {
             return;
@@ -91,6 +100,23 @@ public sealed partial class HostDeploy
         foreach (var leftover in _lock.Leftovers)
         {
             Log.Warning(ErrorCodes.LeftoverRemoved, $"The deploy of release {leftover} to {Where} was interrupted before its switch; its half-made release was removed and the failure recorded in the history.");
+        }
+    }
+
+    /// <summary>
+    /// Takes the deploy lock as soon as the host is connected (<see cref="DeploySettings.LockOnConnect"/>);
+    /// a failure is kept for <see cref="TakeLock"/>, so PrepareRelease reports it as it always has
+    /// (each host's outcome, the CI summary).
+    /// </summary>
+    internal void TakeLockOnConnect(CancellationToken cancellationToken)
+    {
+        try
+        {
+            TakeLock(cancellationToken);
+        }
+        catch (Exception e) when (e is DeployException or OperationCanceledException)
+        {
+            _lockFailure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
         }
     }
 

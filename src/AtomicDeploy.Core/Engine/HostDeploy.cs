@@ -20,6 +20,7 @@ public sealed partial class HostDeploy : IDisposable
     private readonly Manifest.CompressedManifests _manifests;
     private HostState _state = HostState.None;
     private DeployLock? _lock;
+    private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _lockFailure;
     private TimeSpan? _switchRecorded;
 
     internal HostDeploy(DeployTarget target, IRemoteShell shell, DeploySettings settings, IDeployLog log, Stopwatch clock, Manifest.CompressedManifests manifests)
@@ -80,7 +81,7 @@ public sealed partial class HostDeploy : IDisposable
     /// <summary>Whether <c>current</c> points at the new release (or may: a lost connection cannot tell).</summary>
     public bool Switched { get; private set; }
 
-    /// <summary>Whether this deploy holds the host's deploy lock now (false before the prepare, after the end, or once the lock was lost).</summary>
+    /// <summary>Whether this deploy holds the host's deploy lock now (false before it is taken, on connecting or in the prepare; after the end; or once the lock was lost).</summary>
     public bool HoldsLock => _lock?.IsHeld == true;
 
     /// <summary>This host's own failure, if it failed.</summary>

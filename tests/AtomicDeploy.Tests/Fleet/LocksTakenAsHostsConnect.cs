@@ -1,3 +1,4 @@
+using AtomicDeploy.Core;
 using AtomicDeploy.Core.Engine;
 
 namespace AtomicDeploy.Tests.Fleet;
@@ -5,7 +6,8 @@ namespace AtomicDeploy.Tests.Fleet;
 /// <summary>
 /// Issue 16: a deploy takes each host's deploy lock as soon as that host is connected, so in a fleet
 /// the first hosts' lock round trips overlap the handshakes of the hosts still connecting, instead of
-/// starting only once the last host is connected. Operations that are not a deploy take no lock there.
+/// starting only once the last host is connected. A lock that cannot be taken is still refused by
+/// the prepare; only the AtomicDeploy target's deploy takes its locks on connecting.
 /// </summary>
 [TestClass]
 public sealed class LocksTakenAsHostsConnect
@@ -17,6 +19,7 @@ public sealed class LocksTakenAsHostsConnect
         using var fleet = new SshFleet(2);
         using var source = new SourceFolder().Write("app.dll", "v1");
         fleet.Deploy(source.Path);
+        WaitForNoLocks(fleet);
         source.Write("app.dll", "v2");
         var (first, late) = (fleet.Servers[0], fleet.Servers[1]);
         var heldWhileLateConnected = false;
@@ -45,24 +48,63 @@ public sealed class LocksTakenAsHostsConnect
     }
 
     [TestMethod]
-    public void Opening_for_anything_but_a_deploy_takes_no_lock()
+    public void A_lock_held_by_another_deploy_is_refused_by_the_prepare_and_the_opening_goes_through()
     {
         SshFleet.RequireRoot();
         using var fleet = new SshFleet(2);
         using var source = new SourceFolder().Write("app.dll", "v1");
         fleet.Deploy(source.Path);
+        WaitForNoLocks(fleet);
+        source.Write("app.dll", "v2");
+        var held = fleet.Servers[1];
+        var lockFile = Path.Combine(SshFleet.RootOn(held), ".atomicdeploy", "deploy.lock");
+        using var holder = System.Diagnostics.Process.Start("flock", [lockFile, "sleep", "30"]);
+        Wait.Until(() => LockHeld(held), TimeSpan.FromSeconds(10), "the other deploy's lock");
+        var settings = fleet.Settings(source.Path) with { LockOnConnect = true, Timeouts = new Core.Remote.RemoteTimeouts(TimeSpan.FromMinutes(2), TimeSpan.Zero) };
 
-        using var deployment = Deployment.Open(fleet.Settings(source.Path) with { LockOnConnect = false }, new RecordingLog(), t => EngineDeploy.Connect(t.Ssh!));
+        try
+        {
+            using var deployment = Deployment.Open(settings, new RecordingLog(), t => EngineDeploy.Connect(t.Ssh!));
+            var refused = Assert.ThrowsExactly<DeployException>(() => deployment.Prepare(DateTime.UtcNow, CancellationToken.None));
+
+            Assert.AreEqual(ErrorCodes.Locked, refused.Code, refused.Message);
+            StringAssert.Contains(refused.Message, held.HostSpec);
+        }
+        finally
+        {
+            holder.Kill();
+        }
 
         foreach (var server in fleet.Servers)
         {
-            Assert.IsFalse(LockHeld(server), "no lock on " + server.HostSpec);
+            Assert.AreEqual("v1", new RemoteTree(SshFleet.RootOn(server)).CurrentFile("app.dll"), server.HostSpec);
         }
+    }
+
+    [TestMethod]
+    public void Only_a_deploy_asked_to_takes_its_locks_on_connecting()
+    {
+        static bool LockOnConnect(DeployOperation operation, bool asked) =>
+            DeploySettings.Parse(new DeployInputs { DeployPath = "/srv/app", Operation = operation, LockOnConnect = asked }, "/nonexistent-home", new RecordingLog()).LockOnConnect;
+
+        Assert.IsTrue(LockOnConnect(DeployOperation.Deploy, asked: true), "the AtomicDeploy target's deploy");
+        Assert.IsFalse(LockOnConnect(DeployOperation.Deploy, asked: false), "a deploy of a custom target: PrepareRelease takes the locks");
+        Assert.IsFalse(LockOnConnect(DeployOperation.Plan, asked: true), "a dry run takes no lock");
+        Assert.IsFalse(LockOnConnect(DeployOperation.Inspect, asked: true), "the release list, rollback and unlock take their own, or none");
     }
 
     /// <summary>Whether a process holds the flock of <paramref name="server"/>'s deploy lock file (a try from this process fails).</summary>
     private static bool LockHeld(SshServer server) =>
         ProcessRunner.Run("flock", ["-n", Path.Combine(SshFleet.RootOn(server), ".atomicdeploy", "deploy.lock"), "true"]).ExitCode != 0;
+
+    /// <summary>Waits for the locks of an earlier deploy to go (their end is not waited for).</summary>
+    private static void WaitForNoLocks(SshFleet fleet)
+    {
+        foreach (var server in fleet.Servers)
+        {
+            Wait.Until(() => !LockHeld(server), TimeSpan.FromSeconds(10), "the earlier deploy's lock to go on " + server.HostSpec);
+        }
+    }
 
     private static bool WaitForLockHeld(SshServer server, TimeSpan limit)
     {
