@@ -62,7 +62,7 @@ public sealed class Deployment : IDisposable
     /// host is connected (a lock it could not take is reported by <see cref="Prepare"/>, as without).
     /// If any host cannot be reached, no more locks are taken, every connection is closed (and with
     /// it every lock) and nothing was changed anywhere but for what taking a lock clears away: a
-    /// half-made release an interrupted deploy left.
+    /// half-made release an interrupted deploy left, and what an earlier prune left to delete.
     /// </summary>
     public static Deployment Open(DeploySettings settings, IDeployLog log, Func<DeployTarget, IRemoteShell> connect, CancellationToken cancellationToken = default)
     {
@@ -92,7 +92,7 @@ public sealed class Deployment : IDisposable
 
             connected[i] = clock.Elapsed - locking.Value;
             var host = opened[i] = new HostDeploy(targets[i], shell, settings, new HostLog(sink, targets.Count > 1 ? targets[i].Name : null), hostClock, manifests);
-            if (settings.LockOnConnect)
+            if (settings.LockOnConnect && !unreachable.IsCancellationRequested)
             {
                 // This host's round trip for the lock overlaps the handshakes of the hosts still connecting.
                 var lockClock = Stopwatch.StartNew();

@@ -10,7 +10,7 @@ public sealed partial class HostDeploy
     /// <summary>
     /// Deletes the releases <see cref="PrunePlan"/> gives up, keeping the newest good ones, the new
     /// release, the one live before this deploy (the rollback target) and every release a process of
-    /// the deploy user runs from; then releases the lock.
+    /// the deploy user runs from; then releases the lock, whose command then deletes them.
     /// </summary>
     internal IReadOnlyList<string> Prune(CancellationToken cancellationToken)
     {
@@ -35,7 +35,9 @@ public sealed partial class HostDeploy
         // Nothing to delete and nothing an earlier prune left (a first deploy, fewer releases than
         // kept): no script, a round trip less.
         var leftover = survey.Contains(PruneScripts.TrashLine, StringComparer.Ordinal);
-        var output = doomed.Count == 0 && !leftover ? string.Empty : Run("prune old releases", PruneScripts.Delete(_settings.Root, doomed), null, cancellationToken).Output;
+        // The releases leave releases/ now; the lock's command deletes them once this deploy has ended,
+        // unless an earlier prune left something, which is deleted (and reported) now.
+        var output = doomed.Count == 0 && !leftover ? string.Empty : Run("prune old releases", PruneScripts.Delete(_settings.Root, doomed, deleteNow: leftover), null, cancellationToken).Output;
         ReleaseLock();
         Pruned = doomed;
         if (doomed.Count > 0)

@@ -198,6 +198,10 @@ public sealed class DeployLock : IDisposable
     /// <see cref="HolderEndingSeconds"/> quietly, the time a holder that is ending needs, before the
     /// wait is announced (or, with no wait allowed, refused).
     /// The release markers it reads are written by <see cref="PendingRelease"/>.
+    /// Once its input has ended, still holding the lock, it deletes what the deploy's prune moved to
+    /// <see cref="PruneScripts.TrashFolder"/> (<see cref="PruneScripts.DeleteTrash"/>): the deploy does
+    /// not wait for that, and the next deploy's lock waits until it is done. What it could not delete
+    /// the next prune finds there, deletes and reports.
     /// </summary>
     public static string Script(string root, string? owner, int waitSeconds, bool liveManifest = false) => RemoteScripts.Preamble + $$"""
         mkdir -p -- {{Quote(root)}}/.atomicdeploy
@@ -231,6 +235,8 @@ public sealed class DeployLock : IDisposable
         if command -v zstd >/dev/null 2>&1; then printf 'unpacks zstd\n'; fi
         printf 'locked %s\n' "$$"
         cat >/dev/null 2>&1 9>&-
+        { {{PruneScripts.DeleteTrash(report: false).Trim().Replace("\n", "\n  ", StringComparison.Ordinal)}}
+        } >/dev/null 2>&1 || true
         """;
 
     /// <summary>

@@ -87,10 +87,12 @@ public static class PruneScripts
     /// <summary>
     /// Moves each release in <paramref name="releases"/> (never the one <c>current</c> points at) to
     /// <see cref="TrashFolder"/> with one rename and drops its manifest, so a release is either whole
-    /// in <c>releases/</c> or gone from it; then deletes everything in the trash, a leftover of an
-    /// earlier prune too, printing <see cref="TrashLeftPrefix"/> and the name of what could not be deleted.
+    /// in <c>releases/</c> or gone from it. With <paramref name="deleteNow"/> (an earlier prune left
+    /// something there) it then deletes everything in the trash, printing <see cref="TrashLeftPrefix"/>
+    /// and the name of what could not be deleted; without, the deploy lock's command deletes it once
+    /// the deploy has ended (<see cref="DeployLock.Script"/>), so no deploy waits for a tree's removal.
     /// </summary>
-    public static string Delete(string root, IEnumerable<string> releases)
+    public static string Delete(string root, IEnumerable<string> releases, bool deleteNow = true)
     {
         var script = new StringBuilder("set -eu\n").Append(CultureInfo.InvariantCulture, $"""
             cd -- {Quote(root)}
@@ -112,13 +114,29 @@ public static class PruneScripts
                 """);
         }
 
-        return script.Append(CultureInfo.InvariantCulture, $$"""
-            for t in {{TrashFolder}}/*; do
-              [ -e "$t" ] || continue
-              find "$t" -type d ! -perm -u+rwx -exec chmod u+rwx {} \; 2>/dev/null || true
-              rm -rf -- "$t" 2>/dev/null || printf '{{TrashLeftPrefix}}%s %s\n' "${t##*/}" "$(find "$t" -depth -mindepth 1 -print -quit 2>/dev/null | head -c 300)"
-            done
-
-            """).ToString();
+        return (deleteNow ? script.Append(DeleteTrash(report: true)) : script).ToString();
     }
+
+    /// <summary>
+    /// Shell lines, run in the deploy folder, that delete everything in <see cref="TrashFolder"/>:
+    /// first as it is, then, where that left something (a folder without write or search permission
+    /// for the deploy user), once more with the folders made writable. With <paramref name="report"/>,
+    /// a line <see cref="TrashLeftPrefix"/> with the name and a path of what is still left. The
+    /// commands do not inherit descriptor 9 (the lock's, when the lock's command runs these lines), so
+    /// stopping the shell that holds the lock frees it at once.
+    /// </summary>
+    internal static string DeleteTrash(bool report) => $$"""
+        for t in {{TrashFolder}}/*; do
+          [ -e "$t" ] || continue
+          rm -rf -- "$t" 2>/dev/null 9>&- && continue
+          find "$t" -type d ! -perm -u+rwx -exec chmod u+rwx {} \; 2>/dev/null 9>&- || true
+          rm -rf -- "$t" 2>/dev/null 9>&- || {{(report ? ReportLeft : "true")}}
+        done
+
+        """;
+
+    /// <summary>The line that names what is left of trash entry <c>$t</c>.</summary>
+    private const string ReportLeft = $$"""
+        printf '{{TrashLeftPrefix}}%s %s\n' "${t##*/}" "$(find "$t" -depth -mindepth 1 -print -quit 2>/dev/null | head -c 300)"
+        """;
 }

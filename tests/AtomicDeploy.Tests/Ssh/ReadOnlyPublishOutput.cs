@@ -38,7 +38,8 @@ public sealed class ReadOnlyPublishOutput
             var fourth = EngineDeploy.Deploy(server, root, source.Path, log, keep: 1);
 
             CollectionAssert.AreEqual(new[] { third, fourth }, tree.Releases);
-            Assert.IsEmpty(Directory.GetFileSystemEntries(Path.Combine(root, ".atomicdeploy", "trash")), "the pruned releases are deleted completely");
+            // The lock's command deletes the pruned releases once the deploy has ended.
+            Wait.Until(() => Directory.GetFileSystemEntries(Path.Combine(root, ".atomicdeploy", "trash")).Length == 0, TimeSpan.FromSeconds(10), "the pruned releases to be deleted completely");
             Assert.IsEmpty(log.Warnings, string.Join('\n', log.Warnings));
             Assert.AreEqual("555", Mode(tree.ReleasePath(fourth, "ro")));
             Assert.AreEqual("d2", tree.CurrentFile("ro/data.txt"));
