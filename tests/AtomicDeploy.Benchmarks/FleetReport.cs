@@ -92,8 +92,11 @@ internal static class FleetReport
             and the children it waited for (GNU time). The publish folder is kept between runs, so a run
             copies only what changed into it. The host counts take turns, their order reversed every
             other run; median of {runs} runs ({firstRuns} for the first deploy). The one-file change edits
-            the same static file anew for every deploy, so each sends one changed file to every host.
-            The in-process column is the engine alone, run in the benchmark's process (no process start,
+            the same static file anew for every deploy, so each sends one changed file to every host;
+            before those runs every host gets three untimed releases (as many as a deploy keeps), so
+            every timed deploy also prunes one release on every host, as a user's deploys do from their
+            fourth on. Before each timed run the disk is written out (`sync`, untimed), so no run pays
+            for what an earlier one wrote. The in-process column is the engine alone, run in the benchmark's process (no process start,
             no MSBuild). Run just this part with `./build/bench.sh --only fleet`.
 
             {conditions}

@@ -169,8 +169,8 @@ internal static class Report
         and the connection with the deploy lock, taken as soon as the host is connected; the rest of
         it is loading the task assembly and its dependencies, and JIT). The connection is made
         ahead, while the publish runs (`AtomicDeployConnectAhead`): "connect and lock" is what the
-        deploy still waited for of it, and the lock's round trip, and
-        OpenDeployment's time is that of both its runs, ahead and for the deploy. The publish folder
+        deploy still waited for of it plus the lock's round trip; OpenDeployment's time is that of
+        both its runs, ahead and for the deploy. The publish folder
         is scanned in PrepareRelease.
 
         {ColdStart(results).TrimEnd()}
