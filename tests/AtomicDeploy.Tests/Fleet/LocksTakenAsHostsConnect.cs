@@ -57,8 +57,7 @@ public sealed class LocksTakenAsHostsConnect
         WaitForNoLocks(fleet);
         source.Write("app.dll", "v2");
         var held = fleet.Servers[1];
-        var lockFile = Path.Combine(SshFleet.RootOn(held), ".atomicdeploy", "deploy.lock");
-        using var holder = System.Diagnostics.Process.Start("flock", [lockFile, "sleep", "30"]);
+        using var holder = System.Diagnostics.Process.Start("flock", [new RemoteTree(SshFleet.RootOn(held)).LockFile, "sleep", "30"]);
         Wait.Until(() => LockHeld(held), TimeSpan.FromSeconds(10), "the other deploy's lock");
         var settings = fleet.Settings(source.Path) with { LockOnConnect = true, Timeouts = new Core.Remote.RemoteTimeouts(TimeSpan.FromMinutes(2), TimeSpan.Zero) };
 
@@ -93,9 +92,8 @@ public sealed class LocksTakenAsHostsConnect
         Assert.IsFalse(LockOnConnect(DeployOperation.Inspect, asked: true), "the release list, rollback and unlock take their own, or none");
     }
 
-    /// <summary>Whether a process holds the flock of <paramref name="server"/>'s deploy lock file (a try from this process fails).</summary>
-    private static bool LockHeld(SshServer server) =>
-        ProcessRunner.Run("flock", ["-n", Path.Combine(SshFleet.RootOn(server), ".atomicdeploy", "deploy.lock"), "true"]).ExitCode != 0;
+    /// <summary>Whether a process holds <paramref name="server"/>'s deploy lock.</summary>
+    private static bool LockHeld(SshServer server) => new RemoteTree(SshFleet.RootOn(server)).LockHeld;
 
     /// <summary>Waits for the locks of an earlier deploy to go (their end is not waited for).</summary>
     private static void WaitForNoLocks(SshFleet fleet)

@@ -22,6 +22,12 @@ internal sealed class RemoteTree(string root)
 
     public string CurrentFile(string relative) => File.ReadAllText(Path.Combine(Root, "current", relative));
 
+    /// <summary>The deploy lock's file, as the server sees it.</summary>
+    public string LockFile => Path.Combine(Root, ".atomicdeploy", "deploy.lock");
+
+    /// <summary>Whether a process holds the deploy lock's flock (a try from this process fails).</summary>
+    public bool LockHeld => ProcessRunner.Run("flock", ["-n", LockFile, "true"]).ExitCode != 0;
+
     public string[] HistoryLines => File.Exists(Path.Combine(Root, ".atomicdeploy", "log.jsonl"))
         ? File.ReadAllLines(Path.Combine(Root, ".atomicdeploy", "log.jsonl"))
         : [];

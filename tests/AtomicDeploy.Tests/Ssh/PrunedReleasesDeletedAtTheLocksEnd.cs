@@ -19,7 +19,7 @@ public sealed class PrunedReleasesDeletedAtTheLocksEnd
         using var source = new SourceFolder().Write("app.dll", "v1");
         EngineDeploy.Deploy(server, root, source.Path);
         // The deploy's own lock goes a moment after it returned.
-        Wait.Until(() => LockFree(root), TimeSpan.FromSeconds(10), "the first deploy's lock to go");
+        Wait.Until(() => !new RemoteTree(root).LockHeld, TimeSpan.FromSeconds(10), "the first deploy's lock to go");
         var pruned = Path.Combine(root, PruneScripts.TrashFolder, "20200101000000");
         // Some thousands of files, so that their removal takes a while.
         server.RunAsUser($"mkdir -p '{pruned}/wwwroot' && cd '{pruned}/wwwroot' && seq 3000 | xargs touch");
@@ -29,7 +29,7 @@ public sealed class PrunedReleasesDeletedAtTheLocksEnd
         Assert.IsTrue(Directory.Exists(pruned), "kept while the deploy holds the lock");
         held.Dispose();
 
-        Wait.Until(() => LockFree(root), TimeSpan.FromSeconds(10), "the lock to go");
+        Wait.Until(() => !new RemoteTree(root).LockHeld, TimeSpan.FromSeconds(10), "the lock to go");
         Assert.IsFalse(Directory.Exists(pruned), "deleted before the lock went");
         Assert.AreEqual("v1", new RemoteTree(root).CurrentFile("app.dll"), "the live release is untouched");
     }
@@ -54,7 +54,4 @@ public sealed class PrunedReleasesDeletedAtTheLocksEnd
         Assert.IsFalse(prune.Contains("rm -rf -- \"$t\"", StringComparison.Ordinal), "the prune's own script does not delete the tree: " + prune);
         Wait.Until(() => !Directory.Exists(Path.Combine(root, PruneScripts.TrashFolder, first)), TimeSpan.FromSeconds(10), "the lock's command to delete it");
     }
-
-    private static bool LockFree(string root) =>
-        ProcessRunner.Run("flock", ["-n", Path.Combine(root, ".atomicdeploy", "deploy.lock"), "true"]).ExitCode == 0;
 }
